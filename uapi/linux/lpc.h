@@ -228,9 +228,7 @@ struct lpc_connect {
 
 /* Flags for &lpc_accept.flags */
 #define LPC_ACCEPT_REJECT	(1U << 0) /* refuse the connection */
-#define LPC_ACCEPT_OWN_QUEUE	(1U << 1) /* see &struct lpc_accept */
-#define LPC_ACCEPT_FLAGS	(LPC_ACCEPT_REJECT | LPC_ACCEPT_OWN_QUEUE | \
-				 LPC_NO_CLOEXEC)
+#define LPC_ACCEPT_FLAGS	(LPC_ACCEPT_REJECT | LPC_NO_CLOEXEC)
 
 /**
  * struct lpc_accept - answer a %LPC_MSG_CONNECTION_REQUEST
@@ -239,11 +237,11 @@ struct lpc_connect {
  *	from that client arrives with it in &lpc_msg_info.context.
  * @data: pointer to accept or reject data for the client, or 0.
  * @data_len: bytes at @data, up to the port's max_conn_data_len.
- * @flags: %LPC_ACCEPT_REJECT refuses the client (it gets -ECONNREFUSED);
- *	%LPC_ACCEPT_OWN_QUEUE queues that client's messages on the new
- *	server communication port instead of the connection port.
+ * @flags: %LPC_ACCEPT_REJECT refuses the client (it gets -ECONNREFUSED).
  *
- * Issued on the connection port. Accepting returns the server communication
+ * Issued on the connection port. Everything the client sends is received
+ * on the connection port; the server communication port sends to that one
+ * client, replies to its requests and disconnects it. Accepting returns the server communication
  * port's fd; rejecting returns 0. -ENOENT: no pending connection request
  * has that id; -ECANCELED: the client gave up meanwhile.
  */
@@ -336,6 +334,18 @@ struct lpc_msg_info {
  * queued. A request sent without %LPC_XFER_RECV is asynchronous: its reply
  * is queued on the sender's port as a %LPC_MSG_REPLY. With a reply, the
  * receive takes the next message of any type (the server loop).
+ *
+ * Replies: -ENOENT no request with that id awaits a reply through this port
+ * (already answered, a datagram, or never received); -ECANCELED the
+ * requester gave up (cancelled, interrupted, timed out, closed or died);
+ * -EMSGSIZE the reply is larger than the requester's @recv_cap.
+ * Sends on a disconnected port fail with -ENOTCONN; a synchronous request
+ * whose server went away fails with -ECONNRESET. A full queue makes a send
+ * wait (or fail with -EAGAIN under %LPC_XFER_NONBLOCK, -ETIMEDOUT after
+ * @timeout_ns). A signal makes a waiting call fail with -EINTR; it is not
+ * restarted, and a synchronous request interrupted this way is withdrawn.
+ * Receiving on a server communication port fails with -EINVAL: the
+ * connection port receives for every connection.
  *
  * If the send fails, nothing is received. If the receive fails after a
  * successful send, @send_id is still written back. A receive buffer that is
