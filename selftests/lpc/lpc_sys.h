@@ -290,6 +290,29 @@ static inline int lpc_reply(int port, __u64 id, const void *buf, __u32 len)
 	return lpc_send(port, LPC_MSG_REPLY, buf, len, &id);
 }
 
+/*
+ * Send an asynchronous request (LPC_XFER_SEND only) whose reply may be up
+ * to @reply_cap bytes; the reply is queued on @port later. Stores the
+ * request's id in *@id: 0 or -errno.
+ */
+static inline int lpc_request_async(int port, const void *buf, __u32 len,
+				    __u32 reply_cap, __u64 *id)
+{
+	struct lpc_xfer x;
+	int ret;
+
+	memset(&x, 0, sizeof(x));
+	x.flags = LPC_XFER_SEND | LPC_XFER_TIMEOUT;
+	x.timeout_ns = LPC_WAIT_NS;
+	x.send_type = LPC_MSG_REQUEST;
+	x.send_buf = lpc_ptr(buf);
+	x.send_len = len;
+	x.recv_cap = reply_cap;
+	ret = sys_lpc_xfer(port, &x);
+	*id = x.send_id;
+	return ret;
+}
+
 /* Fill @x for a synchronous request (request-and-wait-reply). */
 static inline void lpc_request_init(struct lpc_xfer *x, const void *buf,
 				    __u32 len, void *rbuf, __u32 rcap,
@@ -349,6 +372,23 @@ static inline int lpc_call_join(struct lpc_call *call)
 {
 	pthread_join(call->thread, NULL);
 	return call->ret;
+}
+
+/* A synchronous request made on a helper thread. */
+struct lpc_sync_req {
+	struct lpc_call call;
+	struct lpc_xfer x;
+	char rbuf[256];
+};
+
+/* Start a request-and-wait-reply of @len bytes at @buf on @port. */
+static inline int lpc_sync_req_start(struct lpc_sync_req *r, int port,
+				     const void *buf, __u32 len,
+				     __u64 timeout_ns)
+{
+	lpc_request_init(&r->x, buf, len, r->rbuf, sizeof(r->rbuf),
+			 timeout_ns);
+	return lpc_call_start(&r->call, port, LPC_IOC_XFER, &r->x);
 }
 
 /*
