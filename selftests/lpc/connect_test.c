@@ -6,7 +6,9 @@
  * until the server answers); the test body plays the server. Every connect
  * carries a timeout, so a server that never answers fails the test.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -7,7 +7,9 @@
  * communication port (self->server) and the client port (self->client).
  * Synchronous requests run on a helper thread; the test body is the server.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>

@@ -5,7 +5,9 @@
  * One test per rule of uapi/linux/lpc.h; every error path gets its own test
  * with otherwise valid input.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
