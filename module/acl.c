@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Access control lists on connection ports.
+ *
+ * Entries are read in order; the first one that matches the caller and
+ * covers the requested right decides. No decision means -EACCES. A holder
+ * of CAP_IPC_OWNER in the user namespace that owns the port passes every
+ * check, as with System V IPC objects. The caller's credentials are those
+ * at the moment of the call.
+ *
+ * A list is immutable once built; a port switches lists by pointer under
+ * its lock and readers use RCU.
+ */
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "internal.h"
+
+struct lpc_kace {
+	u32 action;
+	u32 who;
+	u32 rights;
+	kuid_t uid;
+	kgid_t gid;
+	int cap;
+};
+
+struct lpc_acl {
+	struct rcu_head rcu;
+	u32 count;
+	struct lpc_kace ace[];
+};
+
+static struct lpc_acl *lpc_acl_alloc(u32 count)
+{
+	struct lpc_acl *acl;
+
+	acl = kzalloc(struct_size(acl, ace, count), GFP_KERNEL_ACCOUNT);
+	if (acl)
+		acl->count = count;
+	return acl;
+}
+
+struct lpc_acl *lpc_acl_default(void)
+{
+	struct lpc_acl *acl = lpc_acl_alloc(1);
+
+	if (!acl)
+		return ERR_PTR(-ENOMEM);
+	acl->ace[0].action = LPC_ACE_ALLOW;
+	acl->ace[0].who = LPC_ACE_OWNER;
+	acl->ace[0].rights = LPC_RIGHT_ALL;
+	return acl;
+}
+
+static int lpc_ace_convert(struct lpc_kace *k, const struct lpc_ace *u)
+{
+	struct user_namespace *ns = current_user_ns();
+
+	if (u->action != LPC_ACE_ALLOW && u->action != LPC_ACE_DENY)
+		return -EINVAL;
+	if (!u->rights || (u->rights & ~LPC_RIGHT_ALL))
+		return -EINVAL;
+	k->action = u->action;
+	k->who = u->who;
+	k->rights = u->rights;
+
+	switch (u->who) {
+	case LPC_ACE_OWNER:
+	case LPC_ACE_EVERYONE:
+		return u->id ? -EINVAL : 0;
+	case LPC_ACE_UID:
+		k->uid = make_kuid(ns, u->id);
+		return uid_valid(k->uid) ? 0 : -EINVAL;
+	case LPC_ACE_GID:
+		k->gid = make_kgid(ns, u->id);
+		return gid_valid(k->gid) ? 0 : -EINVAL;
+	case LPC_ACE_CAP:
+		if (!cap_valid(u->id))
+			return -EINVAL;
+		k->cap = u->id;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/**
+ * lpc_acl_from_user() - build an ACL from user space entries
+ * @uptr: user pointer to @count &struct lpc_ace.
+ * @count: number of entries; 0 for the default, owner-only list.
+ *
+ * Ids are read in the caller's user namespace.
+ *
+ * Return: the list, or ERR_PTR(-EINVAL) for a bad entry or count,
+ * -EFAULT, -ENOMEM.
+ */
+struct lpc_acl *lpc_acl_from_user(u64 uptr, u32 count)
+{
+	const struct lpc_ace __user *uace = u64_to_user_ptr(uptr);
+	struct lpc_acl *acl;
+	struct lpc_ace ace;
+	u32 i;
+	int ret;
+
+	if (!count)
+		return uptr ? ERR_PTR(-EINVAL) : lpc_acl_default();
+	if (count > LPC_ACL_MAX)
+		return ERR_PTR(-EINVAL);
+	acl = lpc_acl_alloc(count);
+	if (!acl)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < count; i++) {
+		ret = -EFAULT;
+		if (copy_from_user(&ace, &uace[i], sizeof(ace)))
+			goto fail;
+		ret = lpc_ace_convert(&acl->ace[i], &ace);
+		if (ret)
+			goto fail;
+	}
+	return acl;
+fail:
+	kfree(acl);
+	return ERR_PTR(ret);
+}
+
+void lpc_acl_free(struct lpc_acl *acl)
+{
+	if (acl)
+		kfree_rcu(acl, rcu);
+}
+
+static bool lpc_ace_matches(const struct lpc_kace *k, struct lpc_port *port,
+			    const struct cred *cred)
+{
+	switch (k->who) {
+	case LPC_ACE_OWNER:
+		return uid_eq(cred->euid, port->srv->owner->euid);
+	case LPC_ACE_UID:
+		return uid_eq(cred->euid, k->uid);
+	case LPC_ACE_GID:
+		return in_egroup_p(k->gid);
+	case LPC_ACE_EVERYONE:
+		return true;
+	case LPC_ACE_CAP:
+		return ns_capable_noaudit(port->user_ns, k->cap);
+	}
+	return false;
+}
+
+/**
+ * lpc_acl_check() - may the caller use @right on a connection port?
+ * @port: the connection port.
+ * @right: one LPC_RIGHT_* bit.
+ *
+ * Return: 0 if allowed, -EACCES if not.
+ */
+int lpc_acl_check(struct lpc_port *port, u32 right)
+{
+	const struct cred *cred = current_cred();
+	const struct lpc_acl *acl;
+	int ret = -EACCES;
+	u32 i;
+
+	if (ns_capable_noaudit(port->user_ns, CAP_IPC_OWNER))
+		return 0;
+
+	rcu_read_lock();
+	acl = rcu_dereference(port->srv->acl);
+	for (i = 0; i < acl->count; i++) {
+		const struct lpc_kace *k = &acl->ace[i];
+
+		if (!(k->rights & right) || !lpc_ace_matches(k, port, cred))
+			continue;
+		ret = k->action == LPC_ACE_ALLOW ? 0 : -EACCES;
+		break;
+	}
+	rcu_read_unlock();
+	return ret;
+}

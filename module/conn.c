@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connections: connect, accept or reject, and teardown.
+ *
+ * A connect is a synchronous request of type CONNECTION_REQUEST from the
+ * new client port to the connection port; accept and reject are its
+ * reply. So a connect withdraws, times out and fails exactly like any
+ * request, and an accept racing with a client that gives up is settled by
+ * the same pending-tree rule (lpc_msg_complete()).
+ *
+ * Teardown (lpc_conn_shutdown) runs once per connection, from whichever
+ * side goes first: a port's release, an explicit disconnect, or the
+ * connection port closing. Each side's port is emptied under its own lock,
+ * one after the other, and the notice reserved at connect time tells the
+ * side that stays.
+ */
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/poll.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/uidgid.h>
+
+#include "internal.h"
+
+#define LPC_CONN_SHUT	0
+
+static void lpc_conn_free(struct lpc_conn *conn)
+{
+	/* Reserved notices that were never queued hold no conn reference. */
+	if (conn->to_server)
+		lpc_msg_put(conn->to_server);
+	if (conn->to_client)
+		lpc_msg_put(conn->to_client);
+	put_cred(conn->cred);
+	if (conn->server)
+		lpc_port_put(conn->server);
+	lpc_port_put(conn->client);
+	lpc_port_put(conn->listener);
+	kfree(conn);
+}
+
+void lpc_conn_put(struct lpc_conn *conn)
+{
+	if (refcount_dec_and_test(&conn->ref))
+		lpc_conn_free(conn);
+}
+
+/* Queue a reserved notice; from now on it holds a connection reference. */
+static void lpc_conn_notify(struct lpc_conn *conn, struct lpc_port *inbox,
+			    struct lpc_msg **slot, u32 type)
+{
+	struct lpc_msg *msg = *slot;
+
+	*slot = NULL;
+	msg->type = type;
+	msg->id = lpc_next_id();
+	refcount_inc(&conn->ref);
+	msg->conn = conn;
+	if (!(current->flags & PF_KTHREAD))
+		lpc_msg_stamp(msg, inbox);
+	lpc_msg_enqueue_notice(inbox, msg);
+}
+
+static void lpc_port_mark_dead(struct lpc_port *port)
+{
+	spin_lock(&port->lock);
+	port->dead = true;
+	spin_unlock(&port->lock);
+	wake_up_interruptible_poll(&port->wait, EPOLLHUP);
+	wake_up_all(&port->room);
+}
+
+/**
+ * lpc_conn_shutdown() - end a connection, once
+ * @conn: the connection.
+ * @by_server: the server side ends it (its port closed or disconnected,
+ *	or the connection port closed); otherwise the client side does.
+ *
+ * Whatever the client queued for the server is dropped; the server gets
+ * PORT_CLOSED, or CLIENT_DIED when the client process is exiting. A
+ * client that stays gets PORT_CLOSED and wakes from its waits with
+ * -ECONNRESET. Requests the server already received stay in service when
+ * the client goes, so that replying to them fails with -ECANCELED.
+ */
+void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server)
+{
+	struct lpc_port *lst = conn->listener, *client = conn->client;
+	bool connected;
+
+	if (test_and_set_bit(LPC_CONN_SHUT, &conn->shut))
+		return;
+
+	spin_lock(&lst->lock);
+	connected = conn->state == LPC_CONN_CONNECTED;
+	conn->state = LPC_CONN_CLOSED;
+	if (!list_empty(&conn->entry)) {
+		list_del_init(&conn->entry);
+		lst->srv->nr_conns--;
+	}
+	spin_unlock(&lst->lock);
+
+	/* Server side: nothing of this client's is left for the server. */
+	lpc_port_drain(lst, conn, by_server);
+	lpc_port_fail_pending(lst, conn);
+	if (connected && !by_server)
+		lpc_conn_notify(conn, lst, &conn->to_server,
+				current->flags & PF_EXITING ?
+				LPC_MSG_CLIENT_DIED : LPC_MSG_PORT_CLOSED);
+
+	/* Client side. */
+	lpc_port_drain(client, NULL, true);
+	if (connected && by_server)
+		lpc_conn_notify(conn, client, &conn->to_client,
+				LPC_MSG_PORT_CLOSED);
+	lpc_port_mark_dead(client);
+	lpc_port_fail_pending(client, NULL);
+	if (conn->server)
+		lpc_port_mark_dead(conn->server);
+}
+
+/**
+ * lpc_listener_shutdown() - a connection port closes
+ * @port: the connection port.
+ *
+ * The name goes first, so no new client finds the port; then every
+ * connection, connecting or connected, is shut down from the server side.
+ */
+void lpc_listener_shutdown(struct lpc_port *port)
+{
+	struct lpc_server *srv = port->srv;
+	struct lpc_conn *conn;
+
+	lpc_ns_unpublish(port);
+	lpc_port_mark_dead(port);
+	for (;;) {
+		spin_lock(&port->lock);
+		conn = list_first_entry_or_null(&srv->conns, struct lpc_conn,
+						entry);
+		if (conn)
+			refcount_inc(&conn->ref);
+		spin_unlock(&port->lock);
+		if (!conn)
+			break;
+		lpc_conn_shutdown(conn, true);
+		/* A connection shut down before still sits on the list. */
+		spin_lock(&port->lock);
+		if (!list_empty(&conn->entry)) {
+			list_del_init(&conn->entry);
+			srv->nr_conns--;
+		}
+		spin_unlock(&port->lock);
+		lpc_conn_put(conn);
+	}
+	lpc_port_drain(port, NULL, true);
+	lpc_port_fail_pending(port, NULL);
+}
+
+static struct lpc_conn *lpc_conn_alloc(struct lpc_port *lst)
+{
+	struct lpc_conn *conn;
+
+	conn = kzalloc(sizeof(*conn), GFP_KERNEL_ACCOUNT);
+	if (!conn)
+		return NULL;
+	conn->to_server = lpc_msg_alloc(0, GFP_KERNEL_ACCOUNT);
+	conn->to_client = lpc_msg_alloc(0, GFP_KERNEL_ACCOUNT);
+	conn->client = lpc_port_alloc(LPC_PORT_CLIENT, lst->max_queued);
+	if (!conn->to_server || !conn->to_client || !conn->client)
+		goto err;
+	refcount_set(&conn->ref, 1);
+	INIT_LIST_HEAD(&conn->entry);
+	conn->state = LPC_CONN_CONNECTING;
+	conn->cred = get_current_cred();
+	conn->listener = lst;
+	/* The client port's file will own one reference on each. */
+	conn->client->conn = conn;
+	lpc_port_get(conn->client);
+	return conn;
+err:
+	if (conn->client)
+		lpc_port_put(conn->client);
+	kvfree(conn->to_client);
+	kvfree(conn->to_server);
+	kfree(conn);
+	return NULL;
+}
+
+static int lpc_connect_check(struct lpc_connect *c)
+{
+	if ((c->flags & ~LPC_CONNECT_FLAGS) || c->__pad || c->reply_len)
+		return -EINVAL;
+	if (!c->name_len)
+		return -EINVAL;
+	if (c->name_len > LPC_NAME_MAX)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* Defence against a squatter: does the port's owner match? */
+static int lpc_server_identity(struct lpc_port *lst, struct lpc_connect *c)
+{
+	const struct cred *owner = lst->srv->owner;
+	struct user_namespace *ns = current_user_ns();
+
+	if ((c->flags & LPC_CONNECT_SERVER_UID) &&
+	    !uid_eq(make_kuid(ns, c->server_uid), owner->euid))
+		return -EPERM;
+	if ((c->flags & LPC_CONNECT_SERVER_GID) &&
+	    !gid_eq(make_kgid(ns, c->server_gid), owner->egid))
+		return -EPERM;
+	return 0;
+}
+
+static struct lpc_port *lpc_connect_lookup(struct lpc_connect *c)
+{
+	struct lpc_port *lst;
+	char *name;
+	int ret;
+
+	name = lpc_name_from_user(c->name, c->name_len);
+	if (IS_ERR(name))
+		return ERR_CAST(name);
+	lst = lpc_ns_lookup(name, c->name_len);
+	kfree(name);
+	if (!lst)
+		return ERR_PTR(-ENOENT);
+
+	ret = lpc_acl_check(lst, LPC_RIGHT_CONNECT);
+	if (!ret)
+		ret = lpc_server_identity(lst, c);
+	if (!ret && c->data_len > lst->srv->max_conn_data_len)
+		ret = -EMSGSIZE;
+	if (ret) {
+		lpc_port_put(lst);
+		return ERR_PTR(ret);
+	}
+	return lst;
+}
+
+static struct lpc_msg *lpc_connect_msg(struct lpc_conn *conn,
+				       struct lpc_connect *c)
+{
+	u32 max = conn->listener->srv->max_conn_data_len;
+	struct lpc_msg *msg;
+
+	msg = lpc_msg_alloc(max, GFP_KERNEL_ACCOUNT);
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(msg->data, u64_to_user_ptr(c->data), c->data_len)) {
+		lpc_msg_put(msg);
+		return ERR_PTR(-EFAULT);
+	}
+	msg->len = c->data_len;
+	msg->reply_cap = max;
+	msg->type = LPC_MSG_CONNECTION_REQUEST;
+	msg->kflags = LPC_MSGK_SYNC;
+	msg->id = lpc_next_id();
+	refcount_inc(&conn->ref);
+	msg->conn = conn;
+	lpc_msg_stamp(msg, conn->listener);
+	return msg;
+}
+
+/* Join the connection port's list of connections, if it has room. */
+static int lpc_conn_join(struct lpc_conn *conn)
+{
+	struct lpc_port *lst = conn->listener;
+	int ret = 0;
+
+	spin_lock(&lst->lock);
+	if (lst->dead)
+		ret = -ECONNRESET;
+	else if (lst->srv->nr_conns >= lst->srv->max_conns)
+		ret = -EUSERS;
+	if (!ret) {
+		list_add_tail(&conn->entry, &lst->srv->conns);
+		lst->srv->nr_conns++;
+	}
+	spin_unlock(&lst->lock);
+	return ret;
+}
+
+/* Send the connection request and wait for the verdict. */
+static int lpc_connect_wait(struct lpc_conn *conn, struct lpc_msg *msg,
+			    struct lpc_connect *c)
+{
+	ktime_t buf, *deadline;
+	int ret;
+
+	deadline = lpc_deadline(&buf, c->flags & LPC_CONNECT_TIMEOUT, false,
+				c->timeout_ns);
+	refcount_inc(&msg->ref);
+	ret = lpc_msg_add_pending(conn->client, msg);
+	if (ret) {
+		refcount_dec(&msg->ref);
+		goto out_put;
+	}
+	ret = lpc_msg_enqueue(conn->listener, msg, deadline);
+	if (ret) {
+		if (ret == -ENOTCONN)
+			ret = -ECONNRESET;
+		if (lpc_msg_unpend(msg))
+			lpc_msg_put(msg);
+		goto out_put;
+	}
+	ret = lpc_msg_wait_reply(msg, deadline);
+	if (ret == -EAGAIN)
+		ret = -ETIMEDOUT;
+	if (!ret)
+		ret = msg->status;
+	if (!ret || ret == -ECONNREFUSED) {
+		c->reply_len = msg->len;
+		if (copy_to_user(u64_to_user_ptr(c->reply), msg->data,
+				 min(msg->len, c->reply_cap)))
+			ret = -EFAULT;
+	}
+out_put:
+	lpc_msg_put(msg);
+	return ret;
+}
+
+/**
+ * lpc_connect() - %LPC_IOC_CONNECT
+ * @uarg: user &struct lpc_connect.
+ * @usize: its size.
+ *
+ * Return: the client port's fd, or -errno; see &struct lpc_connect.
+ */
+int lpc_connect(void __user *uarg, u32 usize)
+{
+	struct lpc_connect c;
+	struct lpc_port *lst;
+	struct lpc_conn *conn;
+	struct lpc_msg *msg;
+	struct file *file;
+	int fd, ret;
+
+	ret = lpc_copy_in(&c, sizeof(c), uarg, usize, LPC_CONNECT_SIZE_VER0);
+	if (ret)
+		return ret;
+	ret = lpc_connect_check(&c);
+	if (ret)
+		return ret;
+	lst = lpc_connect_lookup(&c);
+	if (IS_ERR(lst))
+		return PTR_ERR(lst);
+
+	conn = lpc_conn_alloc(lst);
+	if (!conn) {
+		lpc_port_put(lst);
+		return -ENOMEM;
+	}
+	msg = lpc_connect_msg(conn, &c);
+	if (IS_ERR(msg)) {
+		ret = PTR_ERR(msg);
+		goto err_conn;
+	}
+	fd = lpc_port_install(conn->client, c.flags, &file);
+	if (fd < 0) {
+		lpc_msg_put(msg);
+		ret = fd;
+		goto err_conn;
+	}
+	/* From here on the file owns the client port and our conn ref. */
+	ret = lpc_conn_join(conn);
+	if (ret)
+		lpc_msg_put(msg);
+	else
+		ret = lpc_connect_wait(conn, msg, &c);
+	if (!ret && copy_to_user(uarg, &c, min_t(size_t, usize, sizeof(c))))
+		ret = -EFAULT;
+	if (ret) {
+		if (ret == -ECONNREFUSED)
+			put_user(c.reply_len, (u32 __user *)(uarg +
+				 offsetof(struct lpc_connect, reply_len)));
+		put_unused_fd(fd);
+		fput(file);
+		return ret;
+	}
+	fd_install(fd, file);
+	return fd;
+
+err_conn:
+	/* Not yet joined: nothing else can see the connection. */
+	set_bit(LPC_CONN_SHUT, &conn->shut);
+	lpc_port_put(conn->client);
+	lpc_conn_put(conn);
+	return ret;
+}
+
+static int lpc_accept_check(struct lpc_port *port, struct lpc_accept *a)
+{
+	if (port->kind != LPC_PORT_LISTENER)
+		return -EINVAL;
+	if ((a->flags & ~LPC_ACCEPT_FLAGS) || !a->id)
+		return -EINVAL;
+	if (a->data_len > port->srv->max_conn_data_len)
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Bind the new server port to the connection, unless it ended meanwhile. */
+static int lpc_conn_establish(struct lpc_conn *conn, struct lpc_port *srv,
+			      u64 context)
+{
+	struct lpc_port *lst = conn->listener;
+	int ret = -ECANCELED;
+
+	spin_lock(&lst->lock);
+	if (conn->state == LPC_CONN_CONNECTING) {
+		conn->context = context;
+		lpc_port_get(srv);
+		conn->server = srv;
+		conn->state = LPC_CONN_CONNECTED;
+		ret = 0;
+	}
+	spin_unlock(&lst->lock);
+	return ret;
+}
+
+/**
+ * lpc_accept() - %LPC_IOC_ACCEPT
+ * @port: the connection port.
+ * @uarg: user &struct lpc_accept.
+ * @usize: its size.
+ *
+ * Return: the server port's fd, 0 after a reject, or -errno.
+ */
+int lpc_accept(struct lpc_port *port, void __user *uarg, u32 usize)
+{
+	struct lpc_port *srv = NULL;
+	struct file *file = NULL;
+	struct lpc_accept a;
+	struct lpc_msg *msg;
+	bool reject;
+	int fd = 0, ret;
+
+	ret = lpc_copy_in(&a, sizeof(a), uarg, usize, LPC_ACCEPT_SIZE_VER0);
+	if (ret)
+		return ret;
+	ret = lpc_accept_check(port, &a);
+	if (ret)
+		return ret;
+	reject = a.flags & LPC_ACCEPT_REJECT;
+
+	msg = lpc_msg_take_service(port, a.id, NULL,
+				   LPC_MSG_CONNECTION_REQUEST);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	if (copy_from_user(msg->data, u64_to_user_ptr(a.data), a.data_len)) {
+		ret = -EFAULT;
+		goto err_return;
+	}
+	msg->len = a.data_len;
+
+	if (!reject) {
+		ret = -ENOMEM;
+		srv = lpc_port_alloc(LPC_PORT_SERVER, 0);
+		if (!srv)
+			goto err_return;
+		fd = lpc_port_install(srv, a.flags, &file);
+		if (fd < 0) {
+			lpc_port_put(srv);
+			ret = fd;
+			goto err_return;
+		}
+		refcount_inc(&msg->conn->ref);
+		srv->conn = msg->conn;
+		ret = lpc_conn_establish(msg->conn, srv, a.context);
+		if (ret) {
+			lpc_msg_put(msg);
+			goto err_file;
+		}
+	}
+	msg->type = LPC_MSG_REPLY;
+	lpc_msg_stamp(msg, msg->origin);
+	ret = lpc_msg_complete(msg, reject ? -ECONNREFUSED : 0);
+	if (ret)
+		goto err_file;
+	if (file)
+		fd_install(fd, file);
+	return fd;
+
+err_return:
+	lpc_msg_return_service(msg);
+	return ret;
+err_file:
+	/* The client gave up: its connection is shut down with our port. */
+	if (file) {
+		put_unused_fd(fd);
+		fput(file);
+	}
+	return ret;
+}
+
+/**
+ * lpc_disconnect() - %LPC_IOC_DISCONNECT
+ * @port: a communication port.
+ *
+ * Ends the connection and keeps the fd, which then only reports the end.
+ *
+ * Return: 0, or -EINVAL on a connection port.
+ */
+int lpc_disconnect(struct lpc_port *port)
+{
+	if (port->kind == LPC_PORT_LISTENER)
+		return -EINVAL;
+	lpc_conn_shutdown(port->conn, port->kind == LPC_PORT_SERVER);
+	return 0;
+}

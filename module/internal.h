@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * lpc internals: objects, locks and lifetimes.
+ *
+ * Objects
+ * -------
+ * struct lpc_ns      the port names of one IPC namespace.
+ * struct lpc_port    a connection port (named, the server's inbox) or a
+ *                    communication port (one per side of a connection).
+ *                    Every port is backed by one struct file.
+ * struct lpc_conn    one connection: the listener, the client port and,
+ *                    once accepted, the server communication port.
+ * struct lpc_msg     one message, on its way or waiting for a reply.
+ *
+ * Locks, in the order they may nest (outer first):
+ *   lpc_ns_mutex          namespaces and the names in them.
+ *   port->lock            a port's queue, trees and state. Never two
+ *                         port locks at once: paths that touch two ports
+ *                         (reply, teardown) drop one before taking the
+ *                         other.
+ *   wait queue locks      taken inside port->lock by the wake-ups.
+ *
+ * Lifetimes
+ * ---------
+ * - A port's memory is kref-counted (port->ref). Its file holds one
+ *   reference; each connection holds one on each of its ports. Closing the
+ *   file (lpc_port_release) shuts the port down at once: it is marked dead
+ *   under its lock, its name is removed and its connections are shut down,
+ *   so nothing new reaches it, then the file's reference is dropped.
+ * - A connection is refcount-counted (conn->ref): each of its ports holds
+ *   one, and so does every message travelling on it.
+ * - A message has one reference for its inbox side (the queue or service
+ *   tree holding it, or the thread that took it out of there) and, for a
+ *   request, one for its requester side (the origin's pending tree, or the
+ *   requester thread once the request completed). The last put frees it.
+ * - The namespace object pins its IPC namespace through an nsfs file, so
+ *   its address cannot be reused by a new namespace while names live in it.
+ */
+#ifndef _LPC_INTERNAL_H
+#define _LPC_INTERNAL_H
+
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/rbtree.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+#include "uapi/linux/lpc.h"
+
+#define LPC_MODULE_VERSION	0x000100	/* 0.1.0 */
+
+#define LPC_FEATURES	(LPC_FEAT_PORTS | LPC_FEAT_ACL | LPC_FEAT_SERVER_ID | \
+			 LPC_FEAT_CANCEL | LPC_FEAT_DISCONNECT)
+
+struct lpc_ns;
+struct lpc_conn;
+
+enum lpc_port_kind {
+	LPC_PORT_LISTENER,	/* named connection port */
+	LPC_PORT_CLIENT,	/* client end of a connection */
+	LPC_PORT_SERVER,	/* server end of a connection */
+};
+
+/**
+ * struct lpc_server - what only a connection port has
+ * @port: the port this belongs to (invariant).
+ * @ns: namespace the name lives in (invariant).
+ * @name: the name, NUL-terminated for printing (invariant).
+ * @name_len: bytes of @name without the NUL (invariant).
+ * @hnode: in @ns's name table (protected by lpc_ns_mutex).
+ * @owner: creator's credentials, for the ACL owner and queries (invariant).
+ * @acl: the access control list; readers use RCU, writers port->lock, and
+ *	a list is replaced whole, never edited in place.
+ * @max_msg_len: limits (invariant after creation).
+ * @max_conn_data_len: see &struct lpc_port_attr.
+ * @max_conns: see &struct lpc_port_attr.
+ * @conns: connections, connecting or connected (protected by port->lock).
+ * @nr_conns: entries on @conns (protected by port->lock).
+ */
+struct lpc_server {
+	struct lpc_port *port;
+	struct lpc_ns *ns;
+	char *name;
+	u32 name_len;
+	struct hlist_node hnode;
+	const struct cred *owner;
+	struct lpc_acl __rcu *acl;
+	u32 max_msg_len;
+	u32 max_conn_data_len;
+	u32 max_conns;
+	struct list_head conns;
+	u32 nr_conns;
+};
+
+/**
+ * struct lpc_port - a port; see the comment at the top for lifetimes
+ * @ref: memory lifetime.
+ * @kind: what the port is (invariant).
+ * @lock: protects the fields below it, up to @wait.
+ * @dead: set once, when the port closed or its connection shut down; no
+ *	message is queued on a dead port.
+ * @queue: messages waiting to be received.
+ * @nr_held: counted messages on @queue and in @service, bound by
+ *	@max_queued. Replies and close notices are not counted: their room
+ *	was reserved when the request or connection was made.
+ * @service: requests received from @queue and not yet answered, by id.
+ * @pending: requests sent from this port, awaiting their reply, by id.
+ * @wait: receivers and poll wait here for @queue or @dead.
+ * @room: senders wait here for @nr_held to drop.
+ * @reply_wait: synchronous requesters wait here; woken keyed by message.
+ * @max_queued: bound of @nr_held (invariant).
+ * @conn: the connection of a communication port (invariant; holds a ref).
+ * @srv: the connection port part (invariant; NULL on other ports).
+ * @pid_ns: pid namespace senders' ids are shown in (invariant, ref).
+ * @user_ns: user namespace senders' ids are shown in (invariant, ref).
+ */
+struct lpc_port {
+	struct kref ref;
+	enum lpc_port_kind kind;
+
+	spinlock_t lock;
+	bool dead;
+	struct list_head queue;
+	u32 nr_held;
+	struct rb_root service;
+	struct rb_root pending;
+
+	wait_queue_head_t wait;
+	wait_queue_head_t room;
+	wait_queue_head_t reply_wait;
+
+	u32 max_queued;
+	struct lpc_conn *conn;
+	struct lpc_server *srv;
+	struct pid_namespace *pid_ns;
+	struct user_namespace *user_ns;
+};
+
+enum lpc_conn_state {
+	LPC_CONN_CONNECTING,
+	LPC_CONN_CONNECTED,
+	LPC_CONN_CLOSED,
+};
+
+/**
+ * struct lpc_conn - one connection
+ * @ref: lifetime; see the top comment.
+ * @listener: the connection port (invariant, holds a port ref).
+ * @client: the client's port (invariant, holds a port ref).
+ * @server: the server communication port; set at accept under
+ *	@listener's lock, then invariant (holds a port ref).
+ * @state: protected by @listener's lock.
+ * @entry: on @listener's srv->conns (protected by @listener's lock).
+ * @context: the port context bound at accept (invariant once connected).
+ * @cred: the client's credentials at connect (invariant).
+ * @shut: bit 0 set by the first lpc_conn_shutdown().
+ * @to_server: notice for the server, reserved at connect.
+ * @to_client: notice for the client, reserved at connect.
+ */
+struct lpc_conn {
+	refcount_t ref;
+	struct lpc_port *listener;
+	struct lpc_port *client;
+	struct lpc_port *server;
+	enum lpc_conn_state state;
+	struct list_head entry;
+	u64 context;
+	const struct cred *cred;
+	unsigned long shut;
+	struct lpc_msg *to_server;
+	struct lpc_msg *to_client;
+};
+
+/* Where a message stands on its inbox side; protected by the inbox lock. */
+enum lpc_msg_state {
+	LPC_MS_NEW,		/* not yet queued */
+	LPC_MS_QUEUED,		/* on inbox->queue */
+	LPC_MS_SERVICE,		/* received, in inbox->service */
+	LPC_MS_REPLYING,	/* taken out of service by a replier */
+	LPC_MS_ABANDONED,	/* in inbox->service, requester gone */
+	LPC_MS_DETACHED,	/* out of the queue and trees for good */
+};
+
+#define LPC_MSGK_SYNC		BIT(0)	/* a thread waits for the reply */
+#define LPC_MSGK_UNCOUNTED	BIT(1)	/* not counted in nr_held */
+
+/**
+ * struct lpc_msg - one message
+ * @entry: on a port queue (protected by that port's lock).
+ * @snode: in the inbox's service tree (protected by the inbox lock).
+ * @pnode: in the origin's pending tree (protected by the origin lock).
+ * @ref: see the top comment.
+ * @state: &enum lpc_msg_state, protected by @inbox's lock.
+ * @done: requester side finished; written under the origin lock with
+ *	release semantics, read by the waiter with acquire.
+ * @kflags: LPC_MSGK_* (invariant after queueing).
+ * @status: result for a synchronous requester, valid once @done.
+ * @type: LPC_MSG_* type.
+ * @id: unique id, never 0.
+ * @ref_id: the request's id, for replies and lost-reply notices.
+ * @conn: connection the message travels on (holds a conn ref).
+ * @inbox: port the message is queued on (kept alive by @conn).
+ * @origin: port a request came from, whose pending tree holds it.
+ * @pid: sender ids, as seen from the receiving port's namespaces.
+ * @tid: see @pid.
+ * @uid: see @pid.
+ * @gid: see @pid.
+ * @len: bytes of data.
+ * @cap: bytes the buffer holds; a request reserves room for its reply.
+ * @reply_cap: largest reply the requester accepts (at most @cap).
+ * @data: the payload.
+ */
+struct lpc_msg {
+	struct list_head entry;
+	struct rb_node snode;
+	struct rb_node pnode;
+	refcount_t ref;
+	u8 state;
+	u8 done;
+	u8 kflags;
+	int status;
+	u32 type;
+	u64 id;
+	u64 ref_id;
+	struct lpc_conn *conn;
+	struct lpc_port *inbox;
+	struct lpc_port *origin;
+	pid_t pid;
+	pid_t tid;
+	uid_t uid;
+	gid_t gid;
+	u32 len;
+	u32 cap;
+	u32 reply_cap;
+	u8 data[];
+};
+
+/*
+ * The struct size travels in the ioctl number; match everything else and
+ * let the handler accept any size from its VER0 up.
+ */
+static inline bool lpc_cmd_is(unsigned int cmd, unsigned int want)
+{
+	return _IOC_TYPE(cmd) == _IOC_TYPE(want) &&
+	       _IOC_NR(cmd) == _IOC_NR(want) &&
+	       _IOC_DIR(cmd) == _IOC_DIR(want);
+}
+
+/* ns.c */
+int lpc_ns_publish(struct lpc_port *port);
+void lpc_ns_unpublish(struct lpc_port *port);
+struct lpc_port *lpc_ns_lookup(const char *name, u32 len);
+void lpc_ns_exit(void);
+
+/* acl.c */
+struct lpc_acl;
+struct lpc_acl *lpc_acl_from_user(u64 uptr, u32 count);
+struct lpc_acl *lpc_acl_default(void);
+void lpc_acl_free(struct lpc_acl *acl);
+int lpc_acl_check(struct lpc_port *port, u32 right);
+
+/* port.c */
+struct lpc_port *lpc_port_alloc(enum lpc_port_kind kind, u32 max_queued);
+void lpc_port_put(struct lpc_port *port);
+static inline void lpc_port_get(struct lpc_port *port)
+{
+	kref_get(&port->ref);
+}
+
+int lpc_port_install(struct lpc_port *port, u32 flags, struct file **filep);
+struct lpc_port *lpc_port_from_file(struct file *file);
+int lpc_create_port(void __user *uarg, u32 usize);
+char *lpc_name_from_user(u64 uptr, u32 len);
+
+/* conn.c */
+int lpc_connect(void __user *uarg, u32 usize);
+int lpc_accept(struct lpc_port *port, void __user *uarg, u32 usize);
+int lpc_disconnect(struct lpc_port *port);
+void lpc_conn_put(struct lpc_conn *conn);
+void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server);
+void lpc_listener_shutdown(struct lpc_port *port);
+
+/* msg.c */
+struct lpc_msg *lpc_msg_alloc(u32 cap, gfp_t gfp);
+void lpc_msg_put(struct lpc_msg *msg);
+void lpc_msg_stamp(struct lpc_msg *msg, struct lpc_port *inbox);
+int lpc_msg_enqueue(struct lpc_port *inbox, struct lpc_msg *msg,
+		    const ktime_t *deadline);
+void lpc_msg_enqueue_notice(struct lpc_port *inbox, struct lpc_msg *msg);
+int lpc_msg_add_pending(struct lpc_port *origin, struct lpc_msg *msg);
+bool lpc_msg_unpend(struct lpc_msg *msg);
+int lpc_msg_wait_reply(struct lpc_msg *msg, const ktime_t *deadline);
+struct lpc_msg *lpc_msg_take_service(struct lpc_port *inbox, u64 id,
+				     struct lpc_conn *only, u32 type);
+void lpc_msg_return_service(struct lpc_msg *msg);
+int lpc_msg_complete(struct lpc_msg *msg, int status);
+void lpc_msg_abandon(struct lpc_msg *msg);
+void lpc_port_drain(struct lpc_port *port, struct lpc_conn *only,
+		    bool service);
+void lpc_port_fail_pending(struct lpc_port *port, struct lpc_conn *only);
+int lpc_xfer(struct lpc_port *port, void __user *uarg, u32 usize);
+int lpc_cancel(struct lpc_port *port, void __user *uarg, u32 usize);
+u64 lpc_next_id(void);
+ktime_t *lpc_deadline(ktime_t *buf, bool has_timeout, bool nonblock,
+		      u64 timeout_ns);
+
+/* ioctl helpers (main.c) */
+int lpc_copy_in(void *dst, size_t ksize, const void __user *src,
+		size_t usize, size_t ver0);
+
+#endif /* _LPC_INTERNAL_H */

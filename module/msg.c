@@ -1,0 +1,1011 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Messages: sending, receiving, replying, cancelling.
+ *
+ * A message is queued on its *inbox*: the connection port for everything a
+ * client sends, the client's port for everything the server sends. A
+ * request also sits in its *origin*'s pending tree (the port its reply
+ * returns to) until it is answered or withdrawn. When received, a request
+ * moves from the inbox queue to the inbox service tree, where the reply
+ * finds it by id.
+ *
+ * The reply reuses the request's buffer, which the request reserved at the
+ * requester's receive capacity, so replying never allocates and never
+ * fails for lack of memory. A synchronous requester sleeps on its origin's
+ * reply_wait and is woken, keyed by its message, under the origin lock.
+ *
+ * No path holds two port locks at once: the inbox side of a message (its
+ * state) is changed under the inbox lock, the requester side (pending tree,
+ * done) under the origin lock, one after the other.
+ */
+#include <linux/hrtimer.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/pid_namespace.h>
+#include <linux/poll.h>
+#include <linux/rbtree.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/user_namespace.h>
+
+#include "internal.h"
+
+/*
+ * Ids come from per-CPU batches, so that numbering messages does not bounce
+ * one cache line between every CPU that sends.
+ */
+#define LPC_ID_BATCH	1024
+
+struct lpc_id_cache {
+	u64 next;
+	u64 end;
+};
+
+static DEFINE_PER_CPU(struct lpc_id_cache, lpc_ids);
+static atomic64_t lpc_id_base = ATOMIC64_INIT(0);
+
+u64 lpc_next_id(void)
+{
+	struct lpc_id_cache *c = get_cpu_ptr(&lpc_ids);
+	u64 id;
+
+	if (c->next == c->end) {
+		c->end = atomic64_add_return(LPC_ID_BATCH, &lpc_id_base) + 1;
+		c->next = c->end - LPC_ID_BATCH;
+	}
+	id = c->next++;
+	put_cpu_ptr(&lpc_ids);
+	return id;
+}
+
+struct lpc_msg *lpc_msg_alloc(u32 cap, gfp_t gfp)
+{
+	struct lpc_msg *msg;
+
+	msg = kvmalloc(struct_size(msg, data, cap), gfp);
+	if (!msg)
+		return NULL;
+	memset(msg, 0, sizeof(*msg));
+	INIT_LIST_HEAD(&msg->entry);
+	RB_CLEAR_NODE(&msg->snode);
+	RB_CLEAR_NODE(&msg->pnode);
+	refcount_set(&msg->ref, 1);
+	msg->cap = cap;
+	return msg;
+}
+
+/* Never called under a port lock: the last put may free a connection. */
+void lpc_msg_put(struct lpc_msg *msg)
+{
+	if (!refcount_dec_and_test(&msg->ref))
+		return;
+	if (msg->conn)
+		lpc_conn_put(msg->conn);
+	kvfree(msg);
+}
+
+/**
+ * lpc_msg_stamp() - record who sends, as the receiving side sees it
+ * @msg: the message.
+ * @to: the port whose namespaces the ids are translated into.
+ *
+ * Ids are taken from the caller at the time of the call and never from
+ * anything user space passed.
+ */
+void lpc_msg_stamp(struct lpc_msg *msg, struct lpc_port *to)
+{
+	msg->pid = task_tgid_nr_ns(current, to->pid_ns);
+	msg->tid = task_pid_nr_ns(current, to->pid_ns);
+	msg->uid = from_kuid_munged(to->user_ns, current_euid());
+	msg->gid = from_kgid_munged(to->user_ns, current_egid());
+}
+
+static bool lpc_is_request(const struct lpc_msg *msg)
+{
+	return msg->type == LPC_MSG_REQUEST ||
+	       msg->type == LPC_MSG_CONNECTION_REQUEST;
+}
+
+/* Service and pending trees, ordered by message id. */
+static void lpc_tree_insert(struct rb_root *root, struct lpc_msg *msg,
+			    bool pending)
+{
+	struct rb_node **link = &root->rb_node, *parent = NULL;
+	struct rb_node *node = pending ? &msg->pnode : &msg->snode;
+
+	while (*link) {
+		struct lpc_msg *m;
+
+		parent = *link;
+		m = pending ? rb_entry(parent, struct lpc_msg, pnode) :
+			      rb_entry(parent, struct lpc_msg, snode);
+		link = msg->id < m->id ? &parent->rb_left : &parent->rb_right;
+	}
+	rb_link_node(node, parent, link);
+	rb_insert_color(node, root);
+}
+
+static struct lpc_msg *lpc_tree_find(struct rb_root *root, u64 id,
+				     bool pending)
+{
+	struct rb_node *n = root->rb_node;
+
+	while (n) {
+		struct lpc_msg *m = pending ? rb_entry(n, struct lpc_msg, pnode) :
+					      rb_entry(n, struct lpc_msg, snode);
+
+		if (id == m->id)
+			return m;
+		n = id < m->id ? n->rb_left : n->rb_right;
+	}
+	return NULL;
+}
+
+static void lpc_tree_erase(struct rb_root *root, struct lpc_msg *msg,
+			   bool pending)
+{
+	struct rb_node *node = pending ? &msg->pnode : &msg->snode;
+
+	rb_erase(node, root);
+	RB_CLEAR_NODE(node);
+}
+
+static void lpc_unhold(struct lpc_port *port, struct lpc_msg *msg)
+{
+	lockdep_assert_held(&port->lock);
+	if (!(msg->kflags & LPC_MSGK_UNCOUNTED))
+		port->nr_held--;
+}
+
+/* Sleep until woken or @deadline (NULL: no deadline). */
+static int lpc_sleep(const ktime_t *deadline)
+{
+	ktime_t expires;
+
+	if (!deadline) {
+		schedule();
+		return 0;
+	}
+	expires = *deadline;
+	return schedule_hrtimeout_range(&expires, 0, HRTIMER_MODE_ABS) ?
+	       0 : -ETIMEDOUT;
+}
+
+/**
+ * lpc_deadline() - turn xfer/connect wait flags into a deadline
+ * @buf: storage for the deadline.
+ * @has_timeout: the caller gave a timeout.
+ * @nonblock: the caller must not wait.
+ * @timeout_ns: the relative timeout.
+ *
+ * Return: NULL to wait forever, or @buf. A deadline of 0 means "do not
+ * wait" and makes a wait fail with -EAGAIN rather than -ETIMEDOUT.
+ */
+ktime_t *lpc_deadline(ktime_t *buf, bool has_timeout, bool nonblock,
+		      u64 timeout_ns)
+{
+	if (nonblock) {
+		*buf = 0;
+		return buf;
+	}
+	if (!has_timeout)
+		return NULL;
+	*buf = ktime_add_safe(ktime_get(), ns_to_ktime(min_t(u64, timeout_ns,
+							      KTIME_MAX)));
+	return buf;
+}
+
+/*
+ * Wait on @wq, with @port->lock held on entry and exit, until @cond holds.
+ * Exclusive waiters take one message each; one that gives up passes the
+ * wake-up on so that a message is never left with a sleeping receiver.
+ */
+#define lpc_wait_locked(port, wq, cond, deadline, exclusive) ({		\
+	int __ret = 0;							\
+	DEFINE_WAIT(__w);						\
+	while (!(cond)) {						\
+		if ((deadline) && !*(deadline)) {			\
+			__ret = -EAGAIN;				\
+			break;						\
+		}							\
+		if (exclusive)						\
+			prepare_to_wait_exclusive(wq, &__w,		\
+						  TASK_INTERRUPTIBLE);	\
+		else							\
+			prepare_to_wait(wq, &__w, TASK_INTERRUPTIBLE);	\
+		spin_unlock(&(port)->lock);				\
+		if (signal_pending(current))				\
+			__ret = -EINTR;					\
+		else							\
+			__ret = lpc_sleep(deadline);			\
+		finish_wait(wq, &__w);					\
+		spin_lock(&(port)->lock);				\
+		if (__ret && !(cond))					\
+			break;						\
+		__ret = 0;						\
+	}								\
+	__ret;								\
+})
+
+static bool lpc_has_room(struct lpc_port *port, struct lpc_msg *msg)
+{
+	return port->dead || (msg->kflags & LPC_MSGK_UNCOUNTED) ||
+	       port->nr_held < port->max_queued;
+}
+
+/* Can @msg still enter @inbox? Called with the inbox lock held. */
+static int lpc_inbox_open(struct lpc_port *inbox, struct lpc_msg *msg)
+{
+	if (inbox->dead)
+		return -ENOTCONN;
+	if (inbox->kind == LPC_PORT_LISTENER &&
+	    msg->type != LPC_MSG_CONNECTION_REQUEST &&
+	    msg->conn->state != LPC_CONN_CONNECTED)
+		return -ENOTCONN;
+	return 0;
+}
+
+/**
+ * lpc_msg_enqueue() - queue a message on its inbox
+ * @inbox: the port to queue on; msg->inbox is set to it.
+ * @msg: the message; the queue takes over the caller's inbox reference.
+ * @deadline: how long to wait for room (see lpc_deadline()).
+ *
+ * Return: 0, -ENOTCONN if the inbox or connection is closed, -EAGAIN,
+ * -ETIMEDOUT, -EINTR. On error the caller keeps its reference.
+ */
+int lpc_msg_enqueue(struct lpc_port *inbox, struct lpc_msg *msg,
+		    const ktime_t *deadline)
+{
+	int ret;
+
+	msg->inbox = inbox;
+	spin_lock(&inbox->lock);
+	ret = lpc_inbox_open(inbox, msg);
+	if (!ret)
+		ret = lpc_wait_locked(inbox, &inbox->room,
+				      lpc_has_room(inbox, msg), deadline, false);
+	if (!ret)
+		ret = lpc_inbox_open(inbox, msg);
+	if (ret) {
+		spin_unlock(&inbox->lock);
+		return ret;
+	}
+	if (!(msg->kflags & LPC_MSGK_UNCOUNTED))
+		inbox->nr_held++;
+	msg->state = LPC_MS_QUEUED;
+	list_add_tail(&msg->entry, &inbox->queue);
+	wake_up_interruptible_poll(&inbox->wait, EPOLLIN | EPOLLRDNORM);
+	spin_unlock(&inbox->lock);
+	return 0;
+}
+
+/**
+ * lpc_msg_enqueue_notice() - queue a reserved notice, or drop it
+ * @inbox: where to queue.
+ * @msg: the notice; uncounted, so it never waits for room.
+ *
+ * A notice for a port that is already closed is freed.
+ */
+void lpc_msg_enqueue_notice(struct lpc_port *inbox, struct lpc_msg *msg)
+{
+	msg->kflags |= LPC_MSGK_UNCOUNTED;
+	msg->inbox = inbox;
+	spin_lock(&inbox->lock);
+	if (inbox->dead) {
+		spin_unlock(&inbox->lock);
+		lpc_msg_put(msg);
+		return;
+	}
+	msg->state = LPC_MS_QUEUED;
+	list_add_tail(&msg->entry, &inbox->queue);
+	wake_up_interruptible_poll(&inbox->wait, EPOLLIN | EPOLLRDNORM);
+	spin_unlock(&inbox->lock);
+}
+
+/**
+ * lpc_msg_add_pending() - register a request with the port it came from
+ * @origin: the port its reply returns to.
+ * @msg: the request; the tree takes over a requester reference.
+ *
+ * Return: 0, or -ENOTCONN if @origin is closed.
+ */
+int lpc_msg_add_pending(struct lpc_port *origin, struct lpc_msg *msg)
+{
+	msg->origin = origin;
+	spin_lock(&origin->lock);
+	if (origin->dead) {
+		spin_unlock(&origin->lock);
+		return -ENOTCONN;
+	}
+	lpc_tree_insert(&origin->pending, msg, true);
+	spin_unlock(&origin->lock);
+	return 0;
+}
+
+/* Take a request back out of its origin's pending tree, if still there. */
+bool lpc_msg_unpend(struct lpc_msg *msg)
+{
+	struct lpc_port *origin = msg->origin;
+	bool was_pending;
+
+	spin_lock(&origin->lock);
+	was_pending = !RB_EMPTY_NODE(&msg->pnode);
+	if (was_pending)
+		lpc_tree_erase(&origin->pending, msg, true);
+	spin_unlock(&origin->lock);
+	return was_pending;
+}
+
+/**
+ * lpc_msg_abandon() - the requester gives up: withdraw the inbox side
+ * @msg: a request the caller holds a requester reference on.
+ *
+ * A request still queued is removed and its inbox reference dropped. One
+ * already received stays in the service tree, marked, so that the
+ * server's reply fails with -ECANCELED rather than -ENOENT.
+ */
+void lpc_msg_abandon(struct lpc_msg *msg)
+{
+	struct lpc_port *inbox = msg->inbox;
+	bool put = false;
+
+	spin_lock(&inbox->lock);
+	switch (msg->state) {
+	case LPC_MS_QUEUED:
+		list_del_init(&msg->entry);
+		lpc_unhold(inbox, msg);
+		msg->state = LPC_MS_DETACHED;
+		put = true;
+		wake_up(&inbox->room);
+		break;
+	case LPC_MS_SERVICE:
+	case LPC_MS_REPLYING:
+		msg->state = LPC_MS_ABANDONED;
+		break;
+	}
+	spin_unlock(&inbox->lock);
+	if (put)
+		lpc_msg_put(msg);
+}
+
+/*
+ * Hand the result of a request to its requester. Called with the origin
+ * lock held and the request already out of the pending tree; the caller's
+ * requester reference goes to the waiter or the queue.
+ */
+static void lpc_msg_deliver(struct lpc_port *origin, struct lpc_msg *msg,
+			    int status)
+{
+	lockdep_assert_held(&origin->lock);
+	if (msg->kflags & LPC_MSGK_SYNC) {
+		msg->status = status;
+		smp_store_release(&msg->done, 1);
+		__wake_up_sync_key(&origin->reply_wait, TASK_INTERRUPTIBLE, msg);
+		return;
+	}
+	msg->ref_id = msg->id;
+	msg->id = lpc_next_id();
+	if (status)
+		msg->type = LPC_MSG_LOST_REPLY;
+	msg->kflags |= LPC_MSGK_UNCOUNTED;
+	msg->inbox = origin;
+	msg->state = LPC_MS_QUEUED;
+	list_add_tail(&msg->entry, &origin->queue);
+	wake_up_interruptible_poll(&origin->wait, EPOLLIN | EPOLLRDNORM);
+}
+
+/**
+ * lpc_msg_complete() - answer a request taken out of service
+ * @msg: a request in state REPLYING; the caller holds its inbox reference,
+ *	which this drops.
+ * @status: 0 for a reply, or the error the requester gets.
+ *
+ * Return: 0, or -ECANCELED if the requester gave up meanwhile.
+ */
+int lpc_msg_complete(struct lpc_msg *msg, int status)
+{
+	struct lpc_port *origin = msg->origin;
+	int ret = -ECANCELED;
+
+	spin_lock(&origin->lock);
+	if (!RB_EMPTY_NODE(&msg->pnode) && !origin->dead) {
+		lpc_tree_erase(&origin->pending, msg, true);
+		lpc_msg_deliver(origin, msg, status);
+		ret = 0;
+	}
+	spin_unlock(&origin->lock);
+	lpc_msg_put(msg);
+	return ret;
+}
+
+/*
+ * A request lost its inbox (the server side went away, or the request
+ * was drained): tell the requester, if it is still waiting.
+ */
+static void lpc_msg_fail_requester(struct lpc_msg *msg, int status)
+{
+	struct lpc_port *origin = msg->origin;
+	bool put = false;
+
+	spin_lock(&origin->lock);
+	if (!RB_EMPTY_NODE(&msg->pnode)) {
+		lpc_tree_erase(&origin->pending, msg, true);
+		/* The requester reference goes to the waiter or the queue. */
+		if (origin->dead)
+			put = true;
+		else
+			lpc_msg_deliver(origin, msg, status);
+	}
+	spin_unlock(&origin->lock);
+	if (put)
+		lpc_msg_put(msg);
+}
+
+/**
+ * lpc_port_drain() - empty a port's queue, and maybe its service tree
+ * @port: the port.
+ * @only: only messages of this connection, or NULL for all.
+ * @service: also drop received requests awaiting a reply.
+ *
+ * Requesters of dropped requests get -ECONNRESET.
+ */
+void lpc_port_drain(struct lpc_port *port, struct lpc_conn *only,
+		    bool service)
+{
+	struct lpc_msg *msg, *tmp;
+	struct rb_node *node;
+	LIST_HEAD(list);
+
+	spin_lock(&port->lock);
+	list_for_each_entry_safe(msg, tmp, &port->queue, entry) {
+		if (only && msg->conn != only)
+			continue;
+		list_move_tail(&msg->entry, &list);
+		lpc_unhold(port, msg);
+		msg->state = LPC_MS_DETACHED;
+	}
+	node = service ? rb_first(&port->service) : NULL;
+	while (node) {
+		msg = rb_entry(node, struct lpc_msg, snode);
+		node = rb_next(node);
+		if (only && msg->conn != only)
+			continue;
+		lpc_tree_erase(&port->service, msg, false);
+		lpc_unhold(port, msg);
+		/* An abandoned request has no requester left to tell. */
+		if (msg->state == LPC_MS_ABANDONED)
+			msg->kflags |= LPC_MSGK_UNCOUNTED;
+		msg->state = LPC_MS_DETACHED;
+		list_add_tail(&msg->entry, &list);
+	}
+	wake_up_all(&port->room);
+	spin_unlock(&port->lock);
+
+	list_for_each_entry_safe(msg, tmp, &list, entry) {
+		list_del_init(&msg->entry);
+		if (lpc_is_request(msg) && msg->origin &&
+		    msg->origin != port)
+			lpc_msg_fail_requester(msg, -ECONNRESET);
+		lpc_msg_put(msg);
+	}
+}
+
+/**
+ * lpc_port_fail_pending() - fail the requests a port is waiting on
+ * @port: the origin port.
+ * @only: only requests on this connection, or NULL for all.
+ *
+ * Synchronous requesters wake with -ECONNRESET. Asynchronous requests are
+ * withdrawn from their inbox.
+ */
+void lpc_port_fail_pending(struct lpc_port *port, struct lpc_conn *only)
+{
+	struct rb_node *node;
+	struct lpc_msg *msg;
+
+	for (;;) {
+		spin_lock(&port->lock);
+		for (node = rb_first(&port->pending); node;
+		     node = rb_next(node)) {
+			msg = rb_entry(node, struct lpc_msg, pnode);
+			if (!only || msg->conn == only)
+				break;
+		}
+		if (!node) {
+			spin_unlock(&port->lock);
+			return;
+		}
+		lpc_tree_erase(&port->pending, msg, true);
+		if (msg->kflags & LPC_MSGK_SYNC) {
+			/* The waiter withdraws the inbox side itself. */
+			msg->status = -ECONNRESET;
+			smp_store_release(&msg->done, 1);
+			__wake_up(&port->reply_wait, TASK_INTERRUPTIBLE, 1, msg);
+			spin_unlock(&port->lock);
+			continue;
+		}
+		spin_unlock(&port->lock);
+		lpc_msg_abandon(msg);
+		lpc_msg_put(msg);
+	}
+}
+
+struct lpc_reply_waiter {
+	struct wait_queue_entry wq;
+	struct lpc_msg *msg;
+};
+
+static int lpc_reply_wake(struct wait_queue_entry *wq, unsigned int mode,
+			  int sync, void *key)
+{
+	struct lpc_reply_waiter *w = container_of(wq, struct lpc_reply_waiter,
+						  wq);
+
+	if (key != w->msg)
+		return 0;
+	return autoremove_wake_function(wq, mode, sync, key);
+}
+
+/**
+ * lpc_msg_wait_reply() - wait for the answer to a synchronous request
+ * @msg: the request; the caller holds its requester reference.
+ * @deadline: see lpc_deadline().
+ *
+ * On -EINTR or -ETIMEDOUT the request is withdrawn, unless its answer came
+ * in meanwhile, which then wins.
+ *
+ * Return: 0 once msg->status is valid, or -EINTR, -ETIMEDOUT, -EAGAIN.
+ */
+int lpc_msg_wait_reply(struct lpc_msg *msg, const ktime_t *deadline)
+{
+	struct lpc_port *origin = msg->origin;
+	struct lpc_reply_waiter w = { .msg = msg };
+	int ret = 0;
+
+	init_waitqueue_func_entry(&w.wq, lpc_reply_wake);
+	w.wq.private = current;
+	for (;;) {
+		prepare_to_wait(&origin->reply_wait, &w.wq, TASK_INTERRUPTIBLE);
+		if (smp_load_acquire(&msg->done))
+			break;
+		if (deadline && !*deadline) {
+			ret = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		ret = lpc_sleep(deadline);
+		if (ret)
+			break;
+	}
+	finish_wait(&origin->reply_wait, &w.wq);
+
+	if (ret && lpc_msg_unpend(msg)) {
+		lpc_msg_abandon(msg);
+		return ret;
+	}
+	/*
+	 * Answered, perhaps while we were giving up (then it stands). The
+	 * origin lock taken by lpc_msg_unpend() orders our reads after the
+	 * answer's writes.
+	 */
+	if (msg->status)
+		lpc_msg_abandon(msg);
+	return 0;
+}
+
+/**
+ * lpc_msg_take_service() - take a received request out of service
+ * @inbox: the port whose service tree holds it.
+ * @id: the request id.
+ * @only: the connection it must belong to, or NULL.
+ * @type: the message type it must have.
+ *
+ * Return: the request in state REPLYING with its inbox reference now the
+ * caller's, or ERR_PTR(-ENOENT) if there is none, -ECANCELED if its
+ * requester gave up (the request is then freed).
+ */
+struct lpc_msg *lpc_msg_take_service(struct lpc_port *inbox, u64 id,
+				     struct lpc_conn *only, u32 type)
+{
+	struct lpc_msg *msg;
+	bool abandoned;
+
+	spin_lock(&inbox->lock);
+	msg = lpc_tree_find(&inbox->service, id, false);
+	if (!msg || msg->type != type || (only && msg->conn != only)) {
+		spin_unlock(&inbox->lock);
+		return ERR_PTR(-ENOENT);
+	}
+	lpc_tree_erase(&inbox->service, msg, false);
+	lpc_unhold(inbox, msg);
+	abandoned = msg->state == LPC_MS_ABANDONED;
+	msg->state = abandoned ? LPC_MS_DETACHED : LPC_MS_REPLYING;
+	wake_up(&inbox->room);
+	spin_unlock(&inbox->lock);
+
+	if (abandoned) {
+		lpc_msg_put(msg);
+		return ERR_PTR(-ECANCELED);
+	}
+	return msg;
+}
+
+/**
+ * lpc_msg_return_service() - undo lpc_msg_take_service() after a fault
+ * @msg: the request, in state REPLYING or (if its requester gave up
+ *	meanwhile) ABANDONED; the caller's inbox reference goes back.
+ */
+void lpc_msg_return_service(struct lpc_msg *msg)
+{
+	struct lpc_port *inbox = msg->inbox;
+	bool put = false;
+
+	spin_lock(&inbox->lock);
+	if (inbox->dead) {
+		msg->state = LPC_MS_DETACHED;
+		put = true;
+	} else {
+		if (msg->state == LPC_MS_REPLYING)
+			msg->state = LPC_MS_SERVICE;
+		if (!(msg->kflags & LPC_MSGK_UNCOUNTED))
+			inbox->nr_held++;
+		lpc_tree_insert(&inbox->service, msg, false);
+	}
+	spin_unlock(&inbox->lock);
+	if (put) {
+		lpc_msg_fail_requester(msg, -ECONNRESET);
+		lpc_msg_put(msg);
+	}
+}
+
+/* The inbox, origin and connection a port sends on. */
+static int lpc_route(struct lpc_port *port, struct lpc_port **inbox,
+		     struct lpc_port **origin)
+{
+	struct lpc_conn *conn = port->conn;
+
+	switch (port->kind) {
+	case LPC_PORT_CLIENT:
+		*inbox = conn->listener;
+		*origin = port;
+		return 0;
+	case LPC_PORT_SERVER:
+		*inbox = conn->client;
+		*origin = conn->listener;
+		return 0;
+	default:
+		/* A connection port only replies. */
+		return -EINVAL;
+	}
+}
+
+static void lpc_fill_info(struct lpc_msg_info *info, const struct lpc_msg *msg)
+{
+	memset(info, 0, sizeof(*info));
+	info->type = msg->type;
+	info->id = msg->id;
+	info->ref_id = msg->ref_id;
+	if (msg->conn && msg->inbox && msg->inbox->kind == LPC_PORT_LISTENER)
+		info->context = msg->conn->context;
+	info->pid = msg->pid;
+	info->tid = msg->tid;
+	info->uid = msg->uid;
+	info->gid = msg->gid;
+	info->data_len = msg->len;
+}
+
+static int lpc_send(struct lpc_port *port, struct lpc_xfer *x,
+		    const ktime_t *deadline, struct lpc_msg **sync)
+{
+	bool request = x->send_type == LPC_MSG_REQUEST;
+	struct lpc_port *inbox, *origin;
+	struct lpc_conn *conn = port->conn;
+	struct lpc_msg *msg;
+	u32 max, cap;
+	int ret;
+
+	ret = lpc_route(port, &inbox, &origin);
+	if (ret)
+		return ret;
+	max = conn->listener->srv->max_msg_len;
+	if (x->send_len > max)
+		return -EMSGSIZE;
+	cap = x->send_len;
+	if (request)
+		cap = max(cap, min(x->recv_cap, max));
+
+	msg = lpc_msg_alloc(cap, GFP_KERNEL_ACCOUNT);
+	if (!msg)
+		return -ENOMEM;
+	if (copy_from_user(msg->data, u64_to_user_ptr(x->send_buf),
+			   x->send_len)) {
+		lpc_msg_put(msg);
+		return -EFAULT;
+	}
+	msg->len = x->send_len;
+	msg->type = x->send_type;
+	msg->id = lpc_next_id();
+	refcount_inc(&conn->ref);
+	msg->conn = conn;
+	lpc_msg_stamp(msg, inbox);
+
+	if (request) {
+		msg->reply_cap = min(x->recv_cap, max);
+		if (x->flags & LPC_XFER_RECV)
+			msg->kflags |= LPC_MSGK_SYNC;
+		refcount_inc(&msg->ref);
+		ret = lpc_msg_add_pending(origin, msg);
+		if (ret) {
+			refcount_dec(&msg->ref);
+			goto out_put;
+		}
+	}
+	ret = lpc_msg_enqueue(inbox, msg, deadline);
+	if (ret) {
+		if (request && lpc_msg_unpend(msg))
+			lpc_msg_put(msg);
+		goto out_put;
+	}
+	x->send_id = msg->id;
+	if (msg->kflags & LPC_MSGK_SYNC)
+		*sync = msg;
+	return 0;
+
+out_put:
+	lpc_msg_put(msg);
+	return ret;
+}
+
+static int lpc_reply(struct lpc_port *port, struct lpc_xfer *x)
+{
+	struct lpc_port *inbox = port;
+	struct lpc_conn *only = NULL;
+	struct lpc_msg *msg;
+
+	if (!x->send_id)
+		return -EINVAL;
+	if (port->kind == LPC_PORT_SERVER) {
+		inbox = port->conn->listener;
+		only = port->conn;
+	}
+	msg = lpc_msg_take_service(inbox, x->send_id, only, LPC_MSG_REQUEST);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	if (x->send_len > msg->reply_cap) {
+		lpc_msg_return_service(msg);
+		return -EMSGSIZE;
+	}
+	if (copy_from_user(msg->data, u64_to_user_ptr(x->send_buf),
+			   x->send_len)) {
+		lpc_msg_return_service(msg);
+		return -EFAULT;
+	}
+	msg->len = x->send_len;
+	msg->type = LPC_MSG_REPLY;
+	lpc_msg_stamp(msg, msg->origin);
+	return lpc_msg_complete(msg, 0);
+}
+
+static bool lpc_can_receive(struct lpc_port *port)
+{
+	return !list_empty(&port->queue) || port->dead;
+}
+
+/* Put a message back at the head of the queue after a failed copy. */
+static void lpc_requeue(struct lpc_port *port, struct lpc_msg *msg)
+{
+	bool put = false;
+
+	spin_lock(&port->lock);
+	if (msg->state == LPC_MS_SERVICE) {
+		lpc_tree_erase(&port->service, msg, false);
+		msg->state = LPC_MS_QUEUED;
+		list_add(&msg->entry, &port->queue);
+	} else if (msg->state == LPC_MS_ABANDONED) {
+		lpc_tree_erase(&port->service, msg, false);
+		lpc_unhold(port, msg);
+		msg->state = LPC_MS_DETACHED;
+		put = true;
+	} else if (msg->state == LPC_MS_DETACHED && !port->dead) {
+		if (!(msg->kflags & LPC_MSGK_UNCOUNTED))
+			port->nr_held++;
+		msg->state = LPC_MS_QUEUED;
+		list_add(&msg->entry, &port->queue);
+		refcount_inc(&msg->ref);
+	}
+	spin_unlock(&port->lock);
+	if (put)
+		lpc_msg_put(msg);
+}
+
+static int lpc_receive(struct lpc_port *port, struct lpc_xfer *x,
+		       const ktime_t *deadline)
+{
+	struct lpc_msg *msg;
+	bool request;
+	int ret;
+
+	if (port->kind == LPC_PORT_SERVER)
+		return -EINVAL;
+
+	spin_lock(&port->lock);
+	ret = lpc_wait_locked(port, &port->wait, lpc_can_receive(port),
+			      deadline, true);
+	msg = list_first_entry_or_null(&port->queue, struct lpc_msg, entry);
+	if (!ret && !msg)
+		ret = -ENOTCONN;
+	if (!ret && msg->len > x->recv_cap) {
+		lpc_fill_info(&x->info, msg);
+		ret = -EMSGSIZE;
+	}
+	if (ret) {
+		/* Pass on a wake-up this exclusive waiter will not use. */
+		if (msg)
+			wake_up_interruptible(&port->wait);
+		spin_unlock(&port->lock);
+		return ret;
+	}
+	list_del_init(&msg->entry);
+	request = lpc_is_request(msg);
+	if (request) {
+		/* Stays held; a transient reference covers the copy. */
+		msg->state = LPC_MS_SERVICE;
+		lpc_tree_insert(&port->service, msg, false);
+		refcount_inc(&msg->ref);
+	} else {
+		lpc_unhold(port, msg);
+		msg->state = LPC_MS_DETACHED;
+		wake_up(&port->room);
+	}
+	spin_unlock(&port->lock);
+
+	lpc_fill_info(&x->info, msg);
+	if (copy_to_user(u64_to_user_ptr(x->recv_buf), msg->data, msg->len)) {
+		lpc_requeue(port, msg);
+		ret = -EFAULT;
+	}
+	lpc_msg_put(msg);
+	return ret;
+}
+
+/* The synchronous request's answer: copy it out and drop the request. */
+static int lpc_take_reply(struct lpc_msg *msg, struct lpc_xfer *x)
+{
+	int ret = msg->status;
+
+	if (!ret) {
+		lpc_fill_info(&x->info, msg);
+		if (copy_to_user(u64_to_user_ptr(x->recv_buf), msg->data,
+				 msg->len))
+			ret = -EFAULT;
+	}
+	lpc_msg_put(msg);
+	return ret;
+}
+
+static int lpc_xfer_check(const struct lpc_xfer *x)
+{
+	if (x->flags & ~LPC_XFER_FLAGS)
+		return -EINVAL;
+	if (!(x->flags & (LPC_XFER_SEND | LPC_XFER_RECV)))
+		return -EINVAL;
+	if ((x->flags & LPC_XFER_NONBLOCK) && (x->flags & LPC_XFER_TIMEOUT))
+		return -EINVAL;
+	if (x->send_attr || x->recv_attr)
+		return -EINVAL;
+	if (!(x->flags & LPC_XFER_SEND) &&
+	    (x->send_type || x->send_id || x->send_buf || x->send_len))
+		return -EINVAL;
+	if (x->flags & LPC_XFER_SEND) {
+		switch (x->send_type) {
+		case LPC_MSG_REQUEST:
+		case LPC_MSG_DATAGRAM:
+			if (x->send_id)
+				return -EINVAL;
+			break;
+		case LPC_MSG_REPLY:
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/**
+ * lpc_xfer() - %LPC_IOC_XFER
+ * @port: the port the call is made on.
+ * @uarg: user &struct lpc_xfer.
+ * @usize: its size.
+ *
+ * Return: 0 or -errno; see &struct lpc_xfer.
+ */
+int lpc_xfer(struct lpc_port *port, void __user *uarg, u32 usize)
+{
+	struct lpc_msg *sync = NULL;
+	struct lpc_xfer x;
+	ktime_t buf, *deadline;
+	int ret;
+
+	ret = lpc_copy_in(&x, sizeof(x), uarg, usize, LPC_XFER_SIZE_VER0);
+	if (ret)
+		return ret;
+	ret = lpc_xfer_check(&x);
+	if (ret)
+		return ret;
+	deadline = lpc_deadline(&buf, x.flags & LPC_XFER_TIMEOUT,
+				x.flags & LPC_XFER_NONBLOCK, x.timeout_ns);
+
+	if (x.flags & LPC_XFER_SEND) {
+		if (x.send_type == LPC_MSG_REPLY)
+			ret = lpc_reply(port, &x);
+		else
+			ret = lpc_send(port, &x, deadline, &sync);
+		if (ret)
+			return ret;
+	}
+	if (sync) {
+		ret = lpc_msg_wait_reply(sync, deadline);
+		if (ret)
+			lpc_msg_put(sync);
+		else
+			ret = lpc_take_reply(sync, &x);
+	} else if (x.flags & LPC_XFER_RECV) {
+		ret = lpc_receive(port, &x, deadline);
+	}
+
+	if (copy_to_user(uarg, &x, min_t(size_t, usize, sizeof(x))))
+		return -EFAULT;
+	return ret;
+}
+
+/**
+ * lpc_cancel() - %LPC_IOC_CANCEL
+ * @port: the port the request was sent from.
+ * @uarg: user &struct lpc_cancel.
+ * @usize: its size.
+ *
+ * Return: 0, -ENOENT if no request with that id awaits a reply here,
+ * -EINVAL, -EFAULT.
+ */
+int lpc_cancel(struct lpc_port *port, void __user *uarg, u32 usize)
+{
+	struct lpc_port *origin = port;
+	struct lpc_cancel c;
+	struct lpc_msg *msg;
+	int ret;
+
+	ret = lpc_copy_in(&c, sizeof(c), uarg, usize, LPC_CANCEL_SIZE_VER0);
+	if (ret)
+		return ret;
+	if (c.flags || c.__pad || !c.id)
+		return -EINVAL;
+	if (port->kind == LPC_PORT_SERVER)
+		origin = port->conn->listener;
+
+	spin_lock(&origin->lock);
+	msg = lpc_tree_find(&origin->pending, c.id, true);
+	if (!msg || (port->kind == LPC_PORT_SERVER &&
+		     msg->conn != port->conn)) {
+		spin_unlock(&origin->lock);
+		return -ENOENT;
+	}
+	lpc_tree_erase(&origin->pending, msg, true);
+	if (msg->kflags & LPC_MSGK_SYNC) {
+		/* Another thread waits for it: wake it with the news. */
+		msg->status = -ECANCELED;
+		smp_store_release(&msg->done, 1);
+		__wake_up(&origin->reply_wait, TASK_INTERRUPTIBLE, 1, msg);
+		spin_unlock(&origin->lock);
+		return 0;
+	}
+	spin_unlock(&origin->lock);
+	lpc_msg_abandon(msg);
+	lpc_msg_put(msg);
+	return 0;
+}

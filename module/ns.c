@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Port names, one directory per IPC namespace.
+ *
+ * A process sees the names of its own IPC namespace only. The module cannot
+ * add a field to struct ipc_namespace, so it keeps its own list keyed by
+ * the namespace's address. To make that key safe, each entry pins its
+ * namespace through an nsfs file (the same reference /proc/PID/ns/ipc
+ * holds): the namespace, and so its address, lives as long as names do.
+ *
+ * Everything here is under lpc_ns_mutex. Names are created and looked up
+ * on connect and create only, never on the message path.
+ */
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/ipc_namespace.h>
+#include <linux/nsproxy.h>
+#include <linux/proc_fs.h>
+#include <linux/proc_ns.h>
+#include <linux/slab.h>
+#include <linux/stringhash.h>
+
+#include "internal.h"
+
+#define LPC_NS_BITS	5
+
+/**
+ * struct lpc_ns - the names of one IPC namespace
+ * @entry: on lpc_namespaces.
+ * @ipc_ns: the namespace (key; pinned by @pin).
+ * @pin: nsfs file holding a reference on @ipc_ns, or NULL without
+ *	CONFIG_IPC_NS (there is only the initial namespace then).
+ * @nr_names: names in @names; the entry goes away with the last one.
+ * @names: connection ports by name hash.
+ */
+struct lpc_ns {
+	struct list_head entry;
+	struct ipc_namespace *ipc_ns;
+	struct file *pin;
+	unsigned int nr_names;
+	struct hlist_head names[1 << LPC_NS_BITS];
+};
+
+static DEFINE_MUTEX(lpc_ns_mutex);
+static LIST_HEAD(lpc_namespaces);
+
+static struct ns_common *lpc_ipc_ns_get(struct ns_common *ns)
+{
+	get_ipc_ns(container_of(ns, struct ipc_namespace, ns));
+	return ns;
+}
+
+/*
+ * open_related_ns() is the exported way to get an nsfs reference; it hands
+ * it out as an fd, which is turned into a file reference at once.
+ */
+static struct file *lpc_pin_ipc_ns(struct ipc_namespace *ipc_ns)
+{
+	struct file *file;
+	int fd;
+
+	if (!IS_ENABLED(CONFIG_IPC_NS))
+		return NULL;
+	fd = open_related_ns(&ipc_ns->ns, lpc_ipc_ns_get);
+	if (fd < 0)
+		return ERR_PTR(fd);
+	file = fget(fd);
+	close_fd(fd);
+	if (!file)
+		return ERR_PTR(-EAGAIN);
+	/* Another thread of the caller may have swapped the fd meanwhile. */
+	if (get_proc_ns(file_inode(file)) != &ipc_ns->ns) {
+		fput(file);
+		return ERR_PTR(-EAGAIN);
+	}
+	return file;
+}
+
+static struct lpc_ns *lpc_ns_find(struct ipc_namespace *ipc_ns)
+{
+	struct lpc_ns *ns;
+
+	lockdep_assert_held(&lpc_ns_mutex);
+	list_for_each_entry(ns, &lpc_namespaces, entry)
+		if (ns->ipc_ns == ipc_ns)
+			return ns;
+	return NULL;
+}
+
+static struct lpc_ns *lpc_ns_find_or_create(struct ipc_namespace *ipc_ns)
+{
+	struct lpc_ns *ns;
+	struct file *pin;
+
+	lockdep_assert_held(&lpc_ns_mutex);
+	ns = lpc_ns_find(ipc_ns);
+	if (ns)
+		return ns;
+
+	ns = kzalloc(sizeof(*ns), GFP_KERNEL_ACCOUNT);
+	if (!ns)
+		return ERR_PTR(-ENOMEM);
+	pin = lpc_pin_ipc_ns(ipc_ns);
+	if (IS_ERR(pin)) {
+		kfree(ns);
+		return ERR_CAST(pin);
+	}
+	ns->ipc_ns = ipc_ns;
+	ns->pin = pin;
+	list_add(&ns->entry, &lpc_namespaces);
+	return ns;
+}
+
+static void lpc_ns_release_if_empty(struct lpc_ns *ns)
+{
+	lockdep_assert_held(&lpc_ns_mutex);
+	if (ns->nr_names)
+		return;
+	list_del(&ns->entry);
+	if (ns->pin)
+		fput(ns->pin);
+	kfree(ns);
+}
+
+static struct hlist_head *lpc_ns_bucket(struct lpc_ns *ns, const char *name,
+					u32 len)
+{
+	u32 hash = full_name_hash(NULL, name, len);
+
+	return &ns->names[hash_32(hash, LPC_NS_BITS)];
+}
+
+static struct lpc_port *lpc_ns_find_name(struct lpc_ns *ns, const char *name,
+					 u32 len)
+{
+	struct lpc_server *srv;
+
+	hlist_for_each_entry(srv, lpc_ns_bucket(ns, name, len), hnode)
+		if (srv->name_len == len && !memcmp(srv->name, name, len))
+			return srv->port;
+	return NULL;
+}
+
+/**
+ * lpc_ns_publish() - give a new connection port its name
+ * @port: the connection port; port->srv->name is set.
+ *
+ * The name goes into the caller's IPC namespace.
+ *
+ * Return: 0, -EEXIST if the name is taken, -ENOMEM.
+ */
+int lpc_ns_publish(struct lpc_port *port)
+{
+	struct lpc_server *srv = port->srv;
+	struct lpc_ns *ns;
+	int ret = 0;
+
+	mutex_lock(&lpc_ns_mutex);
+	ns = lpc_ns_find_or_create(current->nsproxy->ipc_ns);
+	if (IS_ERR(ns)) {
+		ret = PTR_ERR(ns);
+		goto out;
+	}
+	if (lpc_ns_find_name(ns, srv->name, srv->name_len)) {
+		lpc_ns_release_if_empty(ns);
+		ret = -EEXIST;
+		goto out;
+	}
+	hlist_add_head(&srv->hnode, lpc_ns_bucket(ns, srv->name,
+						  srv->name_len));
+	srv->ns = ns;
+	ns->nr_names++;
+out:
+	mutex_unlock(&lpc_ns_mutex);
+	return ret;
+}
+
+/**
+ * lpc_ns_unpublish() - remove a closing connection port's name
+ * @port: the connection port.
+ *
+ * After this no connect can find the port. Safe to call for a port whose
+ * publication failed.
+ */
+void lpc_ns_unpublish(struct lpc_port *port)
+{
+	struct lpc_server *srv = port->srv;
+
+	mutex_lock(&lpc_ns_mutex);
+	if (srv->ns) {
+		hlist_del_init(&srv->hnode);
+		srv->ns->nr_names--;
+		lpc_ns_release_if_empty(srv->ns);
+		srv->ns = NULL;
+	}
+	mutex_unlock(&lpc_ns_mutex);
+}
+
+/**
+ * lpc_ns_lookup() - find a connection port by name
+ * @name: the name.
+ * @len: its length.
+ *
+ * Looks in the caller's IPC namespace.
+ *
+ * Return: the port with a reference the caller must put, or NULL.
+ */
+struct lpc_port *lpc_ns_lookup(const char *name, u32 len)
+{
+	struct lpc_port *port = NULL;
+	struct lpc_ns *ns;
+
+	mutex_lock(&lpc_ns_mutex);
+	ns = lpc_ns_find(current->nsproxy->ipc_ns);
+	if (ns)
+		port = lpc_ns_find_name(ns, name, len);
+	if (port)
+		lpc_port_get(port);
+	mutex_unlock(&lpc_ns_mutex);
+	return port;
+}
+
+void lpc_ns_exit(void)
+{
+	/* Every port holds a module reference through its file. */
+	WARN_ON_ONCE(!list_empty(&lpc_namespaces));
+}

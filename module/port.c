@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ports: their memory, their files, and the creation of named connection
+ * ports.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/compat.h>
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/pid_namespace.h>
+#include <linux/poll.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/user_namespace.h>
+
+#include "internal.h"
+
+static const struct file_operations lpc_port_fops;
+
+struct lpc_port *lpc_port_alloc(enum lpc_port_kind kind, u32 max_queued)
+{
+	struct lpc_port *port;
+
+	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
+	if (!port)
+		return NULL;
+	kref_init(&port->ref);
+	port->kind = kind;
+	spin_lock_init(&port->lock);
+	INIT_LIST_HEAD(&port->queue);
+	port->service = RB_ROOT;
+	port->pending = RB_ROOT;
+	init_waitqueue_head(&port->wait);
+	init_waitqueue_head(&port->room);
+	init_waitqueue_head(&port->reply_wait);
+	port->max_queued = max_queued;
+	port->pid_ns = get_pid_ns(task_active_pid_ns(current));
+	port->user_ns = get_user_ns(current_user_ns());
+	return port;
+}
+
+static void lpc_server_free(struct lpc_server *srv)
+{
+	lpc_acl_free(rcu_dereference_protected(srv->acl, true));
+	if (srv->owner)
+		put_cred(srv->owner);
+	kfree(srv->name);
+	kfree(srv);
+}
+
+static void lpc_port_free(struct kref *ref)
+{
+	struct lpc_port *port = container_of(ref, struct lpc_port, ref);
+
+	/* Release drained the port; a message left here would be a leak. */
+	WARN_ON_ONCE(!list_empty(&port->queue));
+	WARN_ON_ONCE(!RB_EMPTY_ROOT(&port->service));
+	WARN_ON_ONCE(!RB_EMPTY_ROOT(&port->pending));
+	if (port->srv)
+		lpc_server_free(port->srv);
+	put_pid_ns(port->pid_ns);
+	put_user_ns(port->user_ns);
+	kfree(port);
+}
+
+void lpc_port_put(struct lpc_port *port)
+{
+	kref_put(&port->ref, lpc_port_free);
+}
+
+/**
+ * lpc_port_install() - give a port its file and reserve an fd for it
+ * @port: the port; on success its file owns the caller's reference.
+ * @flags: %LPC_NO_CLOEXEC or 0.
+ * @filep: out: the file.
+ *
+ * The caller publishes the fd with fd_install() once nothing can fail any
+ * more, or gives it back with put_unused_fd() and fput().
+ *
+ * Return: the reserved fd, or -errno (the port reference is then still
+ * the caller's).
+ */
+int lpc_port_install(struct lpc_port *port, u32 flags, struct file **filep)
+{
+	struct file *file;
+	int fd;
+
+	fd = get_unused_fd_flags(flags & LPC_NO_CLOEXEC ? 0 : O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	file = anon_inode_getfile("[lpc]", &lpc_port_fops, port, O_RDWR);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		return PTR_ERR(file);
+	}
+	*filep = file;
+	return fd;
+}
+
+struct lpc_port *lpc_port_from_file(struct file *file)
+{
+	return file->f_op == &lpc_port_fops ? file->private_data : NULL;
+}
+
+static int lpc_port_release(struct inode *inode, struct file *file)
+{
+	struct lpc_port *port = file->private_data;
+	struct lpc_conn *conn = port->conn;
+
+	switch (port->kind) {
+	case LPC_PORT_LISTENER:
+		lpc_listener_shutdown(port);
+		break;
+	case LPC_PORT_CLIENT:
+	case LPC_PORT_SERVER:
+		lpc_conn_shutdown(conn, port->kind == LPC_PORT_SERVER);
+		/* The peer may have shut the connection first: empty ours. */
+		lpc_port_drain(port, NULL, true);
+		lpc_port_fail_pending(port, NULL);
+		lpc_conn_put(conn);
+		break;
+	}
+	lpc_port_put(port);
+	return 0;
+}
+
+static __poll_t lpc_port_poll(struct file *file, poll_table *wait)
+{
+	struct lpc_port *port = file->private_data;
+	__poll_t mask = 0;
+
+	poll_wait(file, &port->wait, wait);
+	if (!list_empty_careful(&port->queue))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (READ_ONCE(port->dead))
+		mask |= EPOLLHUP;
+	return mask;
+}
+
+static const char *const lpc_kind_names[] = {
+	[LPC_PORT_LISTENER] = "connection",
+	[LPC_PORT_CLIENT] = "client",
+	[LPC_PORT_SERVER] = "server",
+};
+
+static void lpc_port_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct lpc_port *port = file->private_data;
+	u32 held, conns = 0;
+	bool dead;
+
+	spin_lock(&port->lock);
+	held = port->nr_held;
+	dead = port->dead;
+	if (port->srv)
+		conns = port->srv->nr_conns;
+	spin_unlock(&port->lock);
+
+	seq_printf(m, "lpc-kind:\t%s\n", lpc_kind_names[port->kind]);
+	if (port->srv) {
+		seq_printf(m, "lpc-name:\t%s\n", port->srv->name);
+		seq_printf(m, "lpc-conns:\t%u\n", conns);
+		seq_printf(m, "lpc-max-conns:\t%u\n", port->srv->max_conns);
+		seq_printf(m, "lpc-max-msg:\t%u\n", port->srv->max_msg_len);
+	}
+	seq_printf(m, "lpc-held:\t%u\n", held);
+	seq_printf(m, "lpc-max-queued:\t%u\n", port->max_queued);
+	seq_printf(m, "lpc-state:\t%s\n", dead ? "closed" : "open");
+}
+
+static long lpc_port_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	struct lpc_port *port = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	u32 usize = _IOC_SIZE(cmd);
+
+	if (lpc_cmd_is(cmd, LPC_IOC_XFER))
+		return lpc_xfer(port, uarg, usize);
+	if (lpc_cmd_is(cmd, LPC_IOC_ACCEPT))
+		return lpc_accept(port, uarg, usize);
+	if (lpc_cmd_is(cmd, LPC_IOC_CANCEL))
+		return lpc_cancel(port, uarg, usize);
+	if (cmd == LPC_IOC_DISCONNECT)
+		return lpc_disconnect(port);
+	return -ENOTTY;
+}
+
+static const struct file_operations lpc_port_fops = {
+	.owner = THIS_MODULE,
+	.release = lpc_port_release,
+	.poll = lpc_port_poll,
+	.unlocked_ioctl = lpc_port_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.show_fdinfo = lpc_port_show_fdinfo,
+	.llseek = noop_llseek,
+};
+
+/* Resolve 0 to the default and reject what is out of range. */
+static int lpc_limit(u32 *val, u32 def, u32 max)
+{
+	if (!*val)
+		*val = def;
+	return *val > max ? -EINVAL : 0;
+}
+
+static int lpc_port_attr_check(struct lpc_port_attr *attr)
+{
+	if (!attr->name_len)
+		return -EINVAL;
+	if (attr->name_len > LPC_NAME_MAX)
+		return -ENAMETOOLONG;
+	if ((attr->flags & ~LPC_PORT_FLAGS) || attr->__pad)
+		return -EINVAL;
+	if (lpc_limit(&attr->max_msg_len, LPC_DEFAULT_MSG_LEN, LPC_MSG_MAX) ||
+	    lpc_limit(&attr->max_conn_data_len, LPC_DEFAULT_CONN_DATA,
+		      LPC_MSG_MAX) ||
+	    lpc_limit(&attr->max_queued, LPC_DEFAULT_QUEUE, LPC_QUEUE_MAX) ||
+	    lpc_limit(&attr->max_conns, LPC_DEFAULT_CONNS, LPC_CONNS_MAX))
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * lpc_name_from_user() - copy a port name
+ * @uptr: user pointer.
+ * @len: length, already checked against %LPC_NAME_MAX.
+ *
+ * Return: a NUL-terminated copy, or ERR_PTR(-EFAULT), -EINVAL for a name
+ * containing NUL, -ENOMEM.
+ */
+char *lpc_name_from_user(u64 uptr, u32 len)
+{
+	char *name;
+
+	name = kmalloc(len + 1, GFP_KERNEL_ACCOUNT);
+	if (!name)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(name, u64_to_user_ptr(uptr), len)) {
+		kfree(name);
+		return ERR_PTR(-EFAULT);
+	}
+	name[len] = '\0';
+	if (strlen(name) != len) {
+		kfree(name);
+		return ERR_PTR(-EINVAL);
+	}
+	return name;
+}
+
+static struct lpc_port *lpc_listener_alloc(struct lpc_port_attr *attr)
+{
+	struct lpc_server *srv;
+	struct lpc_port *port;
+	struct lpc_acl *acl;
+	char *name;
+
+	port = lpc_port_alloc(LPC_PORT_LISTENER, attr->max_queued);
+	srv = kzalloc(sizeof(*srv), GFP_KERNEL_ACCOUNT);
+	if (!port || !srv)
+		goto err_nomem;
+	port->srv = srv;
+	srv->port = port;
+	INIT_HLIST_NODE(&srv->hnode);
+	INIT_LIST_HEAD(&srv->conns);
+	srv->max_msg_len = attr->max_msg_len;
+	srv->max_conn_data_len = attr->max_conn_data_len;
+	srv->max_conns = attr->max_conns;
+	srv->owner = get_current_cred();
+
+	name = lpc_name_from_user(attr->name, attr->name_len);
+	if (IS_ERR(name)) {
+		lpc_port_put(port);
+		return ERR_CAST(name);
+	}
+	srv->name = name;
+	srv->name_len = attr->name_len;
+
+	acl = lpc_acl_from_user(attr->acl, attr->acl_count);
+	if (IS_ERR(acl)) {
+		lpc_port_put(port);
+		return ERR_CAST(acl);
+	}
+	RCU_INIT_POINTER(srv->acl, acl);
+	return port;
+
+err_nomem:
+	kfree(srv);
+	if (port)
+		lpc_port_put(port);
+	return ERR_PTR(-ENOMEM);
+}
+
+/**
+ * lpc_create_port() - %LPC_IOC_CREATE_PORT
+ * @uarg: user &struct lpc_port_attr.
+ * @usize: its size.
+ *
+ * Return: the new connection port's fd, or -errno.
+ */
+int lpc_create_port(void __user *uarg, u32 usize)
+{
+	struct lpc_port_attr attr;
+	struct lpc_port *port;
+	struct file *file;
+	int fd, ret;
+
+	ret = lpc_copy_in(&attr, sizeof(attr), uarg, usize,
+			  LPC_PORT_ATTR_SIZE_VER0);
+	if (ret)
+		return ret;
+	ret = lpc_port_attr_check(&attr);
+	if (ret)
+		return ret;
+
+	port = lpc_listener_alloc(&attr);
+	if (IS_ERR(port))
+		return PTR_ERR(port);
+	ret = lpc_ns_publish(port);
+	if (ret) {
+		lpc_port_put(port);
+		return ret;
+	}
+	fd = lpc_port_install(port, attr.flags, &file);
+	if (fd < 0) {
+		lpc_ns_unpublish(port);
+		lpc_port_put(port);
+		return fd;
+	}
+	fd_install(fd, file);
+	return fd;
+}
