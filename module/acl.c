@@ -9,7 +9,8 @@
  * at the moment of the call.
  *
  * A list is immutable once built; a port switches lists by pointer under
- * its lock and readers use RCU.
+ * its lock. Readers find it under RCU and take a reference, because a
+ * capability check may sleep.
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
@@ -30,6 +31,7 @@ struct lpc_kace {
 
 struct lpc_acl {
 	struct rcu_head rcu;
+	refcount_t ref;
 	u32 count;
 	struct lpc_kace ace[];
 };
@@ -39,8 +41,10 @@ static struct lpc_acl *lpc_acl_alloc(u32 count)
 	struct lpc_acl *acl;
 
 	acl = kzalloc(struct_size(acl, ace, count), GFP_KERNEL_ACCOUNT);
-	if (acl)
-		acl->count = count;
+	if (!acl)
+		return NULL;
+	refcount_set(&acl->ref, 1);
+	acl->count = count;
 	return acl;
 }
 
@@ -126,10 +130,23 @@ fail:
 	return ERR_PTR(ret);
 }
 
+/* Drop a reference; the port's own reference is dropped when replaced. */
 void lpc_acl_free(struct lpc_acl *acl)
 {
-	if (acl)
+	if (acl && refcount_dec_and_test(&acl->ref))
 		kfree_rcu(acl, rcu);
+}
+
+static struct lpc_acl *lpc_acl_get(struct lpc_port *port)
+{
+	struct lpc_acl *acl;
+
+	rcu_read_lock();
+	do {
+		acl = rcu_dereference(port->srv->acl);
+	} while (!refcount_inc_not_zero(&acl->ref));
+	rcu_read_unlock();
+	return acl;
 }
 
 static bool lpc_ace_matches(const struct lpc_kace *k, struct lpc_port *port,
@@ -160,15 +177,14 @@ static bool lpc_ace_matches(const struct lpc_kace *k, struct lpc_port *port,
 int lpc_acl_check(struct lpc_port *port, u32 right)
 {
 	const struct cred *cred = current_cred();
-	const struct lpc_acl *acl;
+	struct lpc_acl *acl;
 	int ret = -EACCES;
 	u32 i;
 
 	if (ns_capable_noaudit(port->user_ns, CAP_IPC_OWNER))
 		return 0;
 
-	rcu_read_lock();
-	acl = rcu_dereference(port->srv->acl);
+	acl = lpc_acl_get(port);
 	for (i = 0; i < acl->count; i++) {
 		const struct lpc_kace *k = &acl->ace[i];
 
@@ -177,6 +193,6 @@ int lpc_acl_check(struct lpc_port *port, u32 right)
 		ret = k->action == LPC_ACE_ALLOW ? 0 : -EACCES;
 		break;
 	}
-	rcu_read_unlock();
+	lpc_acl_free(acl);
 	return ret;
 }
