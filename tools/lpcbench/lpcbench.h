@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * lpcbench: request/reply latency and datagram throughput of /dev/lpc
+ * against the usual Linux IPC mechanisms, measured between processes.
+ *
+ * Shared declarations. Every peer (lpc, eventfd, futex, ...) is a table of
+ * functions; the drivers in main.c (round trips) and tput.c (datagrams)
+ * fork the other side, time the loop and print the tables.
+ */
+#ifndef LPCBENCH_H
+#define LPCBENCH_H
+
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+
+#define ERRLEN		256
+/* Largest inline message: the same as LPC_MSG_MAX; larger sizes are
+ * "through a view" rows, which only lpc sections will carry. */
+#define INLINE_MAX	65536
+#define MAX_PEERS	16
+#define MAX_SIZES	32
+#define MAX_SENDERS	256
+
+enum pin_mode { PIN_NONE, PIN_SAME, PIN_SPLIT };
+
+struct opts {
+	uint64_t n;		/* base iterations per cell (size <= 4 KiB) */
+	unsigned rounds;	/* interleaved rounds */
+	unsigned k;		/* round trips per clock sample */
+	unsigned timeout;	/* watchdog seconds per cell and round */
+	enum pin_mode pin;
+	int cpu_a, cpu_b;	/* CPUs used by PIN_SAME / PIN_SPLIT */
+	bool quick;
+	bool rtt;		/* run the round-trip tables */
+	bool tput;		/* run the throughput tables */
+	const char *tag;	/* CSV block name suffix, or NULL */
+	size_t sizes[MAX_SIZES];
+	unsigned nsizes;
+	unsigned senders[MAX_SIZES];
+	unsigned nsenders;
+	const char *peers;	/* comma list, NULL for all */
+};
+
+extern struct opts g_opt;
+extern volatile sig_atomic_t g_timeout;
+
+/* ---- errors and logging (util.c) ---- */
+int fail_errno(char *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int fail_msg(char *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Put a formatted prefix in front of the message in err. */
+void err_prefix(char *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Append, truncating at ERRLEN. */
+void err_append(char *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+uint64_t now_ns(void);
+uint64_t clock_overhead_ns(void);
+
+/* Whole-buffer I/O. 0: done; -1: error with errno (ETIMEDOUT once the
+ * watchdog fired); 1 (read only): end of file before the first byte. */
+int read_full(int fd, void *buf, size_t len);
+int write_full(int fd, const void *buf, size_t len);
+
+/* EINTR while waiting: keep waiting unless the watchdog fired. */
+static inline bool retry_eintr(int e)
+{
+	return e == EINTR && !g_timeout;
+}
+
+/* ---- watchdog (util.c) ---- */
+void watchdog_install(void);
+void watchdog_arm(unsigned seconds);
+void watchdog_disarm(void);
+
+/* ---- children (util.c) ----
+ * A child talks to the parent over a stream socket: it writes "R" once
+ * ready, or "E<message>" and exits on error; when done it blocks until
+ * the parent closes its end, so the peer's resources stay alive until the
+ * measuring side has finished. */
+struct child {
+	pid_t pid;
+	int sock;	/* parent's end */
+};
+
+typedef int (*child_fn)(void *arg, int sock, char *err);
+
+/* closefds: parent-only descriptors the child must not keep. */
+int child_spawn(struct child *ch, child_fn fn, void *arg, int cpu,
+		const int *closefds, unsigned nclose, char *err);
+int child_ready(int sock);		/* in the child */
+int child_wait_ready(struct child *ch, char *err);
+int child_finish(struct child *ch, char *err);	/* success path */
+void child_kill(struct child *ch, char *err);	/* failure path; adds the
+						 * child's message to err */
+void pin_self(int cpu);
+
+/* ---- payload stamps ----
+ * The first 8 bytes of every request carry the round-trip number and the
+ * reply carries its complement, so a peer that loses, repeats or fails to
+ * overwrite a message is caught at once, at O(1) cost per round trip. */
+static inline void stamp_put(unsigned char *buf, size_t size, uint64_t seq)
+{
+	if (size >= 8)
+		memcpy(buf, &seq, 8);
+}
+
+static inline void stamp_reply(unsigned char *reply, const unsigned char *req,
+			       size_t size)
+{
+	uint64_t v;
+
+	if (size >= 8) {
+		memcpy(&v, req, 8);
+		v = ~v;
+		memcpy(reply, &v, 8);
+	}
+}
+
+static inline bool stamp_ok(const unsigned char *reply, size_t size,
+			    uint64_t seq)
+{
+	uint64_t v;
+
+	if (size < 8)
+		return true;
+	memcpy(&v, reply, 8);
+	return v == ~seq;
+}
+
+/* ---- round-trip peers ---- */
+struct rtt_ctx {
+	size_t size;		/* payload bytes, each way */
+	uint64_t total;		/* round trips the server answers, warm-up
+				 * included; the client numbers them 1..total */
+	unsigned char *sbuf;	/* private send buffer, max(size, 8) bytes */
+	unsigned char *rbuf;	/* private receive buffer, likewise */
+	size_t bufsz;
+	int sock;		/* server child: socket to the parent */
+	void *priv;		/* the peer's state */
+	bool fatal;		/* error does not depend on the size */
+	char err[ERRLEN];
+};
+
+struct rtt_peer {
+	const char *name;
+	const char *how;	/* how the payload travels */
+	/* Once, in the parent. NULL: always available. */
+	int (*probe)(char *why);
+	/* 0, or -1 with the reason the cell is n/a. NULL: sizes up to
+	 * INLINE_MAX. */
+	int (*size_ok)(size_t size, char *why);
+	/* Parent, before the fork (resources both sides inherit). */
+	int (*prepare)(struct rtt_ctx *c);
+	/* Server child: set up, call child_ready(c->sock), answer c->total
+	 * round trips and return. */
+	int (*serve)(struct rtt_ctx *c);
+	/* Parent, once the server is ready. */
+	int (*client_open)(struct rtt_ctx *c);
+	/* Parent: one round trip numbered seq. */
+	int (*roundtrip)(struct rtt_ctx *c, uint64_t seq);
+	void (*client_close)(struct rtt_ctx *c);
+	/* Parent, after the server exited. */
+	void (*cleanup)(struct rtt_ctx *c);
+};
+
+extern const struct rtt_peer rtt_lpc, rtt_eventfd, rtt_futex, rtt_mq,
+	rtt_pipe, rtt_seqpacket, rtt_binder;
+
+/* ---- datagram throughput peers (tput.c drives them) ---- */
+struct tput_ctx {
+	size_t size;		/* datagram payload bytes */
+	unsigned nsenders;
+	uint64_t per_sender;	/* datagrams each sender sends */
+	unsigned char *buf;	/* max(size, 8) bytes */
+	size_t bufsz;
+	void *priv;
+	bool fatal;
+	char err[ERRLEN];
+};
+
+struct tput_peer {
+	const char *name;
+	const char *how;
+	int (*probe)(char *why);
+	int (*size_ok)(size_t size, unsigned nsenders, char *why);
+	/* Parent, before forking the senders. */
+	int (*prepare)(struct tput_ctx *c);
+	/* Sender child: set up (connect), then return; the driver reports
+	 * ready and waits for the start signal before calling send_one. */
+	int (*sender_open)(struct tput_ctx *c);
+	int (*send_one)(struct tput_ctx *c);
+	/* Parent, after forking, before the start (lpc accepts here). */
+	int (*accept)(struct tput_ctx *c);
+	/* Parent: receive one datagram. */
+	int (*recv_one)(struct tput_ctx *c);
+	/*
+	 * Extension point: uapi v1 has no batching ioctls. When it does,
+	 * fill these in; the driver then moves up to @batch datagrams per
+	 * call (returning how many it moved) instead of one.
+	 */
+	int (*send_batch)(struct tput_ctx *c, unsigned batch);
+	int (*recv_batch)(struct tput_ctx *c, unsigned batch);
+	void (*cleanup)(struct tput_ctx *c);
+};
+
+extern const struct tput_peer tput_lpc, tput_seqpacket, tput_pipe;
+
+int run_tput(const struct tput_peer *const *peers, unsigned npeers);
+
+/* ---- environment changes undone at exit ---- */
+void restore_mq_limit(void);	/* peers_posix.c */
+void binder_restore(void);	/* peer_binder.c */
+
+#endif /* LPCBENCH_H */

@@ -1,0 +1,571 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The lpc peer, on raw ioctls (no liblpc: the bench measures the kernel).
+ *
+ * Round trip: the server child creates a named connection port, receives
+ * the client's LPC_MSG_CONNECTION_REQUEST on it, answers with
+ * LPC_IOC_ACCEPT (which returns its communication port) and then serves on
+ * the connection port, where the client's messages queue by default: one
+ * LPC_IOC_XFER per round trip, SEND|RECV with LPC_MSG_REPLY (reply to the
+ * last request, then wait for the next). The client (the measuring parent)
+ * connects with LPC_IOC_CONNECT and does one LPC_IOC_XFER per round trip,
+ * SEND|RECV with LPC_MSG_REQUEST (the synchronous call).
+ *
+ * Throughput: each sender child connects and sends LPC_MSG_DATAGRAM on its
+ * communication port; the parent receives them on the connection port.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/lpc.h>
+
+#include "lpcbench.h"
+
+/* The structures must be exactly the VER0 sizes the ioctl numbers encode. */
+_Static_assert(sizeof(struct lpc_version) == LPC_VERSION_SIZE_VER0,
+	       "lpc_version size");
+_Static_assert(sizeof(struct lpc_port_attr) == LPC_PORT_ATTR_SIZE_VER0,
+	       "lpc_port_attr size");
+_Static_assert(sizeof(struct lpc_connect) == LPC_CONNECT_SIZE_VER0,
+	       "lpc_connect size");
+_Static_assert(sizeof(struct lpc_accept) == LPC_ACCEPT_SIZE_VER0,
+	       "lpc_accept size");
+_Static_assert(sizeof(struct lpc_xfer) == LPC_XFER_SIZE_VER0,
+	       "lpc_xfer size");
+_Static_assert(_IOC_SIZE(LPC_IOC_XFER) == LPC_XFER_SIZE_VER0,
+	       "LPC_IOC_XFER encodes the VER0 size");
+_Static_assert(_IOC_SIZE(LPC_IOC_CONNECT) == LPC_CONNECT_SIZE_VER0,
+	       "LPC_IOC_CONNECT encodes the VER0 size");
+_Static_assert(LPC_MSG_MAX == INLINE_MAX, "INLINE_MAX is LPC_MSG_MAX");
+
+#define LPC_DEV			"/dev/lpc"
+#define RTT_CONTEXT		0x6c706362656e6368ULL	/* "lpcbench" */
+#define CONNECT_TIMEOUT_NS	(10ULL * 1000000000ULL)
+
+static int g_fac = -1;			/* /dev/lpc of the parent */
+static struct lpc_version g_ver;
+static unsigned g_seq;
+
+static const char *msg_type_name(__u32 t)
+{
+	switch (t) {
+	case LPC_MSG_REQUEST: return "REQUEST";
+	case LPC_MSG_REPLY: return "REPLY";
+	case LPC_MSG_DATAGRAM: return "DATAGRAM";
+	case LPC_MSG_CONNECTION_REQUEST: return "CONNECTION_REQUEST";
+	case LPC_MSG_PORT_CLOSED: return "PORT_CLOSED";
+	case LPC_MSG_CLIENT_DIED: return "CLIENT_DIED";
+	case LPC_MSG_LOST_REPLY: return "LOST_REPLY";
+	default: return "unknown";
+	}
+}
+
+static int lpc_open_factory(char *err)
+{
+	int fd = open(LPC_DEV, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return fail_errno(err, "open %s", LPC_DEV);
+	return fd;
+}
+
+/* One LPC_IOC_XFER. Never retried on EINTR: a send may have happened. */
+static int xfer(int fd, struct lpc_xfer *x)
+{
+	if (ioctl(fd, LPC_IOC_XFER, x) == 0)
+		return 0;
+	if (errno == EINTR && g_timeout)
+		errno = ETIMEDOUT;
+	return -1;
+}
+
+/* A new fd from an ioctl: 0, 1 and 2 are always open (main makes sure),
+ * so anything below 3 is a bug in the module, not a descriptor. */
+static int new_fd(int r, char *err, const char *what)
+{
+	if (r < 0)
+		return fail_errno(err, "%s", what);
+	if (r < 3)
+		return fail_msg(err, "%s returned %d, not a new fd", what, r);
+	return r;
+}
+
+static int lpc_create(int fac, const char *name, size_t max_msg, char *err)
+{
+	struct lpc_port_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.name = (__u64)(uintptr_t)name;
+	a.name_len = (__u32)strlen(name);
+	a.flags = 0;
+	a.max_msg_len = (__u32)max_msg;	/* 0: LPC_DEFAULT_MSG_LEN */
+	a.max_conn_data_len = 0;
+	a.max_queued = 0;
+	a.max_conns = 0;
+	a.acl = 0;
+	a.acl_count = 0;		/* owner only: we are the owner */
+	return new_fd(ioctl(fac, LPC_IOC_CREATE_PORT, &a), err,
+		      "LPC_IOC_CREATE_PORT");
+}
+
+static int lpc_connect_to(int fac, const char *name, char *err)
+{
+	struct lpc_connect cn;
+	int fd;
+
+	memset(&cn, 0, sizeof(cn));
+	cn.name = (__u64)(uintptr_t)name;
+	cn.name_len = (__u32)strlen(name);
+	cn.flags = LPC_CONNECT_TIMEOUT;
+	cn.timeout_ns = CONNECT_TIMEOUT_NS;
+	fd = new_fd(ioctl(fac, LPC_IOC_CONNECT, &cn), err, "LPC_IOC_CONNECT");
+	if (fd >= 0 && cn.reply_len != 0) {
+		close(fd);
+		return fail_msg(err, "LPC_IOC_CONNECT: %u bytes of accept data, "
+				"expected none", cn.reply_len);
+	}
+	return fd;
+}
+
+/* Receive one connection request on @port and accept it, binding @context.
+ * Returns the server communication port. */
+static int lpc_accept_one(int port, __u64 context, char *err)
+{
+	unsigned char cdata[LPC_DEFAULT_CONN_DATA];
+	struct lpc_accept a;
+	struct lpc_xfer x;
+
+	memset(&x, 0, sizeof(x));
+	x.flags = LPC_XFER_RECV;
+	x.recv_cap = sizeof(cdata);
+	x.recv_buf = (__u64)(uintptr_t)cdata;
+	if (xfer(port, &x) < 0)
+		return fail_errno(err, "LPC_IOC_XFER(receive connection request)");
+	if (x.info.type != LPC_MSG_CONNECTION_REQUEST)
+		return fail_msg(err, "expected CONNECTION_REQUEST, got type %u "
+				"(%s)", x.info.type, msg_type_name(x.info.type));
+	if (x.info.id == 0)
+		return fail_msg(err, "connection request with id 0");
+
+	memset(&a, 0, sizeof(a));
+	a.id = x.info.id;
+	a.context = context;
+	a.data = 0;
+	a.data_len = 0;
+	a.flags = 0;	/* messages queue on the connection port */
+	return new_fd(ioctl(port, LPC_IOC_ACCEPT, &a), err, "LPC_IOC_ACCEPT");
+}
+
+/* ------------------------------------------------------------------ */
+
+static int lpc_probe(char *why)
+{
+	g_fac = lpc_open_factory(why);
+	if (g_fac < 0)
+		return -1;
+	memset(&g_ver, 0, sizeof(g_ver));
+	if (ioctl(g_fac, LPC_IOC_VERSION, &g_ver) < 0) {
+		fail_errno(why, "LPC_IOC_VERSION");
+		close(g_fac);
+		g_fac = -1;
+		return -1;
+	}
+	note("lpc: api %u, module %u.%u.%u, features 0x%llx, max_msg_len %u",
+	     g_ver.api_version, g_ver.module_version >> 16,
+	     (g_ver.module_version >> 8) & 0xff, g_ver.module_version & 0xff,
+	     (unsigned long long)g_ver.features, g_ver.max_msg_len);
+	if (g_ver.api_version != LPC_API_VERSION)
+		note("lpc: warning: module api %u, lpcbench built for %u",
+		     g_ver.api_version, LPC_API_VERSION);
+	if (!(g_ver.features & LPC_FEAT_PORTS))
+		note("lpc: warning: LPC_FEAT_PORTS not reported, trying anyway");
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Rows "through a view" (sizes above LPC_MSG_MAX).
+ *
+ * The payload would live in a section mapped by both sides and only a
+ * reference would travel in the message (lpc_xfer.send_attr/recv_attr are
+ * reserved, presumably for this). uapi v1 has no sections, so these rows
+ * are n/a. To measure them, implement this one function: on the side
+ * given by @server, map the section on first use (keep it in @st), put the
+ * c->size payload bytes through it and fill in @x's attr fields instead of
+ * the inline buffer. lpc_size_ok() asks it with x == NULL; the round-trip
+ * code calls it for every request and reply of a view size.
+ */
+struct lpc_state;
+static int lpc_view_attach(struct lpc_state *st, struct rtt_ctx *c,
+			   struct lpc_xfer *x, bool server, char *err)
+{
+	(void)st;
+	(void)c;
+	(void)x;
+	(void)server;
+	return fail_msg(err, "views (sections) not in uapi v%d",
+			LPC_API_VERSION);
+}
+
+struct lpc_state {
+	char name[64];
+	int comm;	/* client communication port (parent) */
+};
+
+/* Point @x at the payload: inline buffers, or a view for big sizes. */
+static int lpc_payload(struct lpc_state *st, struct rtt_ctx *c,
+		       struct lpc_xfer *x, bool server)
+{
+	if (c->size > INLINE_MAX)
+		return lpc_view_attach(st, c, x, server, c->err);
+	if (x->flags & LPC_XFER_SEND) {
+		x->send_buf = (__u64)(uintptr_t)c->sbuf;
+		x->send_len = (__u32)c->size;
+	}
+	if (x->flags & LPC_XFER_RECV) {
+		x->recv_buf = (__u64)(uintptr_t)c->rbuf;
+		x->recv_cap = (__u32)c->size;
+	}
+	return 0;
+}
+
+static size_t inline_len(const struct rtt_ctx *c)
+{
+	return c->size > INLINE_MAX ? 0 : c->size;
+}
+
+static int lpc_size_ok(size_t size, char *why)
+{
+	struct rtt_ctx probe;
+
+	if (size > INLINE_MAX) {
+		memset(&probe, 0, sizeof(probe));
+		probe.size = size;
+		if (lpc_view_attach(NULL, &probe, NULL, false, probe.err) < 0)
+			return fail_msg(why, "%s", probe.err);
+		return 0;
+	}
+	if (g_ver.max_msg_len && size > g_ver.max_msg_len)
+		return fail_msg(why, "module max_msg_len is %u",
+				g_ver.max_msg_len);
+	return 0;
+}
+
+static int lpc_prepare(struct rtt_ctx *c)
+{
+	struct lpc_state *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return fail_errno(c->err, "calloc");
+	st->comm = -1;
+	snprintf(st->name, sizeof(st->name), "lpcbench.%d.%u",
+		 (int)getpid(), ++g_seq);
+	c->priv = st;
+	return 0;
+}
+
+static int check_request(const struct rtt_ctx *c, const struct lpc_xfer *x,
+			 uint64_t n, char *err)
+{
+	const struct lpc_msg_info *i = &x->info;
+
+	if (i->type != LPC_MSG_REQUEST)
+		return fail_msg(err, "server: message %llu has type %u (%s), "
+				"expected REQUEST", (unsigned long long)n,
+				i->type, msg_type_name(i->type));
+	if (i->id == 0 || i->context != RTT_CONTEXT ||
+	    i->data_len != inline_len(c) || i->flags != 0)
+		return fail_msg(err, "server: request %llu: id %llu context "
+				"0x%llx data_len %u flags 0x%x",
+				(unsigned long long)n,
+				(unsigned long long)i->id,
+				(unsigned long long)i->context, i->data_len,
+				i->flags);
+	return 0;
+}
+
+static int lpc_serve(struct rtt_ctx *c)
+{
+	struct lpc_state *st = c->priv;
+	struct lpc_xfer x;
+	int fac, port, comm;
+	__u64 id;
+	uint64_t i;
+
+	c->fatal = true;
+	fac = lpc_open_factory(c->err);
+	if (fac < 0)
+		return -1;
+	port = lpc_create(fac, st->name,
+			  c->size <= INLINE_MAX ? c->size : 0, c->err);
+	if (port < 0)
+		return -1;
+	if (child_ready(c->sock) < 0)
+		return fail_errno(c->err, "ready");
+	comm = lpc_accept_one(port, RTT_CONTEXT, c->err);
+	if (comm < 0)
+		return -1;
+	/* comm stays open until we exit: closing it would disconnect. */
+
+	memset(&x, 0, sizeof(x));
+	x.flags = LPC_XFER_RECV;
+	if (lpc_payload(st, c, &x, true) < 0)
+		return -1;
+	if (xfer(port, &x) < 0)
+		return fail_errno(c->err, "LPC_IOC_XFER(receive first request)");
+	if (check_request(c, &x, 1, c->err) < 0)
+		return -1;
+	c->fatal = false;
+	for (i = 1; i <= c->total; i++) {
+		bool more = i < c->total;
+
+		id = x.info.id;
+		stamp_reply(c->sbuf, c->rbuf, inline_len(c));
+		memset(&x, 0, sizeof(x));
+		x.flags = LPC_XFER_SEND | (more ? LPC_XFER_RECV : 0);
+		x.send_type = LPC_MSG_REPLY;
+		x.send_id = id;
+		if (lpc_payload(st, c, &x, true) < 0)
+			return -1;
+		if (xfer(port, &x) < 0)
+			return fail_errno(c->err, "LPC_IOC_XFER(reply %llu%s)",
+					  (unsigned long long)i,
+					  more ? " + receive" : "");
+		if (more && check_request(c, &x, i + 1, c->err) < 0)
+			return -1;
+	}
+	(void)comm;
+	return 0;
+}
+
+static int lpc_client_open(struct rtt_ctx *c)
+{
+	struct lpc_state *st = c->priv;
+
+	st->comm = lpc_connect_to(g_fac, st->name, c->err);
+	return st->comm < 0 ? -1 : 0;
+}
+
+static int lpc_roundtrip(struct rtt_ctx *c, uint64_t seq)
+{
+	struct lpc_state *st = c->priv;
+	struct lpc_xfer x;
+
+	stamp_put(c->sbuf, inline_len(c), seq);
+	memset(&x, 0, sizeof(x));
+	x.flags = LPC_XFER_SEND | LPC_XFER_RECV;
+	x.send_type = LPC_MSG_REQUEST;
+	if (lpc_payload(st, c, &x, false) < 0)
+		return -1;
+	if (xfer(st->comm, &x) < 0)
+		return fail_errno(c->err, "LPC_IOC_XFER(request %llu)",
+				  (unsigned long long)seq);
+	if (x.info.type != LPC_MSG_REPLY || x.send_id == 0 ||
+	    x.info.ref_id != x.send_id || x.info.data_len != inline_len(c) ||
+	    x.info.context != 0)
+		return fail_msg(c->err, "request %llu: got type %u (%s) "
+				"ref_id %llu for send_id %llu, data_len %u, "
+				"context 0x%llx",
+				(unsigned long long)seq, x.info.type,
+				msg_type_name(x.info.type),
+				(unsigned long long)x.info.ref_id,
+				(unsigned long long)x.send_id,
+				x.info.data_len,
+				(unsigned long long)x.info.context);
+	if (!stamp_ok(c->rbuf, inline_len(c), seq))
+		return fail_msg(c->err, "lpc: wrong reply payload to %llu",
+				(unsigned long long)seq);
+	return 0;
+}
+
+static void lpc_client_close(struct rtt_ctx *c)
+{
+	struct lpc_state *st = c->priv;
+
+	if (st && st->comm >= 0) {
+		close(st->comm);
+		st->comm = -1;
+	}
+}
+
+static void lpc_cleanup(struct rtt_ctx *c)
+{
+	lpc_client_close(c);
+	free(c->priv);
+	c->priv = NULL;
+}
+
+const struct rtt_peer rtt_lpc = {
+	.name = "lpc",
+	.how = "one LPC_IOC_XFER per side per round trip, inline data "
+	       "(client SEND|RECV REQUEST, server SEND|RECV REPLY on the "
+	       "connection port)",
+	.probe = lpc_probe,
+	.size_ok = lpc_size_ok,
+	.prepare = lpc_prepare,
+	.serve = lpc_serve,
+	.client_open = lpc_client_open,
+	.roundtrip = lpc_roundtrip,
+	.client_close = lpc_client_close,
+	.cleanup = lpc_cleanup,
+};
+
+/* ------------------------------------------------------------------ */
+/* datagrams                                                          */
+
+struct lpc_tput {
+	char name[64];
+	int port;			/* connection port (parent) */
+	int comm[MAX_SENDERS];		/* accepted ports (parent) */
+	unsigned ncomm;
+	int mine;			/* sender's communication port */
+};
+
+static int lpc_tput_size_ok(size_t size, unsigned nsenders, char *why)
+{
+	(void)nsenders;
+	if (size > INLINE_MAX)
+		return fail_msg(why, "inline sizes only");
+	if (g_ver.max_msg_len && size > g_ver.max_msg_len)
+		return fail_msg(why, "module max_msg_len is %u",
+				g_ver.max_msg_len);
+	return 0;
+}
+
+static int lpc_tput_prepare(struct tput_ctx *c)
+{
+	struct lpc_tput *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return fail_errno(c->err, "calloc");
+	s->port = s->mine = -1;
+	c->priv = s;
+	snprintf(s->name, sizeof(s->name), "lpcbench.%d.%u", (int)getpid(),
+		 ++g_seq);
+	s->port = lpc_create(g_fac, s->name, c->size, c->err);
+	if (s->port < 0) {
+		c->fatal = true;
+		return -1;
+	}
+	return 0;
+}
+
+static int lpc_tput_sender_open(struct tput_ctx *c)
+{
+	struct lpc_tput *s = c->priv;
+	int fac;
+
+	/* Only the receiver keeps the connection port. */
+	close(s->port);
+	s->port = -1;
+	fac = lpc_open_factory(c->err);
+	if (fac < 0)
+		return -1;
+	s->mine = lpc_connect_to(fac, s->name, c->err);
+	close(fac);
+	return s->mine < 0 ? -1 : 0;
+}
+
+static int lpc_tput_send(struct tput_ctx *c)
+{
+	struct lpc_tput *s = c->priv;
+	struct lpc_xfer x;
+
+	for (;;) {
+		memset(&x, 0, sizeof(x));
+		x.flags = LPC_XFER_SEND;
+		x.send_type = LPC_MSG_DATAGRAM;
+		x.send_buf = (__u64)(uintptr_t)c->buf;
+		x.send_len = (__u32)c->size;
+		if (xfer(s->mine, &x) == 0)
+			return 0;
+		/* The header does not say what a full queue does: if it
+		 * fails instead of blocking, let the receiver run. */
+		if (errno == EAGAIN || errno == ENOBUFS || errno == ENOSPC) {
+			sched_yield();
+			continue;
+		}
+		return fail_errno(c->err, "LPC_IOC_XFER(datagram)");
+	}
+}
+
+static int lpc_tput_accept(struct tput_ctx *c)
+{
+	struct lpc_tput *s = c->priv;
+	unsigned i;
+
+	for (i = 0; i < c->nsenders; i++) {
+		int fd = lpc_accept_one(s->port, i + 1, c->err);
+
+		if (fd < 0) {
+			c->fatal = true;
+			return -1;
+		}
+		s->comm[s->ncomm++] = fd;
+	}
+	return 0;
+}
+
+static int lpc_tput_recv(struct tput_ctx *c)
+{
+	struct lpc_tput *s = c->priv;
+	struct lpc_xfer x;
+
+	memset(&x, 0, sizeof(x));
+	x.flags = LPC_XFER_RECV;
+	x.recv_buf = (__u64)(uintptr_t)c->buf;
+	x.recv_cap = (__u32)c->size;
+	if (xfer(s->port, &x) < 0)
+		return fail_errno(c->err, "LPC_IOC_XFER(receive datagram)");
+	if (x.info.type != LPC_MSG_DATAGRAM || x.info.data_len != c->size ||
+	    x.info.context < 1 || x.info.context > c->nsenders)
+		return fail_msg(c->err, "received type %u (%s), data_len %u, "
+				"context %llu", x.info.type,
+				msg_type_name(x.info.type), x.info.data_len,
+				(unsigned long long)x.info.context);
+	return 0;
+}
+
+static void lpc_tput_cleanup(struct tput_ctx *c)
+{
+	struct lpc_tput *s = c->priv;
+	unsigned i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->ncomm; i++)
+		close(s->comm[i]);
+	if (s->port >= 0)
+		close(s->port);
+	if (s->mine >= 0)
+		close(s->mine);
+	free(s);
+	c->priv = NULL;
+}
+
+static int lpc_tput_probe(char *why)
+{
+	if (g_fac >= 0)
+		return 0;
+	return lpc_probe(why);
+}
+
+const struct tput_peer tput_lpc = {
+	.name = "lpc",
+	.how = "LPC_MSG_DATAGRAM, one LPC_IOC_XFER per datagram, each sender "
+	       "on its own connection, received on the connection port",
+	.probe = lpc_tput_probe,
+	.size_ok = lpc_tput_size_ok,
+	.prepare = lpc_tput_prepare,
+	.sender_open = lpc_tput_sender_open,
+	.send_one = lpc_tput_send,
+	.accept = lpc_tput_accept,
+	.recv_one = lpc_tput_recv,
+	.cleanup = lpc_tput_cleanup,
+};
