@@ -1,0 +1,240 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+#
+# portctl tests that need no module: help and usage errors, the error for
+# a missing device in text and JSON, replayed 'version' output against
+# recorded expectations, the column engine, and that help, man page and
+# bash completion list the same objects. Where /dev/lpc exists (the test
+# VM) it also checks the live 'version'.
+#
+#   PORTCTL=path/to/portctl TABLE_TEST=path/to/table_test sh tests/run.sh
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(dirname "$here")
+PORTCTL=${PORTCTL:-$src/build/portctl}
+TABLE_TEST=${TABLE_TEST:-$src/build/table_test}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0 skip=0
+
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+not_ok() { fail=$((fail + 1)); echo "FAIL $*"; }
+skipped() { skip=$((skip + 1)); echo "skip $*"; }
+
+# run [ENV=VAL...] -- ARGS: portctl's stdout, stderr and exit status
+# into $tmp/out, $tmp/err and $rc.
+run()
+{
+	env_args=
+	while [ "$1" != -- ]; do env_args="$env_args $1"; shift; done
+	shift
+	# shellcheck disable=SC2086
+	env $env_args "$PORTCTL" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+# check NAME CONDITION...: one test, passes when the command succeeds.
+check()
+{
+	name=$1
+	shift
+	if "$@"; then
+		ok "$name"
+	else
+		not_ok "$name"
+		sed 's/^/     stdout: /' "$tmp/out"
+		sed 's/^/     stderr: /' "$tmp/err"
+		echo "     exit: $rc"
+	fi
+}
+
+has_python=false
+command -v python3 >/dev/null 2>&1 && has_python=true
+
+# json_ok FILE: FILE is one valid JSON document.
+json_ok() { python3 -m json.tool "$1" >/dev/null 2>&1; }
+
+# json_eq FILE EXPECTED: same JSON value, whatever the layout.
+json_eq()
+{
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))
+b = json.load(open(sys.argv[2]))
+sys.exit(0 if a == b else 1)
+PY
+}
+
+# json_error FILE TEXT: FILE is {"error": TEXT}.
+json_error()
+{
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if d == {"error": sys.argv[2]} else 1)
+PY
+}
+
+[ -x "$PORTCTL" ] || { echo "no portctl at $PORTCTL"; exit 1; }
+
+# Fill in the version placeholders of the recorded expectations.
+"$PORTCTL" -V > "$tmp/V"
+version=$(sed -n 's/^portctl \([0-9.]*\) .*/\1/p' "$tmp/V")
+api=$(sed -n 's/.*, api \([0-9]*\))$/\1/p' "$tmp/V")
+expect()
+{
+	sed -e "s/@VERSION@/$version/g" -e "s/@API@/$api/g" "$here/$1" \
+		> "$tmp/expect"
+}
+
+# --- help and usage -------------------------------------------------
+run -- help
+check "help prints the usage" \
+	test $rc -eq 0 -a ! -s "$tmp/err" -a -n "$(grep '^Usage: portctl' "$tmp/out")"
+run -- -h
+check "-h prints the usage" grep -q '^Usage: portctl' "$tmp/out"
+run -- -j help
+check "help in JSON mode prints null" test "$(cat "$tmp/out")" = null
+run --
+check "no object: usage on stderr, exit 2" \
+	test $rc -eq 2 -a ! -s "$tmp/out" -a -n "$(grep '^Usage:' "$tmp/err")"
+run -- bogus
+check "unknown object: exit 2 and an error" \
+	test $rc -eq 2 -a "$(cat "$tmp/err")" = \
+	"Error: unknown command 'bogus'; try 'portctl help'"
+run -- --bogus
+check "unknown option: exit 2" test $rc -eq 2
+run -- version extra
+check "unexpected argument: exit 2" test $rc -eq 2
+run -- version help
+check "'version help' prints its usage" \
+	test $rc -eq 0 -a "$(head -n 1 "$tmp/out")" = "Usage: portctl version"
+run -- -V
+check "-V names portctl and liblpc" \
+	grep -q "^portctl $version (liblpc $version, api $api)\$" "$tmp/out"
+
+# --- a missing or wrong device --------------------------------------
+missing=/nonexistent-lpc-test/lpc
+run LPC_DEVICE=$missing -- version
+check "missing device: clear error, exit 1" \
+	test $rc -eq 1 -a ! -s "$tmp/out" -a "$(cat "$tmp/err")" = \
+	"Error: lpc module not loaded ($missing: No such file or directory)"
+run LPC_DEVICE=/dev/null -- version
+check "not an lpc device: error, exit 1" \
+	test $rc -eq 1 -a -n "$(grep 'is not an lpc device' "$tmp/err")"
+
+# --- replayed output ------------------------------------------------
+run PORTCTL_REPLAY="$here/version.dump" -- version
+expect version.txt
+check "replayed version (text)" cmp -s "$tmp/out" "$tmp/expect"
+run -- --replay "$here/version-future.dump" version
+expect version-future.txt
+check "newer module: api 2, unknown bit, odd size" \
+	cmp -s "$tmp/out" "$tmp/expect"
+run PORTCTL_REPLAY="$here/version.dump" -- v
+expect version.txt
+check "prefix 'v' runs version" cmp -s "$tmp/out" "$tmp/expect"
+printf 'version.api_version 1\nversion.bogus 2\n' > "$tmp/bad.dump"
+run -- --replay "$tmp/bad.dump" version
+check "replay with an unknown key fails" \
+	test $rc -eq 1 -a -n "$(grep 'bad.dump:2: unknown key' "$tmp/err")"
+printf 'version.api_version 1\n' > "$tmp/short.dump"
+run -- --replay "$tmp/short.dump" version
+check "replay without every version field fails" \
+	test $rc -eq 1 -a -n "$(grep 'no version.max_name_len' "$tmp/err")"
+
+# --- JSON -----------------------------------------------------------
+if $has_python; then
+	run LPC_DEVICE=$missing -- -j version
+	check "missing device in JSON: {\"error\": ...} on stdout" \
+		test $rc -eq 1 -a ! -s "$tmp/err"
+	check "  and it is the same message" json_error "$tmp/out" \
+		"lpc module not loaded ($missing: No such file or directory)"
+	run LPC_DEVICE=$missing -- -p version
+	check "missing device with -p parses" json_ok "$tmp/out"
+	run -- -j bogus
+	check "usage error in JSON parses" json_ok "$tmp/out"
+	run -- -j
+	check "no object in JSON parses" json_ok "$tmp/out"
+	run PORTCTL_REPLAY="$here/version.dump" -- -j version
+	expect version.json
+	check "replayed version (JSON)" json_eq "$tmp/out" "$tmp/expect"
+	check "  -j is one line" test "$(wc -l < "$tmp/out")" -eq 1
+	run PORTCTL_REPLAY="$here/version.dump" -- -p version
+	check "replayed version (pretty JSON)" json_eq "$tmp/out" "$tmp/expect"
+	check "  -p is indented" grep -q '^    "liblpc": {$' "$tmp/out"
+	run -- -jV
+	check "-jV parses" json_ok "$tmp/out"
+else
+	skipped "JSON checks: python3 not installed"
+fi
+
+# --- the column engine ----------------------------------------------
+if [ -x "$TABLE_TEST" ]; then
+	"$TABLE_TEST" text > "$tmp/out" 2>"$tmp/err"; rc=$?
+	check "table: aligned text" cmp -s "$tmp/out" "$here/table.txt"
+	"$TABLE_TEST" noheader > "$tmp/out" 2>"$tmp/err"; rc=$?
+	check "table: -H leaves out the header" \
+		cmp -s "$tmp/out" "$here/table-noheader.txt"
+	if $has_python; then
+		"$TABLE_TEST" json > "$tmp/out" 2>"$tmp/err"; rc=$?
+		check "table: JSON has the same cells" \
+			json_eq "$tmp/out" "$here/table.json"
+	fi
+else
+	skipped "table: no table_test binary"
+fi
+
+# --- help, man page and completion agree ----------------------------
+"$PORTCTL" help | sed -n 's/^OBJECT := { \(.*\) }$/\1/p' | tr '|' ' ' |
+	xargs -n 1 | sort > "$tmp/help.objs"
+sed -n 's/^\.IR OBJECT " := { " \(.*\) " }"$/\1/p' "$src/portctl.8" |
+	tr -d '"' | tr '|' ' ' | xargs -n 1 | sort > "$tmp/man.objs"
+sed -n "s/^[[:space:]]*local objects='\(.*\)'$/\1/p" \
+	"$src/bash-completion/portctl" | xargs -n 1 | grep -vx help |
+	sort > "$tmp/comp.objs"
+check "help and portctl.8 list the same objects" \
+	cmp -s "$tmp/help.objs" "$tmp/man.objs"
+check "help and the completion list the same objects" \
+	cmp -s "$tmp/help.objs" "$tmp/comp.objs"
+check "help lists some object" test -s "$tmp/help.objs"
+
+if command -v bash >/dev/null 2>&1; then
+	# Complete "portctl $1" with stand-ins for bash-completion helpers.
+	complete_words()
+	{
+		bash -c '
+			_init_completion() {
+				words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
+				cur=${words[cword]}; prev=${words[cword-1]}
+			}
+			_filedir() { :; }
+			. "$1"; shift
+			COMP_WORDS=(portctl "$@"); COMP_CWORD=$#
+			_portctl; echo "${COMPREPLY[*]}"' \
+			sh "$src/bash-completion/portctl" "$@"
+	}
+	check "completion: objects" test "$(complete_words '')" = "version help"
+	check "completion: prefix" test "$(complete_words ve)" = version
+	check "completion: options" \
+		test "$(complete_words -j --p)" = --pretty
+	check "completion: after an object" \
+		test "$(complete_words -j version '')" = help
+else
+	skipped "completion: bash not installed"
+fi
+
+# --- the real device, where there is one ----------------------------
+if [ -c /dev/lpc ]; then
+	run -- version
+	check "live version" test $rc -eq 0 -a -n "$(grep '^module:' "$tmp/out")"
+	if $has_python; then
+		run -- -j version
+		check "live version (JSON)" json_ok "$tmp/out"
+	fi
+else
+	skipped "live version: no /dev/lpc"
+fi
+
+echo "portctl: $pass passed, $fail failed, $skip skipped"
+[ $fail -eq 0 ]
