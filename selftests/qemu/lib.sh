@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers shared by the lpc QEMU harness scripts. Source it, do not run it.
+
+LPC_CACHE=${LPC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lpc}
+
+die() { echo "lpc: error: $*" >&2; exit 1; }
+note() { echo "lpc: $*" >&2; }
+
+# Run as root, or through sudo when it is available.
+as_root()
+{
+	if [ "$(id -u)" -eq 0 ]; then
+		"$@"
+	elif command -v sudo >/dev/null; then
+		sudo "$@"
+	else
+		die "need root to run: $*"
+	fi
+}
+
+# need_pkgs PKG...: install the Debian packages that are not installed yet.
+# Quiet when everything is present; runs 'apt-get update' only when an
+# install is actually needed.
+need_pkgs()
+{
+	local missing=() p st log
+
+	for p in "$@"; do
+		st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) || st=
+		[ "$st" = installed ] || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	command -v apt-get >/dev/null || die "missing packages and no apt-get: ${missing[*]}"
+	note "installing ${missing[*]}"
+	log=$(mktemp)
+	if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$log" 2>&1 ||
+	   ! as_root env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$log" 2>&1; then
+		cat "$log" >&2
+		rm -f "$log"
+		die "could not install: ${missing[*]}"
+	fi
+	rm -f "$log"
+}
+
+# Packages every harness target needs on the host.
+HOST_PKGS=(make gcc libc6-dev libcap-dev cpio gzip xz-utils busybox-static
+	   qemu-system-x86 coreutils)
+
+# Serialise writers of one cache entry: with_lock DIR CMD...
+with_lock()
+{
+	local dir=$1; shift
+	mkdir -p "$dir"
+	(
+		flock 9 || exit 1
+		"$@"
+	) 9>"$dir/.lock"
+}
