@@ -1,0 +1,271 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the lpc test VM (busybox sh, PID 1). mkinitramfs.sh installs it
+# together with /etc/lpc.env, which says what to do:
+#
+#   LPC_MODE          check | run | shell | bench
+#   LPC_FILTER        check: run only binaries or tests matching *FILTER*
+#   LPC_TEST_TIMEOUT  check: seconds one test binary may take
+#   LPC_KMEMLEAK      check: 1 = a kmemleak scan after rmmod must be clean
+#   LPC_BENCH_ARGS    bench: arguments for /bin/lpcbench
+#
+# Everything the host parses is a line starting with "lpc-" or a TAP line
+# inside a "lpc-test: begin NAME" ... "lpc-test: end NAME rc=N" block; see
+# tap-summary.awk. The VM always ends with 'reboot -f' (QEMU runs with
+# -no-reboot, so that powers it off); if this script dies, the kernel
+# panics, reboots, and the host sees the missing "lpc-test: done" line.
+
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+export HOME=/root TERM=linux
+
+mount -t devtmpfs devtmpfs /dev
+exec 0<>/dev/console 1>&0 2>&0
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mkdir -p /dev/pts /dev/shm /dev/mqueue /tmp /run /root
+mount -t devpts devpts /dev/pts
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+mount -t tmpfs tmpfs /run
+mount -t mqueue mqueue /dev/mqueue
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
+hostname lpc-vm
+cd /tmp || exit 1
+
+. /etc/lpc.env
+
+# What a kernel log must never contain during a test.
+BAD='BUG:|WARNING:|Oops|general protection|kernel BUG|KASAN:|UBSAN:'
+BAD="$BAD|possible recursive locking|circular locking dependency"
+BAD="$BAD|suspicious RCU usage|inconsistent lock state|refcount_t:"
+BAD="$BAD|list_add corruption|list_del corruption|blocked for more than"
+
+power_off()
+{
+	sync
+	reboot -f
+	sleep 5
+	echo b > /proc/sysrq-trigger
+}
+
+# Read and clear the kernel log (the buffer is 4 MiB: log_buf_len=4M).
+kernel_log()
+{
+	dmesg -c -s 4194304
+}
+
+# check_kernel_log NAME: after NAME ran, report what the kernel logged.
+check_kernel_log()
+{
+	log=$(kernel_log)
+	hit=$(printf '%s\n' "$log" | grep -E -m1 "$BAD") || return 0
+	echo "# kernel log during $1 (up to 400 lines):"
+	printf '%s\n' "$log" | head -n 400 | sed 's/^/# /'
+	echo "not ok - $1: kernel reported: $(printf '%s' "$hit" | sed 's/^\[[^]]*\] *//' | cut -c1-120)"
+}
+
+load_lpc()
+{
+	if ! out=$(insmod /lib/modules/lpc.ko 2>&1); then
+		echo "# insmod lpc.ko: $out"
+		return 1
+	fi
+	i=0
+	while [ ! -c /dev/lpc ] && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	[ -c /dev/lpc ] || { echo "# lpc.ko loaded but /dev/lpc did not appear"; return 1; }
+	echo "# lpc.ko loaded: $(cat /sys/module/lpc/version 2>/dev/null || echo no version)"
+}
+
+load_binder()
+{
+	[ -e /lib/modules/binder_linux.ko ] || return 0
+	insmod /lib/modules/binder_linux.ko devices=binder ||
+		echo "# binder_linux.ko did not load"
+	if grep -qw binder /proc/filesystems; then
+		mkdir -p /dev/binderfs
+		mount -t binder binder /dev/binderfs ||
+			echo "# binderfs did not mount"
+	fi
+}
+
+# ---- check ----
+
+# select_tests: print "BINARY FILTER" for each test binary to run.
+select_tests()
+{
+	for f in /tests/*_test; do
+		[ -x "$f" ] || continue
+		name=${f##*/}
+		if [ -z "$LPC_FILTER" ]; then
+			echo "$name"
+			continue
+		fi
+		case $name in
+		*$LPC_FILTER*) echo "$name"; continue ;;
+		esac
+		# Single tests, only from binaries that understand -l.
+		grep -q lpc-harness-filter-v1 "$f" || continue
+		for t in $("$f" -l 2>/dev/null); do
+			case $t in
+			*$LPC_FILTER*) echo "$name $LPC_FILTER"; break ;;
+			esac
+		done
+	done
+}
+
+# run_test NAME [FILTER]
+run_test()
+{
+	name=$1
+	echo "lpc-test: begin $name"
+	kernel_log >/dev/null
+	echo "lpc-test: start $name" >/dev/kmsg
+	LPC_EXPECT_DEVICE=1 LPC_TEST_FILTER=$2 \
+		timeout -k 10 "$LPC_TEST_TIMEOUT" "/tests/$name" </dev/null
+	rc=$?
+	case $rc in
+	124|137|143) echo "not ok - $name: killed after ${LPC_TEST_TIMEOUT}s (rc=$rc)" ;;
+	esac
+	check_kernel_log "$name"
+	echo "lpc-test: end $name rc=$rc"
+}
+
+run_check()
+{
+	# Ignore what boot left in the kernel log and in kmemleak.
+	kernel_log >/dev/null
+	kml=/sys/kernel/debug/kmemleak
+	if [ "$LPC_KMEMLEAK" = 1 ] && [ -w $kml ]; then
+		echo scan >$kml
+		echo clear >$kml
+	fi
+
+	selected=$(select_tests)
+	if [ -z "$selected" ]; then
+		echo "lpc-test: plan filter"
+		echo "lpc-test: begin filter"
+		echo "not ok - no test binary or test matches T='$LPC_FILTER'"
+		echo "lpc-test: end filter rc=1"
+		echo "lpc-test: done"
+		return
+	fi
+	echo "lpc-test: plan insmod $(echo "$selected" | cut -d' ' -f1 | tr '\n' ' ')rmmod$( [ "$LPC_KMEMLEAK" = 1 ] && echo ' kmemleak')"
+
+	echo "lpc-test: begin insmod"
+	loaded=1
+	if load_lpc; then
+		echo "ok - insmod lpc.ko"
+	else
+		loaded=0
+		echo "not ok - insmod lpc.ko"
+	fi
+	check_kernel_log insmod
+	echo "lpc-test: end insmod rc=$((1 - loaded))"
+
+	echo "$selected" | while read -r name filter; do
+		if [ $loaded = 1 ]; then
+			run_test "$name" "$filter"
+		else
+			echo "lpc-test: begin $name"
+			echo "not ok - $name: not run, lpc.ko did not load"
+			echo "lpc-test: end $name rc=1"
+		fi
+	done
+
+	echo "lpc-test: begin rmmod"
+	if [ $loaded = 1 ]; then
+		if out=$(rmmod lpc 2>&1); then
+			echo "ok - rmmod lpc"
+		else
+			echo "# rmmod lpc: $out"
+			echo "# /sys/module/lpc/refcnt: $(cat /sys/module/lpc/refcnt 2>&1)"
+			echo "not ok - rmmod lpc"
+		fi
+		check_kernel_log rmmod
+	else
+		echo "not ok - rmmod lpc: lpc.ko was not loaded"
+	fi
+	echo "lpc-test: end rmmod rc=0"
+
+	if [ "$LPC_KMEMLEAK" = 1 ]; then
+		echo "lpc-test: begin kmemleak"
+		if [ ! -w $kml ]; then
+			echo "not ok - kmemleak: $kml is not available"
+		else
+			echo scan >$kml
+			sleep 5
+			echo scan >$kml
+			leaks=$(cat $kml)
+			if [ -n "$leaks" ]; then
+				printf '%s\n' "$leaks" | head -n 400 | sed 's/^/# /'
+				echo "not ok - kmemleak: $(printf '%s\n' "$leaks" | grep -c '^unreferenced object') unreferenced objects"
+			else
+				echo "ok - kmemleak: no leaks"
+			fi
+		fi
+		echo "lpc-test: end kmemleak rc=0"
+	fi
+	echo "lpc-test: done"
+}
+
+# ---- run, bench, shell ----
+
+run_demo()
+{
+	load_lpc || { echo "lpc-run: end rc=1"; return; }
+	load_binder
+	echo "lpc-run: begin"
+	if [ -f /demo/demo.sh ]; then
+		sh /demo/demo.sh
+	elif [ -x /bin/portctl ]; then
+		portctl version
+	else
+		echo "lpc module version $(cat /sys/module/lpc/version)"
+	fi
+	rc=$?
+	echo "lpc-run: end rc=$rc"
+}
+
+run_bench()
+{
+	load_lpc || { echo "lpc-bench: end rc=1"; return; }
+	load_binder
+	echo "lpc-bench: begin $(nproc) cpu(s), $(uname -r)"
+	if [ -x /bin/lpcbench ]; then
+		# shellcheck disable=SC2086 # split BENCH_ARGS on purpose
+		/bin/lpcbench $LPC_BENCH_ARGS
+		rc=$?
+	else
+		echo "# /bin/lpcbench is not built (tools/lpcbench)"
+		rc=1
+	fi
+	echo "lpc-bench: end rc=$rc"
+}
+
+run_shell()
+{
+	load_lpc || echo "# continuing without lpc.ko"
+	load_binder
+	echo "lpc VM: $(uname -r), tests in /tests, tools in /bin; exit the shell to power off"
+	setsid cttyhack sh -l
+}
+
+echo "lpc-vm: booted $(uname -r), mode $LPC_MODE"
+case $LPC_MODE in
+check) run_check ;;
+run) run_demo ;;
+bench) run_bench ;;
+shell) run_shell ;;
+*) echo "lpc-vm: unknown mode '$LPC_MODE'" ;;
+esac
+power_off

@@ -1,0 +1,195 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm.sh MODE: build lpc.ko for the VM kernel, pack an initramfs and boot it.
+#
+#   check   run the selftests, print the summary, exit non-zero on failure
+#   run     run the demo (tools/demo/demo.sh, else 'portctl version')
+#   shell   an interactive busybox shell on the console (Ctrl-a x quits)
+#   bench   run /bin/lpcbench under icount (-smp 1) and under -smp 2
+#
+# The top-level Makefile builds user space into $BUILD first and calls this.
+# Environment (all optional):
+#   KVER          6.1 (default), 6.12, ... or debug
+#   T             check: run only test binaries or tests matching *T*
+#   BUILD         build directory (default: <repo>/build)
+#   VM_TIMEOUT    seconds before QEMU is killed
+#   TEST_TIMEOUT  check: seconds one test binary may run
+#   VM_MEM VM_SMP memory (default 2G) and CPUs (default 2) of the VM
+#   BENCH_ARGS    bench: arguments for lpcbench
+#   LPC_CACHE     kernel cache (default ~/.cache/lpc)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+. "$here/lib.sh"
+
+mode=${1:?usage: vm.sh check|run|shell|bench}
+KVER=${KVER:-6.1}
+T=${T:-}
+user_vm_timeout=${VM_TIMEOUT:-}
+BUILD=${BUILD:-$top/build}
+VM_MEM=${VM_MEM:-2G}
+VM_SMP=${VM_SMP:-2}
+
+need_pkgs "${HOST_PKGS[@]}"
+start=$(date +%s)
+
+kenv=$("$here/kernel.sh" "$KVER")
+eval "$kenv"
+out=$BUILD/$KFLAVOR
+mkdir -p "$out"
+
+# Time limits: TCG is slow, the KASAN+lockdep kernel much more so.
+if [ "$KFLAVOR" = debug ]; then
+	slow=3
+	kmemleak=1
+else
+	slow=1
+	kmemleak=0
+fi
+: "${TEST_TIMEOUT:=$((300 * slow))}"
+case $mode in
+check) VM_TIMEOUT=${user_vm_timeout:-$((600 * slow))} ;;
+run) VM_TIMEOUT=${user_vm_timeout:-$((300 * slow))} ;;
+bench) VM_TIMEOUT=${user_vm_timeout:-$((1200 * slow))} ;;
+esac
+
+# ---- lpc.ko for this kernel ----
+build_module()
+{
+	local stamp=$BUILD/.module-kdir ko=$top/module/lpc.ko vermagic
+
+	[ -f "$top/module/Makefile" ] || die "module/Makefile does not exist yet"
+	# Kbuild builds in module/; start clean when the target kernel changes.
+	if [ "$(cat "$stamp" 2>/dev/null)" != "$KDIR" ]; then
+		make -s -C "$top/module" KDIR="$KDIR" clean >/dev/null 2>&1 || true
+	fi
+	echo "$KDIR" > "$stamp"
+	note "building lpc.ko for $KREL"
+	make -s -C "$top/module" KDIR="$KDIR" || die "lpc.ko does not build against $KDIR"
+	[ -f "$ko" ] || die "module build produced no $ko"
+	vermagic=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
+	[ "$vermagic" = "$KREL" ] || die "lpc.ko is for '$vermagic', the VM runs '$KREL'"
+	cp "$ko" "$out/lpc.ko"
+}
+need_pkgs kmod
+build_module
+
+# ---- QEMU ----
+accel_args()
+{
+	if [ -w /dev/kvm ] && [ "${1:-}" != tcg ]; then
+		echo "-accel kvm -cpu host"
+	else
+		echo "-accel tcg -cpu max"
+	fi
+}
+
+APPEND="console=ttyS0,115200 panic=-1 oops=panic hung_task_panic=1"
+APPEND="$APPEND log_buf_len=4M printk.devkmsg=on quiet rdinit=/init"
+
+# initramfs MODE FILE: pack the initramfs for MODE.
+initramfs()
+{
+	LPC_KO=$out/lpc.ko LPC_BINDER=$KBINDER LPC_TESTS=$BUILD/selftests \
+	LPC_BIN=$BUILD/bin LPC_DEMO=$top/tools/demo \
+		"$here/mkinitramfs.sh" "$2" "$1" \
+		LPC_FILTER="$T" LPC_TEST_TIMEOUT="$TEST_TIMEOUT" \
+		LPC_KMEMLEAK="$kmemleak" LPC_BENCH_ARGS="${BENCH_ARGS:-}" \
+		LPC_KREL="$KREL"
+}
+
+# boot LOG [QEMU ARGS...]: boot with a bounded run time, console on stdout
+# and in LOG; sets vm_rc.
+boot()
+{
+	local log=$1
+	shift
+	rm -f "$log"
+	set +e
+	# shellcheck disable=SC2046 # accel_args is a word list
+	timeout --foreground -k 10 "$VM_TIMEOUT" \
+		qemu-system-x86_64 -nodefaults -display none -no-reboot \
+		-m "$VM_MEM" -kernel "$KIMAGE" -initrd "$initrd" \
+		-append "$APPEND" -monitor none \
+		-chardev "stdio,id=con,logfile=$log" -serial chardev:con \
+		"$@" </dev/null
+	vm_rc=$?
+	set -e
+	[ -f "$log" ] || die "QEMU did not start (status $vm_rc)"
+}
+
+elapsed() { echo "$(( $(date +%s) - start )) s"; }
+
+case $mode in
+check)
+	[ -d "$BUILD/selftests" ] || die "no $BUILD/selftests: run 'make check', not this script"
+	initrd=$out/check.cpio.gz
+	initramfs check "$initrd"
+	note "booting $KREL ($(accel_args | cut -d' ' -f2)), timeout ${VM_TIMEOUT}s${T:+, T=$T}"
+	boot "$out/check.log" -smp "$VM_SMP" $(accel_args)
+	note "console log: $out/check.log; $(elapsed)"
+	exec awk -v vm_rc="$vm_rc" -v label="$KREL${T:+ T=$T}" \
+		-f "$here/tap-summary.awk" "$out/check.log"
+	;;
+run)
+	initrd=$out/run.cpio.gz
+	initramfs run "$initrd"
+	boot "$out/run.log" -smp "$VM_SMP" $(accel_args)
+	rc=$(sed -n 's/\r$//; s/^lpc-run: end rc=\([0-9]*\)$/\1/p' "$out/run.log")
+	[ "$vm_rc" = 0 ] || die "the VM did not finish (QEMU status $vm_rc); log: $out/run.log"
+	[ -n "$rc" ] || die "the demo did not finish; log: $out/run.log"
+	[ "$rc" = 0 ] || die "the demo failed with status $rc; log: $out/run.log"
+	note "demo done in $(elapsed)"
+	;;
+shell)
+	initrd=$out/shell.cpio.gz
+	initramfs shell "$initrd"
+	note "interactive shell; Ctrl-a x kills the VM, 'exit' powers it off"
+	# shellcheck disable=SC2046
+	exec qemu-system-x86_64 -nodefaults -display none -no-reboot \
+		-m "$VM_MEM" -smp "$VM_SMP" $(accel_args) -kernel "$KIMAGE" \
+		-initrd "$initrd" -append "${APPEND/ quiet/}" -serial mon:stdio
+	;;
+bench)
+	initrd=$out/bench.cpio.gz
+	initramfs bench "$initrd"
+	csvdir=$BUILD/bench
+	rm -rf "$csvdir"
+	mkdir -p "$csvdir"
+	failed=0
+	for run in icount smp2; do
+		if [ $run = icount ]; then
+			args=(-accel tcg,thread=single -cpu max -icount shift=0 -smp 1)
+		else
+			# shellcheck disable=SC2207
+			args=($(accel_args) -smp 2)
+		fi
+		note "bench run '$run': ${args[*]}"
+		boot "$out/bench-$run.log" "${args[@]}"
+		# Each "--- CSV BEGIN name ---" block becomes bench/<run>-<name>.csv.
+		awk -v dir="$csvdir" -v run="$run" '
+			{ sub(/\r+$/, "") }
+			/^--- CSV BEGIN .* ---$/ {
+				name = $4; gsub(/[^A-Za-z0-9_.-]/, "_", name)
+				file = dir "/" run "-" name ".csv"; printf "" > file; next
+			}
+			/^--- CSV END ---$/ { close(file); file = ""; next }
+			file != "" { print >> file }' "$out/bench-$run.log"
+		rc=$(sed -n 's/\r$//; s/^lpc-bench: end rc=\([0-9]*\)$/\1/p' "$out/bench-$run.log")
+		if [ "$vm_rc" != 0 ] || [ "$rc" != 0 ]; then
+			note "bench run '$run' failed (QEMU status $vm_rc, lpcbench status ${rc:-missing}); log: $out/bench-$run.log"
+			failed=1
+		fi
+	done
+	note "CSV files in $csvdir: $(cd "$csvdir" && ls | tr '\n' ' ')"
+	if [ -x "$top/tools/lpcbench/plot.sh" ] && ls "$csvdir"/*.csv >/dev/null 2>&1; then
+		"$top/tools/lpcbench/plot.sh" "$csvdir" || failed=1
+	fi
+	note "bench done in $(elapsed)"
+	exit $failed
+	;;
+*)
+	die "unknown mode '$mode'"
+	;;
+esac
