@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# lpc: NT-style LPC ports for Linux. 'make help' lists the targets.
+#
+# The module has its own Makefile (module/), and so do lib/ and each tool
+# under tools/. This file builds them into build/ and drives the QEMU test
+# harness in selftests/qemu/ (see Documentation/testing.rst).
+
+KVER	?= 6.1
+T	?=
+BUILD	:= $(CURDIR)/build
+QEMU	:= $(CURDIR)/selftests/qemu
+
+# Passed through to selftests/qemu/vm.sh.
+export KVER T BUILD VM_TIMEOUT TEST_TIMEOUT VM_MEM VM_SMP BENCH_ARGS LPC_CACHE
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+MAKEFLAGS += --no-print-directory
+endif
+
+# Tools: tools/Makefile if there is one, else every tools/*/Makefile.
+TOOL_DIRS := $(if $(wildcard tools/Makefile),tools,\
+		$(patsubst %/Makefile,%,$(wildcard tools/*/Makefile)))
+
+.PHONY: all module help deps userspace selftests lib tools \
+	check check-debug run shell bench lint clean
+
+all: module
+
+help:
+	@echo 'lpc targets:'
+	@echo '  all, module  build module/lpc.ko for the running kernel'
+	@echo '               (KDIR=<kernel build dir> for another one)'
+	@echo '  check        build everything, boot Debian 12'"'"'s kernel in QEMU, run the'
+	@echo '               selftests; ends with "N passed, N failed"'
+	@echo '               KVER=6.12   the same on Debian'"'"'s 6.12 kernel (backports)'
+	@echo '               T=pattern   only test binaries or tests matching *pattern*'
+	@echo '  check-debug  the same on a KASAN/lockdep/kmemleak kernel built from'
+	@echo '               linux-source-6.1 (cached; a cold build takes ~35 min)'
+	@echo '  run          boot the VM and run the demo (tools/demo/demo.sh)'
+	@echo '  shell        boot the VM to an interactive shell (Ctrl-a x quits)'
+	@echo '  bench        run lpcbench in the VM, under icount and under -smp 2;'
+	@echo '               CSV in build/bench/ (BENCH_ARGS=... for lpcbench)'
+	@echo '  lint         checkpatch --strict, sparse and a W=1 build of the module'
+	@echo '  userspace    build the selftests, lib/ and tools/ (static) into build/'
+	@echo '  deps         install the Debian packages the targets need'
+	@echo '  clean        remove build/ and the module'"'"'s build products'
+	@echo
+	@echo 'Variables: KVER, T, V=1 (verbose), VM_TIMEOUT, TEST_TIMEOUT, VM_MEM,'
+	@echo 'VM_SMP, BENCH_ARGS, LPC_CACHE (kernel cache, default ~/.cache/lpc).'
+
+module:
+	$(Q)$(MAKE) -C module $(if $(KDIR),KDIR=$(KDIR))
+
+deps:
+	$(Q)$(QEMU)/deps.sh
+
+$(BUILD)/kselftest/kselftest_harness.h:
+	$(Q)$(QEMU)/kernel-files.sh $(BUILD)
+
+selftests: deps $(BUILD)/kselftest/kselftest_harness.h
+	$(Q)$(MAKE) -C selftests/lpc O=$(BUILD)/selftests KSFT_DIR=$(BUILD)/kselftest
+
+# Convention for lib/ and tools/ (Documentation/testing.rst):
+#   make -C lib O=<abs dir>                     liblpc.a (and .so) in <dir>
+#   make -C tools/<t> O=<abs dir> STATIC=1 LIBLPC_DIR=<lib's O>
+#                                               static binaries in <dir>
+lib: deps
+	$(Q)$(if $(wildcard lib/Makefile),$(MAKE) -C lib O=$(BUILD)/lib)
+
+tools: lib
+	$(Q)$(foreach d,$(TOOL_DIRS),\
+		$(MAKE) -C $(d) O=$(BUILD)/bin STATIC=1 LIBLPC_DIR=$(BUILD)/lib &&) true
+
+userspace: selftests lib tools
+
+check: userspace
+	$(Q)$(QEMU)/vm.sh check
+
+check-debug: userspace
+	$(Q)KVER=debug $(QEMU)/vm.sh check
+
+run: userspace
+	$(Q)$(QEMU)/vm.sh run
+
+shell: userspace
+	$(Q)$(QEMU)/vm.sh shell
+
+bench: userspace
+	$(Q)$(QEMU)/vm.sh bench
+
+lint:
+	$(Q)$(QEMU)/lint.sh
+
+clean:
+	$(Q)rm -rf $(BUILD)
+	$(Q)cd module && rm -rf *.o *.ko *.mod *.mod.c .*.cmd .*.d .tmp_versions \
+		modules.order Module.symvers
