@@ -12,7 +12,7 @@
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")
 PORTCTL=${PORTCTL:-$src/build/portctl}
-TABLE_TEST=${TABLE_TEST:-$src/build/table_test}
+TABLE_TEST=${TABLE_TEST:-$src/build/.portctl/table_test}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0 skip=0
