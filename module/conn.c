@@ -189,7 +189,8 @@ err:
 
 static int lpc_connect_check(struct lpc_connect *c)
 {
-	if ((c->flags & ~LPC_CONNECT_FLAGS) || c->__pad || c->reply_len)
+	/* reply_len is output only; whatever it holds is overwritten. */
+	if ((c->flags & ~LPC_CONNECT_FLAGS) || c->__pad)
 		return -EINVAL;
 	if (!c->name_len)
 		return -EINVAL;
@@ -394,7 +395,7 @@ static int lpc_accept_check(struct lpc_port *port, struct lpc_accept *a)
 {
 	if (port->kind != LPC_PORT_LISTENER)
 		return -EINVAL;
-	if ((a->flags & ~LPC_ACCEPT_FLAGS) || !a->id)
+	if (a->flags & ~LPC_ACCEPT_FLAGS)
 		return -EINVAL;
 	if (a->data_len > port->srv->max_conn_data_len)
 		return -EMSGSIZE;

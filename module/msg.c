@@ -379,14 +379,15 @@ static void lpc_msg_deliver(struct lpc_port *origin, struct lpc_msg *msg,
 			    int status)
 {
 	lockdep_assert_held(&origin->lock);
+	/* Out of the pending tree, the id may change: a reply gets its own. */
+	msg->ref_id = msg->id;
+	msg->id = lpc_next_id();
 	if (msg->kflags & LPC_MSGK_SYNC) {
 		msg->status = status;
 		smp_store_release(&msg->done, 1);
 		__wake_up_sync_key(&origin->reply_wait, TASK_INTERRUPTIBLE, msg);
 		return;
 	}
-	msg->ref_id = msg->id;
-	msg->id = lpc_next_id();
 	if (status)
 		msg->type = LPC_MSG_LOST_REPLY;
 	msg->kflags |= LPC_MSGK_UNCOUNTED;
@@ -566,6 +567,8 @@ int lpc_msg_wait_reply(struct lpc_msg *msg, const ktime_t *deadline)
 
 	init_waitqueue_func_entry(&w.wq, lpc_reply_wake);
 	w.wq.private = current;
+	/* prepare_to_wait() queues the entry only while it is unlinked. */
+	INIT_LIST_HEAD(&w.wq.entry);
 	for (;;) {
 		prepare_to_wait(&origin->reply_wait, &w.wq, TASK_INTERRUPTIBLE);
 		if (smp_load_acquire(&msg->done))
@@ -767,8 +770,6 @@ static int lpc_reply(struct lpc_port *port, struct lpc_xfer *x)
 	struct lpc_conn *only = NULL;
 	struct lpc_msg *msg;
 
-	if (!x->send_id)
-		return -EINVAL;
 	if (port->kind == LPC_PORT_SERVER) {
 		inbox = port->conn->listener;
 		only = port->conn;
@@ -898,16 +899,14 @@ static int lpc_xfer_check(const struct lpc_xfer *x)
 		return -EINVAL;
 	if (x->send_attr || x->recv_attr)
 		return -EINVAL;
+	/* send_id is also an output: a reused struct may carry one. */
 	if (!(x->flags & LPC_XFER_SEND) &&
-	    (x->send_type || x->send_id || x->send_buf || x->send_len))
+	    (x->send_type || x->send_buf || x->send_len))
 		return -EINVAL;
 	if (x->flags & LPC_XFER_SEND) {
 		switch (x->send_type) {
 		case LPC_MSG_REQUEST:
 		case LPC_MSG_DATAGRAM:
-			if (x->send_id)
-				return -EINVAL;
-			break;
 		case LPC_MSG_REPLY:
 			break;
 		default:
@@ -983,7 +982,7 @@ int lpc_cancel(struct lpc_port *port, void __user *uarg, u32 usize)
 	ret = lpc_copy_in(&c, sizeof(c), uarg, usize, LPC_CANCEL_SIZE_VER0);
 	if (ret)
 		return ret;
-	if (c.flags || c.__pad || !c.id)
+	if (c.flags || c.__pad)
 		return -EINVAL;
 	if (port->kind == LPC_PORT_SERVER)
 		origin = port->conn->listener;

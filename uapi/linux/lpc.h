@@ -195,7 +195,8 @@ struct lpc_port_attr {
  * @reply_cap: size of the buffer at @reply.
  * @reply: buffer for the server's accept or reject data, or 0.
  * @reply_len: out: bytes the server sent back (even if they did not fit;
- *	only min(@reply_len, @reply_cap) bytes are written).
+ *	only min(@reply_len, @reply_cap) bytes are written). Its value on
+ *	input is ignored.
  * @server_uid: with %LPC_CONNECT_SERVER_UID, the uid the port's owner must
  *	have, else the connect fails with -EPERM before the server sees it.
  * @server_gid: the same for the owner's gid with %LPC_CONNECT_SERVER_GID.
@@ -317,7 +318,8 @@ struct lpc_msg_info {
  * @flags: %LPC_XFER_* flags; at least one of SEND and RECV.
  * @send_type: %LPC_MSG_REQUEST, %LPC_MSG_DATAGRAM or %LPC_MSG_REPLY.
  * @send_id: for %LPC_MSG_REPLY, the id of the request answered (in); for
- *	a request or datagram, the id the kernel assigned (out).
+ *	a request or datagram, the id the kernel assigned (out; its value on
+ *	input is ignored, so a structure can be reused).
  * @send_buf: pointer to @send_len bytes of data.
  * @send_len: up to the port's max_msg_len.
  * @recv_cap: size of @recv_buf. For a request, also the largest reply the
