@@ -88,6 +88,10 @@ static int finish_connect(FIXTURE_DATA(conn) *self)
 		ASSERT_EQ(0, __r) {					\
 			TH_LOG("receive connection request: %s",	\
 			       strerror(-__r));				\
+			lpc_log_lost_wakeup(_metadata, self->cport);	\
+			if (self->started && lpc_call_done(&self->call))	\
+				TH_LOG("the connect already returned %d", \
+				       self->call.ret);			\
 		}							\
 		ASSERT_EQ((__u32)LPC_MSG_CONNECTION_REQUEST, (info).type); \
 	} while (0)

@@ -67,6 +67,8 @@ FIXTURE_TEARDOWN(life)
 				   sizeof(self->buf), LPC_WAIT_NS);	\
 		ASSERT_EQ(0, __r) {					\
 			TH_LOG("server receive: %s", strerror(-__r));	\
+			if (__r == -ETIMEDOUT)				\
+				lpc_log_lost_wakeup(_metadata, self->cport); \
 		}							\
 	} while (0)
 

@@ -536,6 +536,25 @@ static inline void lpc_close(int *fd)
 				 (unsigned long long)(__need & ~__have)); \
 	} while (0)
 
+/*
+ * After a receive timed out: is a message queued after all? Then the
+ * waiter missed its wake-up, and the log says so.
+ */
+static inline void lpc_log_lost_wakeup(struct __test_metadata *_metadata,
+				       int port)
+{
+	struct lpc_msg_info info;
+	char buf[LPC_DEFAULT_MSG_LEN];
+	int ret = lpc_recv_nb(port, &info, buf, sizeof(buf));
+
+	if (ret == 0 || ret == -EMSGSIZE)
+		TH_LOG("LOST WAKE-UP: a message of type %u is queued on fd %d",
+		       info.type, port);
+	else
+		TH_LOG("nothing queued on fd %d either (%s)", port,
+		       strerror(-ret));
+}
+
 #endif /* __KSELFTEST_HARNESS_H */
 
 #endif /* __LPC_SYS_H */
