@@ -172,6 +172,9 @@ struct rtt_peer {
 	void (*cleanup)(struct rtt_ctx *c);
 };
 
+/* Deviations of the lpc module from the uapi seen while measuring. */
+extern char g_reply_info_note[ERRLEN];
+
 extern const struct rtt_peer rtt_lpc, rtt_eventfd, rtt_futex, rtt_mq,
 	rtt_pipe, rtt_seqpacket, rtt_binder;
 

@@ -510,11 +510,21 @@ static int run_rtt(void)
 		}
 	}
 	printf("\n");
+	for (si = 0; si < ns; si++)
+		if (g_opt.sizes[si] > INLINE_MAX) {
+			printf("# * rows go through a view (a section shared by "
+			       "both sides): only lpc could carry them, once "
+			       "the uapi has sections\n");
+			break;
+		}
+	if (g_reply_info_note[0])
+		printf("# lpc: warning: %s\n", g_reply_info_note);
 	for (pi = 0; pi < np; pi++) {
 		for (si = 0; si < ns; si++) {
 			struct cell *c = CELL(pi, si);
 
-			if (c->state != C_RUN && c->why[0] && avail[pi])
+			if (c->state != C_RUN && c->why[0] && avail[pi] &&
+			    strcmp(c->why, "inline sizes only"))
 				printf("# %s size %zu: %s: %s\n",
 				       peers[pi]->name, g_opt.sizes[si],
 				       c->state == C_NA ? "n/a" : "error",
@@ -522,9 +532,23 @@ static int run_rtt(void)
 			if (c->state == C_ERR && (int)pi != lpc)
 				status = 1;
 		}
-		if (!avail[pi])
+		if (!avail[pi]) {
 			printf("%s: unavailable (%s)\n", peers[pi]->name,
 			       why[pi]);
+			continue;
+		}
+		/* Not one cell measured, and errors: unavailable as well. */
+		for (si = 0; si < ns; si++)
+			if (CELL(pi, si)->nsamples)
+				break;
+		if (si == ns)
+			for (si = 0; si < ns; si++)
+				if (CELL(pi, si)->state == C_ERR) {
+					printf("%s: unavailable (%s)\n",
+					       peers[pi]->name,
+					       CELL(pi, si)->why);
+					break;
+				}
 	}
 
 	printf("--- CSV BEGIN rtt%s%s ---\n", g_opt.tag ? "-" : "",

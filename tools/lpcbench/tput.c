@@ -217,10 +217,10 @@ int run_tput(const struct tput_peer *const *peers, unsigned np)
 	for (pi = 0; pi < np; pi++) {
 		why[pi][0] = '\0';
 		avail[pi] = !peers[pi]->probe || peers[pi]->probe(why[pi]) == 0;
+		printf("# %-10s %s\n", peers[pi]->name, peers[pi]->how);
 		if (!avail[pi])
 			printf("%s: unavailable (%s)\n", peers[pi]->name,
 			       why[pi]);
-		printf("# %-10s %s\n", peers[pi]->name, peers[pi]->how);
 		for (si = 0; si < ns; si++) {
 			for (ki = 0; ki < nk; ki++) {
 				struct tput_cell *t = CELL(pi, si, ki);

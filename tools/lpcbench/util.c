@@ -176,6 +176,7 @@ int write_full(int fd, const void *buf, size_t len)
 
 static pid_t g_kids[MAX_SENDERS + 8];
 static unsigned g_nkids;
+static volatile sig_atomic_t g_late;	/* expiries since the timeout */
 
 static void kid_add(pid_t pid)
 {
@@ -195,6 +196,11 @@ static void kid_del(pid_t pid)
 	}
 }
 
+/*
+ * First expiry: mark the timeout, kill the children and keep firing every
+ * second, so that a blocking call entered just after a check of g_timeout
+ * is still interrupted. Fifteen seconds later, give up on the process.
+ */
 static void on_alarm(int sig)
 {
 	static const char msg[] =
@@ -205,13 +211,13 @@ static void on_alarm(int sig)
 	(void)sig;
 	for (i = 0; i < g_nkids; i++)
 		kill(g_kids[i], SIGKILL);
-	if (g_timeout) {
+	if (g_timeout && ++g_late >= 15) {
 		if (write(2, msg, sizeof(msg) - 1) < 0)
 			saved = errno;
 		_exit(3);
 	}
 	g_timeout = 1;
-	alarm(15);
+	alarm(1);
 	errno = saved;
 }
 
@@ -230,6 +236,7 @@ void watchdog_arm(unsigned seconds)
 {
 	alarm(0);
 	g_timeout = 0;
+	g_late = 0;
 	alarm(seconds);
 }
 
