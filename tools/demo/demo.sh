@@ -1,0 +1,40 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+#
+# The lpc demo, run inside the test VM by 'make run' (busybox sh): an echo
+# server and two clients talk through the port "\RPC Control\lpc-demo",
+# then portctl shows what the module supports. Exits non-zero if any part
+# fails, so the harness can tell.
+#
+# The programs come from $PATH (/bin in the VM), or from $LPC_BIN if set.
+
+bin=${LPC_BIN:+$LPC_BIN/}
+clients=2
+status=0
+
+say() { printf '\n=== %s\n' "$*"; }
+
+say "lpc demo: one echo server, $clients clients, one at a time"
+# -t: never hang the VM if a client cannot reach the server.
+"${bin}lpc-echo-server" -n "$clients" -t 20 &
+server=$!
+
+i=1
+while [ "$i" -le "$clients" ]; do
+	say "client $i of $clients"
+	if ! "${bin}lpc-echo-client" -w 5; then
+		status=1
+		break
+	fi
+	i=$((i + 1))
+done
+
+# A failed client leaves the server waiting for it: stop it now.
+[ $status -eq 0 ] || kill "$server" 2>/dev/null
+wait "$server" || status=1
+
+say "portctl version"
+"${bin}portctl" version || status=1
+
+say "lpc demo done: $([ $status -eq 0 ] && echo ok || echo FAILED)"
+exit $status
