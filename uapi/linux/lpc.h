@@ -81,6 +81,14 @@
 #define LPC_FEAT_SERVER_ID	(1ULL << 2) /* connect requires server uid/gid */
 #define LPC_FEAT_CANCEL		(1ULL << 3) /* %LPC_IOC_CANCEL */
 #define LPC_FEAT_DISCONNECT	(1ULL << 4) /* %LPC_IOC_DISCONNECT */
+#define LPC_FEAT_ACL_GETSET	(1ULL << 5) /* %LPC_IOC_ACL_GET, _SET */
+#define LPC_FEAT_CREDS		(1ULL << 6) /* %LPC_ATTR_CREDS */
+#define LPC_FEAT_FDS		(1ULL << 7) /* %LPC_ATTR_FDS */
+#define LPC_FEAT_SENDER		(1ULL << 8) /* %LPC_IOC_SENDER_CHECK */
+#define LPC_FEAT_SECTIONS	(1ULL << 9) /* sections and %LPC_ATTR_VIEW */
+#define LPC_FEAT_DIRECT		(1ULL << 10) /* %LPC_ATTR_DIRECT */
+#define LPC_FEAT_QUERY		(1ULL << 11) /* port and connection queries */
+#define LPC_FEAT_BATCH		(1ULL << 12) /* %LPC_IOC_SEND_BATCH, _RECV_ */
 
 /**
  * struct lpc_version - what the loaded module supports
@@ -142,7 +150,10 @@ struct lpc_ace {
 };
 
 /* Flags for &lpc_port_attr.flags */
-#define LPC_PORT_FLAGS		(LPC_NO_CLOEXEC)
+#define LPC_PORT_ALLOW_FDS	(1U << 0) /* messages may carry fds */
+#define LPC_PORT_REQUIRE_CREDS	(1U << 1) /* requests must carry creds */
+#define LPC_PORT_FLAGS		(LPC_PORT_ALLOW_FDS | LPC_PORT_REQUIRE_CREDS | \
+				 LPC_NO_CLOEXEC)
 
 /**
  * struct lpc_port_attr - create a named connection port
@@ -270,7 +281,9 @@ struct lpc_accept {
 #define LPC_MSG_LOST_REPLY		7 /* reply to our async request lost */
 
 /* Flags in &lpc_msg_info.flags */
-#define LPC_MSGF_TRUNCATED	(1U << 0) /* reserved */
+#define LPC_MSGF_ATTR		(1U << 0) /* attributes came; see recv_attr */
+#define LPC_MSGF_ATTR_LOST	(1U << 1) /* attributes dropped: no recv_attr */
+#define LPC_MSGF_CREDS_CHANGED	(1U << 2) /* sender's creds differ from connect */
 
 /**
  * struct lpc_msg_info - the header of a received message
@@ -305,6 +318,139 @@ struct lpc_msg_info {
 	__u32 __pad;
 };
 
+/**
+ * DOC: message attributes
+ *
+ * A message can carry more than its inline data: the sender's credentials
+ * as of that message, file descriptors, a view of a shared section, and
+ * ranges of the sender's memory the receiver may read or write while the
+ * request is outstanding. They travel in &struct lpc_msg_attr, passed by
+ * pointer in &lpc_xfer.send_attr and filled through &lpc_xfer.recv_attr.
+ */
+#define LPC_ATTR_CREDS		(1U << 0) /* credentials (send: attach) */
+#define LPC_ATTR_FDS		(1U << 1) /* @fds */
+#define LPC_ATTR_VIEW		(1U << 2) /* @view */
+#define LPC_ATTR_DIRECT		(1U << 3) /* @ranges (requests only) */
+#define LPC_ATTR_VIEW_FD	(1U << 4) /* recv: want the view as an fd */
+#define LPC_ATTR_FLAGS		(LPC_ATTR_CREDS | LPC_ATTR_FDS | LPC_ATTR_VIEW | \
+				 LPC_ATTR_DIRECT | LPC_ATTR_VIEW_FD)
+
+#define LPC_MAX_FDS		4
+#define LPC_MAX_RANGES		4
+#define LPC_MAX_GROUPS		32
+#define LPC_SECCTX_MAX		256
+
+/**
+ * struct lpc_creds - credentials of a message's sender
+ * @uid: real uid; all ids are in the receiving port's user namespace.
+ * @gid: real gid.
+ * @euid: effective uid.
+ * @egid: effective gid.
+ * @suid: saved uid.
+ * @sgid: saved gid.
+ * @fsuid: filesystem uid.
+ * @fsgid: filesystem gid.
+ * @cap_effective: effective capabilities, bit n = capability n.
+ * @cap_permitted: permitted capabilities.
+ * @ngroups: supplementary groups; only the first %LPC_MAX_GROUPS are in
+ *	@groups.
+ * @secctx_len: bytes in @secctx (0 without an LSM that has contexts).
+ * @groups: supplementary gids.
+ * @secctx: the LSM security context, NUL-terminated if it fits.
+ */
+struct lpc_creds {
+	__u32 uid;
+	__u32 gid;
+	__u32 euid;
+	__u32 egid;
+	__u32 suid;
+	__u32 sgid;
+	__u32 fsuid;
+	__u32 fsgid;
+	__aligned_u64 cap_effective;
+	__aligned_u64 cap_permitted;
+	__u32 ngroups;
+	__u32 secctx_len;
+	__u32 groups[LPC_MAX_GROUPS];
+	__u8 secctx[LPC_SECCTX_MAX];
+};
+
+/* Flags for &lpc_view.flags */
+#define LPC_VIEW_READONLY	(1U << 0) /* the receiver maps it read-only */
+#define LPC_VIEW_IMMUTABLE	(1U << 1) /* section must be sealed F_SEAL_WRITE */
+#define LPC_VIEW_FLAGS		(LPC_VIEW_READONLY | LPC_VIEW_IMMUTABLE)
+
+/**
+ * struct lpc_view - a window on a shared section
+ * @section_fd: send: the section (from %LPC_IOC_SECTION_CREATE); receive:
+ *	an fd for the section with %LPC_ATTR_VIEW_FD, else -1.
+ * @flags: %LPC_VIEW_* flags.
+ * @offset: page-aligned offset into the section.
+ * @length: bytes, at most the section size minus @offset.
+ * @addr: receive: where the view is mapped in the receiver (0 when it came
+ *	as an fd); send: must be 0.
+ *
+ * The receiver gets the same pages mapped, nothing is copied. The mapping
+ * is removed when the receiver replies to the request that carried it,
+ * releases it (%LPC_IOC_VIEW_RELEASE) or closes its port.
+ */
+struct lpc_view {
+	__s32 section_fd;
+	__u32 flags;
+	__aligned_u64 offset;
+	__aligned_u64 length;
+	__aligned_u64 addr;
+};
+
+#define LPC_ACCESS_READ		(1U << 0) /* the receiver may read the range */
+#define LPC_ACCESS_WRITE	(1U << 1) /* the receiver may write it */
+
+/**
+ * struct lpc_range - a range of the requester's memory, for direct access
+ * @addr: start, in the requester (send); 0 on receive.
+ * @length: bytes.
+ * @access: %LPC_ACCESS_* bits; never 0.
+ * @__pad: must be zero.
+ */
+struct lpc_range {
+	__aligned_u64 addr;
+	__aligned_u64 length;
+	__u32 access;
+	__u32 __pad;
+};
+
+/**
+ * struct lpc_msg_attr - attributes of one message
+ * @size: sizeof(struct lpc_msg_attr) as user space knows it (versioning,
+ *	as for the ioctl structs); at least %LPC_MSG_ATTR_SIZE_VER0.
+ * @flags: %LPC_ATTR_* bits: send: what to attach; receive: in, what the
+ *	receiver accepts (%LPC_ATTR_VIEW_FD); out, what came.
+ * @nr_fds: number of @fds.
+ * @__pad: must be zero.
+ * @fds: send: fds to pass (port created with %LPC_PORT_ALLOW_FDS only, and
+ *	never lpc ports or unix sockets, which could make reference cycles);
+ *	receive: the new fds, close-on-exec.
+ * @view: see &struct lpc_view.
+ * @nr_ranges: number of @ranges.
+ * @__pad2: must be zero.
+ * @ranges: see &struct lpc_range; a request declares them, its receiver
+ *	sees their lengths and access bits.
+ * @creds: receive: the sender's credentials as of that message.
+ */
+struct lpc_msg_attr {
+	__u32 size;
+	__u32 flags;
+	__u32 nr_fds;
+	__u32 __pad;
+	__s32 fds[LPC_MAX_FDS];
+	struct lpc_view view;
+	__u32 nr_ranges;
+	__u32 __pad2;
+	struct lpc_range ranges[LPC_MAX_RANGES];
+	struct lpc_creds creds;
+};
+#define LPC_MSG_ATTR_SIZE_VER0	608
+
 /* Flags for &lpc_xfer.flags */
 #define LPC_XFER_SEND		(1U << 0) /* send the message described */
 #define LPC_XFER_RECV		(1U << 1) /* then receive one */
@@ -327,8 +473,10 @@ struct lpc_msg_info {
  *	for lack of memory.
  * @recv_buf: buffer for received data.
  * @timeout_ns: with %LPC_XFER_TIMEOUT, relative timeout in nanoseconds.
- * @send_attr: reserved, must be 0.
- * @recv_attr: reserved, must be 0.
+ * @send_attr: pointer to a &struct lpc_msg_attr to attach, or 0.
+ * @recv_attr: pointer to a &struct lpc_msg_attr to fill, or 0. A message
+ *	whose attributes cannot be delivered (no @recv_attr) arrives with
+ *	%LPC_MSGF_ATTR_LOST; its fds are closed and its view dropped.
  * @info: out: the header of the received message.
  *
  * With %LPC_XFER_SEND | %LPC_XFER_RECV and a request, the receive waits for
@@ -387,15 +535,263 @@ struct lpc_cancel {
 };
 #define LPC_CANCEL_SIZE_VER0	16
 
+/**
+ * struct lpc_sender - check who sent a message
+ * @id: a request the caller received and has not answered yet, or 0 for
+ *	the connection's client (server communication port only).
+ * @flags: must be 0.
+ * @pid: out: the sender's pid in the caller's pid namespace.
+ * @__pad: must be zero.
+ *
+ * %LPC_IOC_SENDER_CHECK succeeds only while the sending process is still
+ * alive, so a pidfd opened on @pid *before* the call names the sender for
+ * sure (a pid is not reused while its process lives). liblpc's
+ * lpc_sender_pidfd() does exactly that. -ESRCH: the sender has exited.
+ */
+struct lpc_sender {
+	__aligned_u64 id;
+	__u32 flags;
+	__s32 pid;
+};
+#define LPC_SENDER_SIZE_VER0	16
+
+/**
+ * struct lpc_section_attr - create a shared section
+ * @size: bytes, rounded up to pages; at most the module's section limit.
+ * @flags: %LPC_NO_CLOEXEC or 0.
+ * @__pad: must be zero.
+ *
+ * %LPC_IOC_SECTION_CREATE on a communication port returns a section fd:
+ * shmem memory charged to the caller, mappable with mmap(2), sealable
+ * with fcntl(F_ADD_SEALS). The section belongs to that connection: once
+ * the connection ends, its memory is released (mappings then fault with
+ * SIGBUS) and it cannot be sent any more.
+ */
+struct lpc_section_attr {
+	__aligned_u64 size;
+	__u32 flags;
+	__u32 __pad;
+};
+#define LPC_SECTION_ATTR_SIZE_VER0	16
+
+/**
+ * struct lpc_view_release - unmap a received view
+ * @addr: the address &lpc_view.addr reported.
+ * @flags: must be 0.
+ * @__pad: must be zero.
+ */
+struct lpc_view_release {
+	__aligned_u64 addr;
+	__u32 flags;
+	__u32 __pad;
+};
+#define LPC_VIEW_RELEASE_SIZE_VER0	16
+
+/**
+ * struct lpc_direct - read or write a requester's declared range
+ * @id: a request the caller received and has not answered yet.
+ * @range: index into the request's &lpc_msg_attr.ranges.
+ * @flags: must be 0.
+ * @offset: offset into the range.
+ * @buf: the caller's buffer.
+ * @len: bytes; @offset + @len must stay within the range.
+ *
+ * %LPC_IOC_DIRECT_READ copies from the requester's range into @buf,
+ * %LPC_IOC_DIRECT_WRITE the other way; each needs the matching
+ * %LPC_ACCESS_* bit. Returns the bytes copied. -ENOENT: no such request in
+ * service (answered, cancelled); -ECANCELED: the requester gave up;
+ * -ESRCH: it exited; -EINVAL: bad range index; -ERANGE: outside the range;
+ * -EACCES: the range does not allow that access.
+ */
+struct lpc_direct {
+	__aligned_u64 id;
+	__u32 range;
+	__u32 flags;
+	__aligned_u64 offset;
+	__aligned_u64 buf;
+	__aligned_u64 len;
+};
+#define LPC_DIRECT_SIZE_VER0	40
+
+/**
+ * struct lpc_acl_req - read or replace a connection port's ACL
+ * @name: pointer to the port's name.
+ * @name_len: its length.
+ * @flags: must be 0.
+ * @aces: pointer to an array of &struct lpc_ace.
+ * @count: get: in, room in @aces; out, entries the ACL has (if more than
+ *	the room, -ENOSPC and nothing is written). set: entries at @aces.
+ * @__pad: must be zero.
+ *
+ * Get needs the query right, set the admin right or ownership of the
+ * port. A port the caller may not query does not exist for it (-ENOENT).
+ * Ids are translated into the caller's user namespace. A new ACL affects
+ * only later connects; established connections stay.
+ */
+struct lpc_acl_req {
+	__aligned_u64 name;
+	__u32 name_len;
+	__u32 flags;
+	__aligned_u64 aces;
+	__u32 count;
+	__u32 __pad;
+};
+#define LPC_ACL_REQ_SIZE_VER0	32
+
+/**
+ * struct lpc_port_info - what a query reports about a connection port
+ * @serial: unique, increasing number of the port (the list cursor).
+ * @name_len: bytes of @name.
+ * @flags: the port's %LPC_PORT_* flags.
+ * @owner_uid: owner, in the caller's user namespace.
+ * @owner_gid: owner's gid.
+ * @server_pid: creating process, in the caller's pid namespace (0 if not
+ *	visible).
+ * @__pad: zero.
+ * @created_ns: creation time, CLOCK_REALTIME nanoseconds.
+ * @max_msg_len: limits, as resolved at creation.
+ * @max_conn_data_len: see @max_msg_len.
+ * @max_queued: see @max_msg_len.
+ * @max_conns: see @max_msg_len.
+ * @nr_conns: connections, connecting or connected.
+ * @nr_queued: messages waiting on the port and requests awaiting reply.
+ * @queued_bytes: bytes of those messages.
+ * @__pad2: zero.
+ * @connects: connection requests received.
+ * @accepted: connections accepted.
+ * @refused: connections rejected by the server.
+ * @denied: connects denied by the ACL or the server identity check.
+ * @msgs_in: messages received through the port.
+ * @bytes_in: bytes of them.
+ * @msgs_out: messages the port's server sent (replies included).
+ * @bytes_out: bytes of them.
+ * @lost_replies: replies that found their requester gone.
+ * @name: the name, NUL-terminated.
+ */
+struct lpc_port_info {
+	__aligned_u64 serial;
+	__u32 name_len;
+	__u32 flags;
+	__u32 owner_uid;
+	__u32 owner_gid;
+	__s32 server_pid;
+	__u32 __pad;
+	__aligned_u64 created_ns;
+	__u32 max_msg_len;
+	__u32 max_conn_data_len;
+	__u32 max_queued;
+	__u32 max_conns;
+	__u32 nr_conns;
+	__u32 nr_queued;
+	__aligned_u64 queued_bytes;
+	__aligned_u64 connects;
+	__aligned_u64 accepted;
+	__aligned_u64 refused;
+	__aligned_u64 denied;
+	__aligned_u64 msgs_in;
+	__aligned_u64 bytes_in;
+	__aligned_u64 msgs_out;
+	__aligned_u64 bytes_out;
+	__aligned_u64 lost_replies;
+	__u8 name[LPC_NAME_MAX + 1];
+};
+
+/**
+ * struct lpc_conn_info - what a query reports about one connection
+ * @serial: unique, increasing number of the connection (the cursor).
+ * @context: the port context the server bound (0 while connecting).
+ * @client_pid: the connecting process, in the caller's pid namespace.
+ * @client_uid: its euid at connect, in the caller's user namespace.
+ * @client_gid: its egid at connect.
+ * @state: 1 connecting, 2 connected.
+ * @connected_ns: connect time, CLOCK_REALTIME nanoseconds.
+ * @pending: the client's requests awaiting a reply.
+ * @queued: messages waiting for the client.
+ */
+struct lpc_conn_info {
+	__aligned_u64 serial;
+	__aligned_u64 context;
+	__s32 client_pid;
+	__u32 client_uid;
+	__u32 client_gid;
+	__u32 state;
+	__aligned_u64 connected_ns;
+	__u32 pending;
+	__u32 queued;
+};
+
+/**
+ * struct lpc_query - list ports, describe one, or list its connections
+ * @cursor: in: 0 to start, else the last serial seen; out: the serial to
+ *	pass next (0 when the listing is complete).
+ * @name: the port's name (%LPC_IOC_PORT_INFO, %LPC_IOC_CONN_LIST), or 0.
+ * @name_len: its length.
+ * @flags: must be 0.
+ * @buf: pointer to an array of &struct lpc_port_info or
+ *	&struct lpc_conn_info.
+ * @count: in: entries @buf has room for; out: entries written.
+ * @entry_size: sizeof the entry struct as user space knows it (at least
+ *	its first published size); the kernel writes that many bytes each.
+ *
+ * Only ports the caller may query are listed; others do not exist for it.
+ */
+struct lpc_query {
+	__aligned_u64 cursor;
+	__aligned_u64 name;
+	__u32 name_len;
+	__u32 flags;
+	__aligned_u64 buf;
+	__u32 count;
+	__u32 entry_size;
+};
+#define LPC_QUERY_SIZE_VER0		40
+#define LPC_PORT_INFO_SIZE_VER0		400
+#define LPC_CONN_INFO_SIZE_VER0		48
+
+/**
+ * struct lpc_batch - several sends or receives in one call
+ * @xfers: pointer to an array of &struct lpc_xfer.
+ * @count: entries; at most %LPC_BATCH_MAX.
+ * @flags: %LPC_XFER_NONBLOCK or %LPC_XFER_TIMEOUT (for the first entry's
+ *	wait only), else 0.
+ * @timeout_ns: with %LPC_XFER_TIMEOUT.
+ *
+ * %LPC_IOC_SEND_BATCH sends each entry as an %LPC_XFER_SEND would (the
+ * entries' own flags must be %LPC_XFER_SEND); %LPC_IOC_RECV_BATCH receives
+ * into each entry's recv_buf (flags %LPC_XFER_RECV), waiting only for the
+ * first. Both return the number of entries done; an error on the first
+ * entry is returned as such, a later one ends the batch early.
+ */
+struct lpc_batch {
+	__aligned_u64 xfers;
+	__u32 count;
+	__u32 flags;
+	__aligned_u64 timeout_ns;
+};
+#define LPC_BATCH_SIZE_VER0	24
+#define LPC_BATCH_MAX		64
+
 /* Ioctls on /dev/lpc */
 #define LPC_IOC_VERSION		_IOR(LPC_IOC_MAGIC, 0x00, struct lpc_version)
 #define LPC_IOC_CREATE_PORT	_IOW(LPC_IOC_MAGIC, 0x01, struct lpc_port_attr)
 #define LPC_IOC_CONNECT		_IOWR(LPC_IOC_MAGIC, 0x02, struct lpc_connect)
+#define LPC_IOC_PORT_LIST	_IOWR(LPC_IOC_MAGIC, 0x03, struct lpc_query)
+#define LPC_IOC_PORT_INFO	_IOWR(LPC_IOC_MAGIC, 0x04, struct lpc_query)
+#define LPC_IOC_CONN_LIST	_IOWR(LPC_IOC_MAGIC, 0x05, struct lpc_query)
+#define LPC_IOC_ACL_GET		_IOWR(LPC_IOC_MAGIC, 0x06, struct lpc_acl_req)
+#define LPC_IOC_ACL_SET		_IOW(LPC_IOC_MAGIC, 0x07, struct lpc_acl_req)
 
 /* Ioctls on ports */
 #define LPC_IOC_ACCEPT		_IOW(LPC_IOC_MAGIC, 0x10, struct lpc_accept)
 #define LPC_IOC_XFER		_IOWR(LPC_IOC_MAGIC, 0x11, struct lpc_xfer)
 #define LPC_IOC_CANCEL		_IOW(LPC_IOC_MAGIC, 0x12, struct lpc_cancel)
 #define LPC_IOC_DISCONNECT	_IO(LPC_IOC_MAGIC, 0x13)
+#define LPC_IOC_SENDER_CHECK	_IOWR(LPC_IOC_MAGIC, 0x14, struct lpc_sender)
+#define LPC_IOC_SECTION_CREATE	_IOW(LPC_IOC_MAGIC, 0x15, struct lpc_section_attr)
+#define LPC_IOC_VIEW_RELEASE	_IOW(LPC_IOC_MAGIC, 0x16, struct lpc_view_release)
+#define LPC_IOC_DIRECT_READ	_IOW(LPC_IOC_MAGIC, 0x17, struct lpc_direct)
+#define LPC_IOC_DIRECT_WRITE	_IOW(LPC_IOC_MAGIC, 0x18, struct lpc_direct)
+#define LPC_IOC_SEND_BATCH	_IOW(LPC_IOC_MAGIC, 0x19, struct lpc_batch)
+#define LPC_IOC_RECV_BATCH	_IOW(LPC_IOC_MAGIC, 0x1a, struct lpc_batch)
 
 #endif /* _UAPI_LINUX_LPC_H */
