@@ -137,7 +137,7 @@ void lpc_acl_free(struct lpc_acl *acl)
 		kfree_rcu(acl, rcu);
 }
 
-static struct lpc_acl *lpc_acl_get(struct lpc_port *port)
+static struct lpc_acl *lpc_acl_ref(struct lpc_port *port)
 {
 	struct lpc_acl *acl;
 
@@ -184,7 +184,7 @@ int lpc_acl_check(struct lpc_port *port, u32 right)
 	if (ns_capable_noaudit(port->user_ns, CAP_IPC_OWNER))
 		return 0;
 
-	acl = lpc_acl_get(port);
+	acl = lpc_acl_ref(port);
 	for (i = 0; i < acl->count; i++) {
 		const struct lpc_kace *k = &acl->ace[i];
 

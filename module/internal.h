@@ -59,6 +59,24 @@
 struct lpc_ns;
 struct lpc_conn;
 
+/*
+ * Counters of a connection port, per CPU so that counting messages does
+ * not share a cache line between every client. Summed by queries.
+ */
+struct lpc_stats {
+	u64 connects;
+	u64 accepted;
+	u64 refused;
+	u64 denied;
+	u64 msgs_in;
+	u64 bytes_in;
+	u64 msgs_out;
+	u64 bytes_out;
+	u64 lost_replies;
+};
+
+#define lpc_stat_add(srv, field, n)	this_cpu_add((srv)->stats->field, (n))
+
 enum lpc_port_kind {
 	LPC_PORT_LISTENER,	/* named connection port */
 	LPC_PORT_CLIENT,	/* client end of a connection */
@@ -80,6 +98,13 @@ enum lpc_port_kind {
  * @max_conns: see &struct lpc_port_attr.
  * @conns: connections, connecting or connected (protected by port->lock).
  * @nr_conns: entries on @conns (protected by port->lock).
+ * @serial: unique, increasing; the query cursor (invariant).
+ * @created_ns: creation time, CLOCK_REALTIME (invariant).
+ * @creator: the creating process's tgid (invariant, holds a pid ref).
+ * @flags: LPC_PORT_* flags (invariant).
+ * @ns_entry: on the namespace's list of ports in @serial order
+ *	(protected by lpc_ns_mutex).
+ * @stats: per-CPU counters.
  */
 struct lpc_server {
 	struct lpc_port *port;
@@ -94,6 +119,12 @@ struct lpc_server {
 	u32 max_conns;
 	struct list_head conns;
 	u32 nr_conns;
+	u64 serial;
+	u64 created_ns;
+	struct pid *creator;
+	u32 flags;
+	struct list_head ns_entry;
+	struct lpc_stats __percpu *stats;
 };
 
 /**
@@ -107,11 +138,14 @@ struct lpc_server {
  * @nr_held: counted messages on @queue and in @service, bound by
  *	@max_queued. Replies and close notices are not counted: their room
  *	was reserved when the request or connection was made.
+ * @held_bytes: data bytes of the counted messages.
  * @service: requests received from @queue and not yet answered, by id.
  * @pending: requests sent from this port, awaiting their reply, by id.
  * @wait: receivers and poll wait here for @queue or @dead.
  * @room: senders wait here for @nr_held to drop.
  * @reply_wait: synchronous requesters wait here; woken keyed by message.
+ * @views: views mapped into receivers through this port (section.c;
+ *	protected by @lock).
  * @max_queued: bound of @nr_held (invariant).
  * @conn: the connection of a communication port (invariant; holds a ref).
  * @srv: the connection port part (invariant; NULL on other ports).
@@ -126,12 +160,14 @@ struct lpc_port {
 	bool dead;
 	struct list_head queue;
 	u32 nr_held;
+	u64 held_bytes;
 	struct rb_root service;
 	struct rb_root pending;
 
 	wait_queue_head_t wait;
 	wait_queue_head_t room;
 	wait_queue_head_t reply_wait;
+	struct list_head views;
 
 	u32 max_queued;
 	struct lpc_conn *conn;
@@ -160,6 +196,14 @@ enum lpc_conn_state {
  * @shut: bit 0 set by the first lpc_conn_shutdown().
  * @to_server: notice for the server, reserved at connect.
  * @to_client: notice for the client, reserved at connect.
+ * @serial: unique, increasing; the query cursor (invariant).
+ * @connected_ns: connect time, CLOCK_REALTIME (invariant).
+ * @client_pid: the connecting process's tgid (invariant, pid ref).
+ * @server_pid: the accepting process's tgid (set with @server, pid ref).
+ * @server_cred: the accepting process's credentials (set with @server).
+ * @lock: protects @sections and @nr_sections.
+ * @sections: sections created on this connection (section.c).
+ * @nr_sections: entries on @sections.
  */
 struct lpc_conn {
 	refcount_t ref;
@@ -173,6 +217,46 @@ struct lpc_conn {
 	unsigned long shut;
 	struct lpc_msg *to_server;
 	struct lpc_msg *to_client;
+	u64 serial;
+	u64 connected_ns;
+	struct pid *client_pid;
+	struct pid *server_pid;
+	const struct cred *server_cred;
+	spinlock_t lock;
+	struct list_head sections;
+	u32 nr_sections;
+};
+
+/**
+ * struct lpc_msg_ext - the optional parts of a message (attr.c)
+ * @cred: LPC_ATTR_CREDS: the sender's credentials at send time (ref).
+ * @cred_changed: they differ from those captured at connect or accept.
+ * @nr_fds: LPC_ATTR_FDS: files in @fds.
+ * @fds: the passed files (refs).
+ * @view_file: LPC_ATTR_VIEW: the section's shmem file (ref; section.c).
+ * @view_offset: see &struct lpc_view.
+ * @view_length: see &struct lpc_view.
+ * @view_flags: see &struct lpc_view.
+ * @nr_ranges: LPC_ATTR_DIRECT: ranges in @ranges.
+ * @ranges: the requester's declared memory (direct.c).
+ * @requester: the requesting thread, whose memory @ranges are in (ref).
+ *
+ * Written by the sender before the message is queued, then invariant
+ * until the message is freed; fds and the view are handed to the receiver
+ * by moving them out of here.
+ */
+struct lpc_msg_ext {
+	const struct cred *cred;
+	bool cred_changed;
+	u32 nr_fds;
+	struct file *fds[LPC_MAX_FDS];
+	struct file *view_file;
+	u64 view_offset;
+	u64 view_length;
+	u32 view_flags;
+	u32 nr_ranges;
+	struct lpc_range ranges[LPC_MAX_RANGES];
+	struct task_struct *requester;
 };
 
 /* Where a message stands on its inbox side; protected by the inbox lock. */
@@ -205,6 +289,9 @@ enum lpc_msg_state {
  * @conn: connection the message travels on (holds a conn ref).
  * @inbox: port the message is queued on (kept alive by @conn).
  * @origin: port a request came from, whose pending tree holds it.
+ * @ext: optional parts, or NULL (invariant once queued).
+ * @sender: the sending process's tgid for requests (pid ref), or NULL
+ *	when it is the connection's own client or server process.
  * @pid: sender ids, as seen from the receiving port's namespaces.
  * @tid: see @pid.
  * @uid: see @pid.
@@ -229,6 +316,8 @@ struct lpc_msg {
 	struct lpc_conn *conn;
 	struct lpc_port *inbox;
 	struct lpc_port *origin;
+	struct lpc_msg_ext *ext;
+	struct pid *sender;
 	pid_t pid;
 	pid_t tid;
 	uid_t uid;
@@ -307,6 +396,47 @@ int lpc_cancel(struct lpc_port *port, void __user *uarg, u32 usize);
 u64 lpc_next_id(void);
 ktime_t *lpc_deadline(ktime_t *buf, bool has_timeout, bool nonblock,
 		      u64 timeout_ns);
+
+struct lpc_msg *lpc_msg_get_service(struct lpc_port *inbox, u64 id,
+				    struct lpc_conn *only);
+int lpc_send_batch(struct lpc_port *port, void __user *uarg, u32 usize);
+int lpc_recv_batch(struct lpc_port *port, void __user *uarg, u32 usize);
+int lpc_sender_check(struct lpc_port *port, void __user *uarg, u32 usize);
+
+/* attr.c */
+int lpc_attr_attach(struct lpc_port *port, struct lpc_msg *msg, u64 uptr);
+int lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg, u64 uptr,
+		     struct lpc_msg_info *info);
+void lpc_attr_free(struct lpc_msg *msg);
+
+/* section.c */
+int lpc_section_create(struct lpc_port *port, void __user *uarg, u32 usize);
+int lpc_view_attach(struct lpc_port *port, struct lpc_msg *msg,
+		    const struct lpc_view *view);
+int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
+		     struct lpc_view *out, bool want_fd);
+void lpc_view_drop(struct lpc_msg *msg);
+void lpc_view_unmap_request(struct lpc_port *port, u64 id);
+int lpc_view_release(struct lpc_port *port, void __user *uarg, u32 usize);
+void lpc_views_port_release(struct lpc_port *port);
+void lpc_sections_conn_end(struct lpc_conn *conn);
+
+/* direct.c */
+int lpc_direct(struct lpc_port *port, void __user *uarg, u32 usize,
+	       bool write);
+
+/* query.c */
+int lpc_port_list(void __user *uarg, u32 usize);
+int lpc_port_info(void __user *uarg, u32 usize);
+int lpc_conn_list(void __user *uarg, u32 usize);
+int lpc_acl_get(void __user *uarg, u32 usize);
+int lpc_acl_set(void __user *uarg, u32 usize);
+
+/* limits.c */
+int lpc_user_charge_port(void);
+void lpc_user_uncharge_port(kuid_t uid);
+int lpc_user_charge_conn(void);
+void lpc_user_uncharge_conn(kuid_t uid);
 
 /* ioctl helpers (main.c) */
 int lpc_copy_in(void *dst, size_t ksize, const void __user *src,

@@ -68,6 +68,16 @@ static long lpc_dev_ioctl(struct file *file, unsigned int cmd,
 		return lpc_create_port(uarg, usize);
 	if (lpc_cmd_is(cmd, LPC_IOC_CONNECT))
 		return lpc_connect(uarg, usize);
+	if (lpc_cmd_is(cmd, LPC_IOC_PORT_LIST))
+		return lpc_port_list(uarg, usize);
+	if (lpc_cmd_is(cmd, LPC_IOC_PORT_INFO))
+		return lpc_port_info(uarg, usize);
+	if (lpc_cmd_is(cmd, LPC_IOC_CONN_LIST))
+		return lpc_conn_list(uarg, usize);
+	if (lpc_cmd_is(cmd, LPC_IOC_ACL_GET))
+		return lpc_acl_get(uarg, usize);
+	if (lpc_cmd_is(cmd, LPC_IOC_ACL_SET))
+		return lpc_acl_set(uarg, usize);
 	return -ENOTTY;
 }
 
@@ -96,6 +106,18 @@ static void lpc_check_uapi(void)
 	BUILD_BUG_ON(sizeof(struct lpc_cancel) != LPC_CANCEL_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct lpc_msg_info) != 56);
 	BUILD_BUG_ON(sizeof(struct lpc_ace) != 16);
+	BUILD_BUG_ON(sizeof(struct lpc_msg_attr) != LPC_MSG_ATTR_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct lpc_sender) != LPC_SENDER_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct lpc_section_attr) !=
+		     LPC_SECTION_ATTR_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct lpc_view_release) !=
+		     LPC_VIEW_RELEASE_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct lpc_direct) != LPC_DIRECT_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct lpc_acl_req) != LPC_ACL_REQ_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct lpc_query) != LPC_QUERY_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct lpc_port_info) != LPC_PORT_INFO_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct lpc_conn_info) != LPC_CONN_INFO_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct lpc_batch) != LPC_BATCH_SIZE_VER0);
 }
 
 static int __init lpc_init(void)

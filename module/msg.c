@@ -1008,3 +1008,24 @@ int lpc_cancel(struct lpc_port *port, void __user *uarg, u32 usize)
 	lpc_msg_put(msg);
 	return 0;
 }
+
+int lpc_send_batch(struct lpc_port *port, void __user *uarg, u32 usize)
+{
+	return -EOPNOTSUPP;
+}
+
+int lpc_recv_batch(struct lpc_port *port, void __user *uarg, u32 usize)
+{
+	return -EOPNOTSUPP;
+}
+
+int lpc_sender_check(struct lpc_port *port, void __user *uarg, u32 usize)
+{
+	return -EOPNOTSUPP;
+}
+
+struct lpc_msg *lpc_msg_get_service(struct lpc_port *inbox, u64 id,
+				    struct lpc_conn *only)
+{
+	return ERR_PTR(-ENOENT);
+}

@@ -184,6 +184,20 @@ static long lpc_port_ioctl(struct file *file, unsigned int cmd,
 		return lpc_cancel(port, uarg, usize);
 	if (cmd == LPC_IOC_DISCONNECT)
 		return lpc_disconnect(port);
+	if (lpc_cmd_is(cmd, LPC_IOC_SENDER_CHECK))
+		return lpc_sender_check(port, uarg, usize);
+	if (lpc_cmd_is(cmd, LPC_IOC_SECTION_CREATE))
+		return lpc_section_create(port, uarg, usize);
+	if (lpc_cmd_is(cmd, LPC_IOC_VIEW_RELEASE))
+		return lpc_view_release(port, uarg, usize);
+	if (lpc_cmd_is(cmd, LPC_IOC_DIRECT_READ))
+		return lpc_direct(port, uarg, usize, false);
+	if (lpc_cmd_is(cmd, LPC_IOC_DIRECT_WRITE))
+		return lpc_direct(port, uarg, usize, true);
+	if (lpc_cmd_is(cmd, LPC_IOC_SEND_BATCH))
+		return lpc_send_batch(port, uarg, usize);
+	if (lpc_cmd_is(cmd, LPC_IOC_RECV_BATCH))
+		return lpc_recv_batch(port, uarg, usize);
 	return -ENOTTY;
 }
 
