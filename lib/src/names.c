@@ -32,6 +32,14 @@ static const struct {
 	{ LPC_FEAT_SERVER_ID,	"server_id" },
 	{ LPC_FEAT_CANCEL,	"cancel" },
 	{ LPC_FEAT_DISCONNECT,	"disconnect" },
+	{ LPC_FEAT_ACL_GETSET,	"acl_getset" },
+	{ LPC_FEAT_CREDS,	"creds" },
+	{ LPC_FEAT_FDS,		"fds" },
+	{ LPC_FEAT_SENDER,	"sender" },
+	{ LPC_FEAT_SECTIONS,	"sections" },
+	{ LPC_FEAT_DIRECT,	"direct" },
+	{ LPC_FEAT_QUERY,	"query" },
+	{ LPC_FEAT_BATCH,	"batch" },
 };
 
 const char *lpc_feature_name(__u64 feature)
