@@ -810,29 +810,122 @@ TEST_F(msg, send_len_over_msg_max_emsgsize)
 	free(data);
 }
 
-TEST_F(msg, send_attr_nonzero_einval)
+/*
+ * send_attr and recv_attr point to a struct lpc_msg_attr: its size is
+ * versioned like the ioctl structs, unknown bits fail, bad pointers fault.
+ */
+static void datagram_with_attr(struct lpc_xfer *x, __u64 attr)
 {
+	memset(x, 0, sizeof(*x));
+	x->flags = LPC_XFER_SEND | LPC_XFER_NONBLOCK;
+	x->send_type = LPC_MSG_DATAGRAM;
+	x->send_buf = lpc_ptr("a");
+	x->send_len = 1;
+	x->send_attr = attr;
+}
+
+static void recv_with_attr(struct lpc_xfer *x, void *buf, __u32 cap,
+			   __u64 attr)
+{
+	memset(x, 0, sizeof(*x));
+	x->flags = LPC_XFER_RECV | LPC_XFER_NONBLOCK;
+	x->recv_buf = lpc_ptr(buf);
+	x->recv_cap = cap;
+	x->recv_attr = attr;
+}
+
+TEST_F(msg, send_attr_unknown_flags_einval)
+{
+	struct lpc_msg_attr attr;
 	struct lpc_xfer x;
 
-	memset(&x, 0, sizeof(x));
-	x.flags = LPC_XFER_SEND | LPC_XFER_NONBLOCK;
-	x.send_type = LPC_MSG_DATAGRAM;
-	x.send_buf = lpc_ptr("a");
-	x.send_len = 1;
-	x.send_attr = 1;
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.flags = 1U << 31;
+	ASSERT_EQ(0U, LPC_ATTR_FLAGS & attr.flags);
+	datagram_with_attr(&x, lpc_ptr(&attr));
+	EXPECT_EQ(-EINVAL, sys_lpc_xfer(self->client, &x));
+	EXPECT_EQ(-EAGAIN, lpc_recv_nb(self->cport, NULL, self->buf,
+				       sizeof(self->buf)));
+}
+
+TEST_F(msg, send_attr_size_below_ver0_einval)
+{
+	struct lpc_msg_attr attr;
+	struct lpc_xfer x;
+
+	ASSERT_EQ((size_t)LPC_MSG_ATTR_SIZE_VER0, sizeof(attr));
+	memset(&attr, 0, sizeof(attr));
+	attr.size = LPC_MSG_ATTR_SIZE_VER0 - 8;
+	datagram_with_attr(&x, lpc_ptr(&attr));
 	EXPECT_EQ(-EINVAL, sys_lpc_xfer(self->client, &x));
 }
 
-TEST_F(msg, recv_attr_nonzero_einval)
+TEST_F(msg, send_attr_nonzero_pad_einval)
+{
+	struct lpc_msg_attr attr;
+	struct lpc_xfer x;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.__pad = 1;
+	datagram_with_attr(&x, lpc_ptr(&attr));
+	EXPECT_EQ(-EINVAL, sys_lpc_xfer(self->client, &x));
+}
+
+TEST_F(msg, send_attr_bad_pointer_efault)
 {
 	struct lpc_xfer x;
 
-	memset(&x, 0, sizeof(x));
-	x.flags = LPC_XFER_RECV | LPC_XFER_NONBLOCK;
-	x.recv_buf = lpc_ptr(self->buf);
-	x.recv_cap = sizeof(self->buf);
-	x.recv_attr = 1;
+	datagram_with_attr(&x, lpc_ptr(lpc_bad_ptr()));
+	EXPECT_EQ(-EFAULT, sys_lpc_xfer(self->client, &x));
+}
+
+/* An attribute block that asks for nothing is fine. */
+TEST_F(msg, send_attr_empty_accepted)
+{
+	struct lpc_msg_attr attr;
+	struct lpc_xfer x;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	datagram_with_attr(&x, lpc_ptr(&attr));
+	EXPECT_EQ(0, sys_lpc_xfer(self->client, &x));
+}
+
+TEST_F(msg, recv_attr_unknown_flags_einval)
+{
+	struct lpc_msg_attr attr;
+	struct lpc_xfer x;
+
+	ASSERT_EQ(0, lpc_datagram(self->client, "a", 1));
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.flags = 1U << 31;
+	recv_with_attr(&x, self->buf, sizeof(self->buf), lpc_ptr(&attr));
 	EXPECT_EQ(-EINVAL, sys_lpc_xfer(self->cport, &x));
+}
+
+TEST_F(msg, recv_attr_size_below_ver0_einval)
+{
+	struct lpc_msg_attr attr;
+	struct lpc_xfer x;
+
+	ASSERT_EQ(0, lpc_datagram(self->client, "a", 1));
+	memset(&attr, 0, sizeof(attr));
+	attr.size = LPC_MSG_ATTR_SIZE_VER0 - 8;
+	recv_with_attr(&x, self->buf, sizeof(self->buf), lpc_ptr(&attr));
+	EXPECT_EQ(-EINVAL, sys_lpc_xfer(self->cport, &x));
+}
+
+TEST_F(msg, recv_attr_bad_pointer_efault)
+{
+	struct lpc_xfer x;
+
+	ASSERT_EQ(0, lpc_datagram(self->client, "a", 1));
+	recv_with_attr(&x, self->buf, sizeof(self->buf),
+		       lpc_ptr(lpc_bad_ptr()));
+	EXPECT_EQ(-EFAULT, sys_lpc_xfer(self->cport, &x));
 }
 
 TEST_F(msg, bad_send_buf_efault)
