@@ -207,8 +207,9 @@ struct tput_peer {
 	int (*recv_one)(struct tput_ctx *c);
 	/*
 	 * Extension point: uapi v1 has no batching ioctls. When it does,
-	 * fill these in; the driver then moves up to @batch datagrams per
-	 * call (returning how many it moved) instead of one.
+	 * fill these in; the driver then calls them instead of send_one and
+	 * recv_one, to move up to @batch datagrams per call. They return
+	 * how many moved (at least 1), or -1 with c->err set.
 	 */
 	int (*send_batch)(struct tput_ctx *c, unsigned batch);
 	int (*recv_batch)(struct tput_ctx *c, unsigned batch);

@@ -16,6 +16,9 @@
 
 #include "lpcbench.h"
 
+/* Most datagrams one send_batch/recv_batch call may move. */
+#define TPUT_BATCH	64
+
 struct tput_cell {
 	double *rate;		/* one per round */
 	unsigned nrate;
@@ -49,9 +52,21 @@ static int sender_main(void *arg, int sock, char *err)
 	while (r < 0 && errno == EINTR);
 	if (r != 0)
 		return fail_errno(err, "sender: start signal");
-	for (i = 0; i < c->per_sender; i++)
-		if (a->p->send_one(c) < 0)
+	for (i = 0; i < c->per_sender;) {
+		int k;
+
+		if (a->p->send_batch) {
+			uint64_t left = c->per_sender - i;
+
+			k = a->p->send_batch(c, left < TPUT_BATCH ?
+					     (unsigned)left : TPUT_BATCH);
+		} else {
+			k = a->p->send_one(c) < 0 ? -1 : 1;
+		}
+		if (k <= 0)
 			goto fail;
+		i += (unsigned)k;
+	}
 	return 0;
 fail:
 	memcpy(err, c->err, ERRLEN);
@@ -123,9 +138,18 @@ static int run_one(const struct tput_peer *p, size_t size, unsigned nsenders,
 	t0 = now_ns();
 	close(go[1]);
 	go[1] = -1;
-	for (m = 0; m < n; m++)
-		if (p->recv_one(&c) < 0)
+	for (m = 0; m < n;) {
+		int k;
+
+		if (p->recv_batch)
+			k = p->recv_batch(&c, n - m < TPUT_BATCH ?
+					  (unsigned)(n - m) : TPUT_BATCH);
+		else
+			k = p->recv_one(&c) < 0 ? -1 : 1;
+		if (k <= 0)
 			goto fail_kill;
+		m += (unsigned)k;
+	}
 	t1 = now_ns();
 
 	for (i = 0; i < nsenders; i++) {
