@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <linux/lpc.h>
 
 #ifdef __cplusplus
@@ -80,6 +81,33 @@ int lpc_reply_wait_receive(int port, __u64 reply_id, const void *reply,
 int lpc_receive(int port, void *buf, size_t cap, struct lpc_msg_info *info,
 		int64_t timeout_ns);
 int lpc_cancel(int port, __u64 id);
+int lpc_send_batch(int port, struct lpc_xfer *xfers, unsigned int count,
+		   int64_t timeout_ns);
+int lpc_recv_batch(int port, struct lpc_xfer *xfers, unsigned int count,
+		   int64_t timeout_ns);
+
+/* Senders (LPC_FEAT_SENDER) */
+int lpc_sender_check(int port, __u64 id, pid_t *pid);
+int lpc_sender_pidfd(int port, __u64 id);
+
+/* Sections, views and direct access (LPC_FEAT_SECTIONS, LPC_FEAT_DIRECT) */
+int lpc_section_create(int port, size_t size, unsigned int flags);
+int lpc_view_release(int port, const void *addr);
+int lpc_direct_read(int port, __u64 id, unsigned int range, __u64 offset,
+		    void *buf, size_t len);
+int lpc_direct_write(int port, __u64 id, unsigned int range, __u64 offset,
+		     const void *buf, size_t len);
+
+/* Queries and ACLs, on /dev/lpc (LPC_FEAT_QUERY, LPC_FEAT_ACL_GETSET) */
+int lpc_port_list(int dev, __u64 *cursor, struct lpc_port_info *ports,
+		  unsigned int count);
+int lpc_port_info(int dev, const char *name, struct lpc_port_info *info);
+int lpc_conn_list(int dev, const char *name, __u64 *cursor,
+		  struct lpc_conn_info *conns, unsigned int count);
+int lpc_acl_get(int dev, const char *name, struct lpc_ace *aces,
+		unsigned int *count);
+int lpc_acl_set(int dev, const char *name, const struct lpc_ace *aces,
+		unsigned int count);
 
 #ifdef __cplusplus
 }

@@ -153,3 +153,33 @@ int lpc_cancel(int port, __u64 id)
 
 	return __lpc_ioctl(port, LPC_IOC_CANCEL, &c);
 }
+
+static int batch(int port, unsigned long req, struct lpc_xfer *xfers,
+		 unsigned int count, int64_t timeout_ns)
+{
+	struct lpc_batch b = {
+		.xfers = lpc_ptr(xfers),
+		.count = count,
+	};
+
+	/* Same mapping as xfer_set_timeout(); it bounds the first wait. */
+	if (timeout_ns == 0) {
+		b.flags = LPC_XFER_NONBLOCK;
+	} else if (timeout_ns > 0) {
+		b.flags = LPC_XFER_TIMEOUT;
+		b.timeout_ns = (__u64)timeout_ns;
+	}
+	return __lpc_ioctl(port, req, &b);
+}
+
+int lpc_send_batch(int port, struct lpc_xfer *xfers, unsigned int count,
+		   int64_t timeout_ns)
+{
+	return batch(port, LPC_IOC_SEND_BATCH, xfers, count, timeout_ns);
+}
+
+int lpc_recv_batch(int port, struct lpc_xfer *xfers, unsigned int count,
+		   int64_t timeout_ns)
+{
+	return batch(port, LPC_IOC_RECV_BATCH, xfers, count, timeout_ns);
+}

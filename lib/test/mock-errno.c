@@ -23,8 +23,13 @@ int main(void)
 	struct lpc_connect c = { 0 };
 	struct lpc_xfer x = { 0 };
 	struct lpc_msg_info info;
+	struct lpc_port_info pinfo;
+	struct lpc_conn_info cinfo;
+	struct lpc_ace ace = { 0 };
+	unsigned int count = 1;
+	__u64 id, cursor = 0;
 	char buf[8];
-	__u64 id;
+	pid_t pid;
 
 	CHECK_FAILS(lpc_version(3, &v));
 	CHECK_FAILS(lpc_port_create(3, "p", NULL));
@@ -42,5 +47,18 @@ int main(void)
 					   &info, -1));
 	CHECK_FAILS(lpc_receive(3, buf, sizeof(buf), &info, 0));
 	CHECK_FAILS(lpc_cancel(3, 1));
+	CHECK_FAILS(lpc_send_batch(3, &x, 1, -1));
+	CHECK_FAILS(lpc_recv_batch(3, &x, 1, -1));
+	CHECK_FAILS(lpc_sender_check(3, 1, &pid));
+	CHECK_FAILS(lpc_sender_pidfd(3, 1));
+	CHECK_FAILS(lpc_section_create(3, 4096, 0));
+	CHECK_FAILS(lpc_view_release(3, buf));
+	CHECK_FAILS(lpc_direct_read(3, 1, 0, 0, buf, sizeof(buf)));
+	CHECK_FAILS(lpc_direct_write(3, 1, 0, 0, buf, sizeof(buf)));
+	CHECK_FAILS(lpc_port_list(3, &cursor, &pinfo, 1));
+	CHECK_FAILS(lpc_port_info(3, "p", &pinfo));
+	CHECK_FAILS(lpc_conn_list(3, "p", &cursor, &cinfo, 1));
+	CHECK_FAILS(lpc_acl_get(3, "p", &ace, &count));
+	CHECK_FAILS(lpc_acl_set(3, "p", &ace, 1));
 	return t_result();
 }

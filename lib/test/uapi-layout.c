@@ -20,6 +20,27 @@ SIZE_OK(lpc_connect, LPC_CONNECT_SIZE_VER0, LPC_IOC_CONNECT);
 SIZE_OK(lpc_accept, LPC_ACCEPT_SIZE_VER0, LPC_IOC_ACCEPT);
 SIZE_OK(lpc_xfer, LPC_XFER_SIZE_VER0, LPC_IOC_XFER);
 SIZE_OK(lpc_cancel, LPC_CANCEL_SIZE_VER0, LPC_IOC_CANCEL);
+SIZE_OK(lpc_sender, LPC_SENDER_SIZE_VER0, LPC_IOC_SENDER_CHECK);
+SIZE_OK(lpc_section_attr, LPC_SECTION_ATTR_SIZE_VER0,
+	LPC_IOC_SECTION_CREATE);
+SIZE_OK(lpc_view_release, LPC_VIEW_RELEASE_SIZE_VER0, LPC_IOC_VIEW_RELEASE);
+SIZE_OK(lpc_direct, LPC_DIRECT_SIZE_VER0, LPC_IOC_DIRECT_READ);
+SIZE_OK(lpc_direct, LPC_DIRECT_SIZE_VER0, LPC_IOC_DIRECT_WRITE);
+SIZE_OK(lpc_acl_req, LPC_ACL_REQ_SIZE_VER0, LPC_IOC_ACL_GET);
+SIZE_OK(lpc_acl_req, LPC_ACL_REQ_SIZE_VER0, LPC_IOC_ACL_SET);
+SIZE_OK(lpc_query, LPC_QUERY_SIZE_VER0, LPC_IOC_PORT_LIST);
+SIZE_OK(lpc_query, LPC_QUERY_SIZE_VER0, LPC_IOC_PORT_INFO);
+SIZE_OK(lpc_query, LPC_QUERY_SIZE_VER0, LPC_IOC_CONN_LIST);
+SIZE_OK(lpc_batch, LPC_BATCH_SIZE_VER0, LPC_IOC_SEND_BATCH);
+SIZE_OK(lpc_batch, LPC_BATCH_SIZE_VER0, LPC_IOC_RECV_BATCH);
+
+/* Sizes without an ioctl of their own. */
+_Static_assert(sizeof(struct lpc_port_info) == LPC_PORT_INFO_SIZE_VER0,
+	       "lpc_port_info size");
+_Static_assert(sizeof(struct lpc_conn_info) == LPC_CONN_INFO_SIZE_VER0,
+	       "lpc_conn_info size");
+_Static_assert(sizeof(struct lpc_msg_attr) == LPC_MSG_ATTR_SIZE_VER0,
+	       "lpc_msg_attr size");
 
 #define ALIGNED64(type, field) \
 	_Static_assert(offsetof(struct type, field) % 8 == 0, \
@@ -40,6 +61,18 @@ ALIGNED64(lpc_xfer, timeout_ns);
 ALIGNED64(lpc_xfer, info);
 ALIGNED64(lpc_msg_info, id);
 ALIGNED64(lpc_msg_info, ref_id);
+ALIGNED64(lpc_creds, cap_effective);
+ALIGNED64(lpc_view, offset);
+ALIGNED64(lpc_msg_attr, view);
+ALIGNED64(lpc_msg_attr, ranges);
+ALIGNED64(lpc_msg_attr, creds);
+ALIGNED64(lpc_direct, offset);
+ALIGNED64(lpc_acl_req, aces);
+ALIGNED64(lpc_port_info, created_ns);
+ALIGNED64(lpc_port_info, queued_bytes);
+ALIGNED64(lpc_conn_info, connected_ns);
+ALIGNED64(lpc_query, buf);
+ALIGNED64(lpc_batch, timeout_ns);
 
 _Static_assert(sizeof(struct lpc_msg_info) % 8 == 0, "lpc_msg_info size");
 _Static_assert(sizeof(struct lpc_ace) == 16, "lpc_ace size");
@@ -54,7 +87,11 @@ int main(void)
 	const unsigned long nr[] = {
 		LPC_IOC_VERSION, LPC_IOC_CREATE_PORT, LPC_IOC_CONNECT,
 		LPC_IOC_ACCEPT, LPC_IOC_XFER, LPC_IOC_CANCEL,
-		LPC_IOC_DISCONNECT,
+		LPC_IOC_DISCONNECT, LPC_IOC_PORT_LIST, LPC_IOC_PORT_INFO,
+		LPC_IOC_CONN_LIST, LPC_IOC_ACL_GET, LPC_IOC_ACL_SET,
+		LPC_IOC_SENDER_CHECK, LPC_IOC_SECTION_CREATE,
+		LPC_IOC_VIEW_RELEASE, LPC_IOC_DIRECT_READ,
+		LPC_IOC_DIRECT_WRITE, LPC_IOC_SEND_BATCH, LPC_IOC_RECV_BATCH,
 	};
 	size_t i, j;
 
