@@ -33,6 +33,7 @@ struct opts {
 	unsigned rounds;	/* interleaved rounds */
 	unsigned k;		/* round trips per clock sample */
 	unsigned timeout;	/* watchdog seconds per cell and round */
+	uint64_t cap_ns;	/* time cap per cell and round, 0: none */
 	enum pin_mode pin;
 	int cpu_a, cpu_b;	/* CPUs used by PIN_SAME / PIN_SPLIT */
 	bool quick;

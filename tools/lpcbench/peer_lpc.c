@@ -380,18 +380,17 @@ static int lpc_roundtrip(struct rtt_ctx *c, uint64_t seq)
 	if ((x.info.ref_id != x.send_id || x.info.context != 0) &&
 	    !g_warned_reply_info) {
 		g_warned_reply_info = true;
-		fprintf(stderr, "lpcbench: lpc: reply info does not follow "
-			"the uapi: ref_id %llu for send_id %llu (should be "
-			"equal), context 0x%llx (should be 0 on the client "
-			"side)\n", (unsigned long long)x.info.ref_id,
-			(unsigned long long)x.send_id,
-			(unsigned long long)x.info.context);
-		snprintf(g_reply_info_note, sizeof(g_reply_info_note),
-			 "reply info: ref_id %llu for send_id %llu, context "
-			 "0x%llx; uapi says ref_id = request id, context 0",
-			 (unsigned long long)x.info.ref_id,
-			 (unsigned long long)x.send_id,
-			 (unsigned long long)x.info.context);
+		if (x.info.ref_id != x.send_id)
+			err_append(g_reply_info_note, "reply ref_id %llu for "
+				   "request %llu (uapi: the request id); ",
+				   (unsigned long long)x.info.ref_id,
+				   (unsigned long long)x.send_id);
+		if (x.info.context != 0)
+			err_append(g_reply_info_note, "reply context 0x%llx "
+				   "on the client side (uapi: 0); ",
+				   (unsigned long long)x.info.context);
+		fprintf(stderr, "lpcbench: lpc: warning: %s\n",
+			g_reply_info_note);
 	}
 	if (!stamp_ok(c->rbuf, inline_len(c), seq))
 		return fail_msg(c->err, "lpc: wrong reply payload to %llu",
