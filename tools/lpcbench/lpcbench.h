@@ -37,6 +37,7 @@ struct opts {
 	enum pin_mode pin;
 	int cpu_a, cpu_b;	/* CPUs used by PIN_SAME / PIN_SPLIT */
 	bool quick;
+	bool verbose;		/* per-round medians */
 	bool rtt;		/* run the round-trip tables */
 	bool tput;		/* run the throughput tables */
 	const char *tag;	/* CSV block name suffix, or NULL */

@@ -46,7 +46,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: lpcbench [-q] [-n N] [-r R] [-k K] [-s SIZES] [-p PEERS] [-T | -a]\n"
-"                [-S COUNTS] [-w SEC] [-d SEC] [-P none|same|split] [-t TAG]\n"
+"                [-S COUNTS] [-w SEC] [-d SEC] [-P none|same|split] [-t TAG] [-v]\n"
 "  -n N      round trips per cell for sizes up to 4 KiB (default 20000);\n"
 "            16 KiB cells run N/4, 64 KiB N/10, view sizes N/100 (min 20).\n"
 "            With -T: datagrams per cell and round (default 20000)\n"
@@ -66,7 +66,8 @@ static void usage(FILE *f)
 "            capped cell reports the round trips it measured\n"
 "  -P MODE   CPU pinning: none (default), same (all on one CPU),\n"
 "            split (server/senders on a second CPU)\n"
-"  -t TAG    name the CSV blocks rtt-TAG and tput-TAG\n");
+"  -t TAG    name the CSV blocks rtt-TAG and tput-TAG\n"
+"  -v        also print the median of each round\n");
 }
 
 static int parse_size(const char *s, size_t *out)
@@ -202,6 +203,7 @@ struct cell {
 	unsigned capped;	/* rounds stopped by the time cap */
 	enum { C_RUN, C_NA, C_ERR } state;
 	double median, p99;	/* ns per round trip */
+	double *round_med;	/* -v: median of each round, 0 if none */
 	char why[ERRLEN];
 };
 
@@ -355,6 +357,25 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Median of n samples (sorts a copy), per round trip; 0 if n == 0. */
+static double median_of(const uint64_t *v, size_t n)
+{
+	uint64_t *t;
+	double m;
+
+	if (!n)
+		return 0;
+	t = malloc(n * sizeof(*t));
+	if (!t)
+		return 0;
+	memcpy(t, v, n * sizeof(*t));
+	qsort(t, n, sizeof(*t), cmp_u64);
+	m = n % 2 ? (double)t[n / 2] :
+		((double)t[n / 2 - 1] + (double)t[n / 2]) / 2;
+	free(t);
+	return m / g_opt.k;
+}
+
 static void cell_stats(struct cell *c)
 {
 	size_t n = c->nsamples, i99;
@@ -433,7 +454,11 @@ static int run_rtt(void)
 				c->state = C_NA;
 			if (avail[pi] && c->state == C_RUN) {
 				c->samples = calloc(c->cap, sizeof(uint64_t));
-				if (!c->samples) {
+				if (g_opt.verbose)
+					c->round_med = calloc(g_opt.rounds,
+							      sizeof(double));
+				if (!c->samples ||
+				    (g_opt.verbose && !c->round_med)) {
 					perror("lpcbench: calloc");
 					return -1;
 				}
@@ -457,15 +482,23 @@ static int run_rtt(void)
 				struct cell *c;
 				bool fatal = false;
 				char err[ERRLEN];
+				size_t first;
 
 				pi = r % 2 ? np - 1 - j : j;
 				c = CELL(pi, si);
 				if (!avail[pi] || c->state != C_RUN)
 					continue;
 				err[0] = '\0';
+				first = c->nsamples;
+
 				if (run_cell(peers[pi], g_opt.sizes[si], per,
-					     warm, c, err, &fatal) == 0)
+					     warm, c, err, &fatal) == 0) {
+					if (c->round_med)
+						c->round_med[r] = median_of(
+							c->samples + first,
+							c->nsamples - first);
 					continue;
+				}
 				c->state = C_ERR;
 				snprintf(c->why, ERRLEN, "%s", err);
 				fprintf(stderr, "lpcbench: %s size %zu: %s\n",
@@ -528,6 +561,26 @@ static int run_rtt(void)
 			}
 			printf("\n");
 		}
+	}
+	if (g_opt.verbose) {
+		printf("\nMedian of each round, ns (-v)\n%-6s %-10s", "size",
+		       "peer");
+		for (r = 0; r < g_opt.rounds; r++)
+			printf(" %9u", r + 1);
+		printf("\n");
+		for (si = 0; si < ns; si++)
+			for (pi = 0; pi < np; pi++) {
+				struct cell *c = CELL(pi, si);
+				char lbl[32];
+
+				if (!c->round_med || !c->nsamples)
+					continue;
+				printf("%-6s %-10s", size_label(g_opt.sizes[si],
+				       lbl, sizeof(lbl)), peers[pi]->name);
+				for (r = 0; r < g_opt.rounds; r++)
+					printf(" %9.0f", c->round_med[r]);
+				printf("\n");
+			}
 	}
 	printf("\n");
 	for (si = 0; si < ns; si++)
@@ -599,8 +652,10 @@ static int run_rtt(void)
 	printf("--- CSV END ---\n");
 	fflush(stdout);
 
-	for (j = 0; j < np * ns; j++)
+	for (j = 0; j < np * ns; j++) {
 		free(cells[j].samples);
+		free(cells[j].round_med);
+	}
 	free(cells);
 #undef CELL
 	return status;
@@ -680,7 +735,7 @@ int main(int argc, char **argv)
 	g_opt.timeout = 300;
 	g_opt.cap_ns = 4000000000ull;
 	g_opt.rtt = true;
-	while ((opt = getopt(argc, argv, "n:r:k:s:p:qTaS:w:d:P:t:h")) != -1) {
+	while ((opt = getopt(argc, argv, "n:r:k:s:p:qTaS:w:d:P:t:vh")) != -1) {
 		char *end;
 		unsigned long long v;
 
@@ -761,6 +816,9 @@ int main(int argc, char **argv)
 			break;
 		case 't':
 			g_opt.tag = optarg;
+			break;
+		case 'v':
+			g_opt.verbose = true;
 			break;
 		case 'h':
 			usage(stdout);
