@@ -9,7 +9,11 @@
  * holds): the namespace, and so its address, lives as long as names do.
  *
  * Everything here is under lpc_ns_mutex. Names are created and looked up
- * on connect and create only, never on the message path.
+ * on connect, create and queries only, never on the message path.
+ *
+ * Besides the name table, each namespace keeps its connection ports on a
+ * list in serial order, so that a listing can resume after the last port
+ * it returned (the query cursor) however ports come and go in between.
  */
 #include <linux/fdtable.h>
 #include <linux/file.h>
@@ -21,6 +25,7 @@
 #include <linux/stringhash.h>
 
 #include "internal.h"
+#include "query.h"
 
 #define LPC_NS_BITS	5
 
@@ -31,6 +36,7 @@
  * @pin: nsfs file holding a reference on @ipc_ns, or NULL without
  *	CONFIG_IPC_NS (there is only the initial namespace then).
  * @nr_names: names in @names; the entry goes away with the last one.
+ * @ports: the same connection ports, by srv->ns_entry, in srv->serial order.
  * @names: connection ports by name hash.
  */
 struct lpc_ns {
@@ -38,6 +44,7 @@ struct lpc_ns {
 	struct ipc_namespace *ipc_ns;
 	struct file *pin;
 	unsigned int nr_names;
+	struct list_head ports;
 	struct hlist_head names[1 << LPC_NS_BITS];
 };
 
@@ -107,6 +114,7 @@ static struct lpc_ns *lpc_ns_find_or_create(struct ipc_namespace *ipc_ns)
 	}
 	ns->ipc_ns = ipc_ns;
 	ns->pin = pin;
+	INIT_LIST_HEAD(&ns->ports);
 	list_add(&ns->entry, &lpc_namespaces);
 	return ns;
 }
@@ -141,6 +149,26 @@ static struct lpc_port *lpc_ns_find_name(struct lpc_ns *ns, const char *name,
 	return NULL;
 }
 
+/*
+ * Keep @ns->ports in serial order. Serials are handed out before the name
+ * is published, so two creators racing each other can arrive out of
+ * order; almost always the new port simply goes last.
+ */
+static void lpc_ns_add_port(struct lpc_ns *ns, struct lpc_server *srv)
+{
+	struct list_head *prev = &ns->ports;
+	struct lpc_server *pos;
+
+	lockdep_assert_held(&lpc_ns_mutex);
+	list_for_each_entry_reverse(pos, &ns->ports, ns_entry) {
+		if (pos->serial < srv->serial) {
+			prev = &pos->ns_entry;
+			break;
+		}
+	}
+	list_add(&srv->ns_entry, prev);
+}
+
 /**
  * lpc_ns_publish() - give a new connection port its name
  * @port: the connection port; port->srv->name is set.
@@ -168,6 +196,7 @@ int lpc_ns_publish(struct lpc_port *port)
 	}
 	hlist_add_head(&srv->hnode, lpc_ns_bucket(ns, srv->name,
 						  srv->name_len));
+	lpc_ns_add_port(ns, srv);
 	srv->ns = ns;
 	ns->nr_names++;
 out:
@@ -189,6 +218,7 @@ void lpc_ns_unpublish(struct lpc_port *port)
 	mutex_lock(&lpc_ns_mutex);
 	if (srv->ns) {
 		hlist_del_init(&srv->hnode);
+		list_del_init(&srv->ns_entry);
 		srv->ns->nr_names--;
 		lpc_ns_release_if_empty(srv->ns);
 		srv->ns = NULL;
@@ -218,6 +248,47 @@ struct lpc_port *lpc_ns_lookup(const char *name, u32 len)
 		lpc_port_get(port);
 	mutex_unlock(&lpc_ns_mutex);
 	return port;
+}
+
+/**
+ * lpc_ns_ports_after() - connection ports of the caller's namespace
+ * @after: a serial; only ports with a larger one are taken.
+ * @ports: out: the ports, in serial order, each with a reference the
+ *	caller must put.
+ * @max: room in @ports.
+ * @more: out: whether more ports follow the last one taken.
+ *
+ * Ports are taken whether or not the caller may see them: the ACL check
+ * may sleep, and a port may disappear right after anyway.
+ *
+ * Return: the number of ports stored in @ports.
+ */
+unsigned int lpc_ns_ports_after(u64 after, struct lpc_port **ports,
+				unsigned int max, bool *more)
+{
+	struct lpc_server *srv;
+	unsigned int n = 0;
+	struct lpc_ns *ns;
+
+	*more = false;
+	mutex_lock(&lpc_ns_mutex);
+	ns = lpc_ns_find(current->nsproxy->ipc_ns);
+	if (!ns)
+		goto out;
+	/* A linear walk: listings are rare, and bounded by the port limits. */
+	list_for_each_entry(srv, &ns->ports, ns_entry) {
+		if (srv->serial <= after)
+			continue;
+		if (n == max) {
+			*more = true;
+			break;
+		}
+		lpc_port_get(srv->port);
+		ports[n++] = srv->port;
+	}
+out:
+	mutex_unlock(&lpc_ns_mutex);
+	return n;
 }
 
 void lpc_ns_exit(void)
