@@ -11,14 +11,28 @@
  * A list is immutable once built; a port switches lists by pointer under
  * its lock. Readers find it under RCU and take a reference, because a
  * capability check may sleep.
+ *
+ * Reading and replacing a list (%LPC_IOC_ACL_GET, %LPC_IOC_ACL_SET):
+ * - get needs the query right;
+ * - set needs the admin right, or being the port's owner (effective uid
+ *   equal to the creator's), so that an owner can always repair a list
+ *   that locked it out;
+ * - CAP_IPC_OWNER in the port's user namespace passes every check;
+ * - a port the caller may not query does not exist for it: -ENOENT, so
+ *   that names cannot be probed; the one exception is a set by a caller
+ *   who may query the port but not change its list: -EACCES.
+ * A new list is looked at by later connects only; connections already
+ * established, or waiting for the server, are not checked again.
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/uidgid.h>
 
 #include "internal.h"
+#include "query.h"
 
 struct lpc_kace {
 	u32 action;
@@ -195,4 +209,95 @@ int lpc_acl_check(struct lpc_port *port, u32 right)
 	}
 	lpc_acl_free(acl);
 	return ret;
+}
+
+/* One entry as the caller sees it: ids in the caller's user namespace. */
+static void lpc_ace_export(struct lpc_ace *u, const struct lpc_kace *k)
+{
+	struct user_namespace *ns = current_user_ns();
+
+	memset(u, 0, sizeof(*u));
+	u->action = k->action;
+	u->who = k->who;
+	u->rights = k->rights;
+	switch (k->who) {
+	case LPC_ACE_UID:
+		u->id = from_kuid_munged(ns, k->uid);
+		break;
+	case LPC_ACE_GID:
+		u->id = from_kgid_munged(ns, k->gid);
+		break;
+	case LPC_ACE_CAP:
+		u->id = k->cap;
+		break;
+	}
+}
+
+/**
+ * lpc_acl_to_user() - copy a connection port's ACL out
+ * @port: the connection port; the caller checked the query right.
+ * @uptr: user pointer to room for *@count &struct lpc_ace.
+ * @count: in: the room; out: the number of entries the list has.
+ *
+ * Ids unmapped in the caller's user namespace read as the overflow ids.
+ *
+ * Return: 0, -ENOSPC if the list has more entries than the room (nothing
+ * is copied then), -EFAULT.
+ */
+int lpc_acl_to_user(struct lpc_port *port, u64 uptr, u32 *count)
+{
+	struct lpc_ace __user *uace = u64_to_user_ptr(uptr);
+	struct lpc_acl *acl;
+	struct lpc_ace ace;
+	int ret = 0;
+	u32 i;
+
+	/* A referenced list stays whole while we fault on user memory. */
+	acl = lpc_acl_ref(port);
+	if (acl->count > *count)
+		ret = -ENOSPC;
+	for (i = 0; !ret && i < acl->count; i++) {
+		lpc_ace_export(&ace, &acl->ace[i]);
+		if (copy_to_user(&uace[i], &ace, sizeof(ace)))
+			ret = -EFAULT;
+	}
+	*count = acl->count;
+	lpc_acl_free(acl);
+	return ret;
+}
+
+/**
+ * lpc_acl_replace() - give a connection port a new ACL
+ * @port: the connection port.
+ * @acl: the new list; the port takes over the caller's reference.
+ *
+ * Readers that found the old list keep using it until they drop their
+ * reference; it is freed after a grace period.
+ */
+void lpc_acl_replace(struct lpc_port *port, struct lpc_acl *acl)
+{
+	struct lpc_acl *old;
+
+	spin_lock(&port->lock);
+	old = rcu_replace_pointer(port->srv->acl, acl,
+				  lockdep_is_held(&port->lock));
+	spin_unlock(&port->lock);
+	lpc_acl_free(old);
+}
+
+/**
+ * lpc_acl_may_set() - may the caller replace a connection port's ACL?
+ * @port: the connection port.
+ *
+ * Return: 0 for the owner, a holder of the admin right or of
+ * CAP_IPC_OWNER; -EACCES for others who may query the port; -ENOENT for
+ * the rest, to whom the port does not exist.
+ */
+int lpc_acl_may_set(struct lpc_port *port)
+{
+	if (uid_eq(current_euid(), port->srv->owner->euid))
+		return 0;
+	if (!lpc_acl_check(port, LPC_RIGHT_ADMIN))
+		return 0;
+	return lpc_acl_check(port, LPC_RIGHT_QUERY) ? -ENOENT : -EACCES;
 }
