@@ -389,6 +389,8 @@ static int lpc_roundtrip(struct rtt_ctx *c, uint64_t seq)
 			err_append(g_reply_info_note, "reply context 0x%llx "
 				   "on the client side (uapi: 0); ",
 				   (unsigned long long)x.info.context);
+		/* drop the last "; " */
+		g_reply_info_note[strlen(g_reply_info_note) - 2] = '\0';
 		fprintf(stderr, "lpcbench: lpc: warning: %s\n",
 			g_reply_info_note);
 	}
