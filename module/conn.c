@@ -33,7 +33,12 @@ static void lpc_conn_free(struct lpc_conn *conn)
 		lpc_msg_put(conn->to_server);
 	if (conn->to_client)
 		lpc_msg_put(conn->to_client);
+	lpc_user_uncharge_conn(conn->cred->euid);
 	put_cred(conn->cred);
+	if (conn->server_cred)
+		put_cred(conn->server_cred);
+	put_pid(conn->server_pid);
+	put_pid(conn->client_pid);
 	if (conn->server)
 		lpc_port_put(conn->server);
 	lpc_port_put(conn->client);
@@ -118,6 +123,7 @@ void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server)
 	lpc_port_fail_pending(client, NULL);
 	if (conn->server)
 		lpc_port_mark_dead(conn->server);
+	lpc_sections_conn_end(conn);
 }
 
 /**
@@ -157,10 +163,11 @@ void lpc_listener_shutdown(struct lpc_port *port)
 	lpc_port_fail_pending(port, NULL);
 }
 
-static struct lpc_conn *lpc_conn_alloc(struct lpc_port *lst)
+static struct lpc_conn *lpc_conn_alloc(struct lpc_port *lst, int *ret)
 {
 	struct lpc_conn *conn;
 
+	*ret = -ENOMEM;
 	conn = kzalloc(sizeof(*conn), GFP_KERNEL_ACCOUNT);
 	if (!conn)
 		return NULL;
@@ -169,10 +176,18 @@ static struct lpc_conn *lpc_conn_alloc(struct lpc_port *lst)
 	conn->client = lpc_port_alloc(LPC_PORT_CLIENT, lst->max_queued);
 	if (!conn->to_server || !conn->to_client || !conn->client)
 		goto err;
+	*ret = lpc_user_charge_conn();
+	if (*ret)
+		goto err;
 	refcount_set(&conn->ref, 1);
 	INIT_LIST_HEAD(&conn->entry);
+	spin_lock_init(&conn->lock);
+	INIT_LIST_HEAD(&conn->sections);
 	conn->state = LPC_CONN_CONNECTING;
 	conn->cred = get_current_cred();
+	conn->client_pid = get_pid(task_tgid(current));
+	conn->serial = lpc_next_serial();
+	conn->connected_ns = ktime_get_real_ns();
 	conn->listener = lst;
 	/* The client port's file will own one reference on each. */
 	conn->client->conn = conn;
@@ -231,6 +246,8 @@ static struct lpc_port *lpc_connect_lookup(struct lpc_connect *c)
 	ret = lpc_acl_check(lst, LPC_RIGHT_CONNECT);
 	if (!ret)
 		ret = lpc_server_identity(lst, c);
+	if (ret)
+		lpc_stat_add(lst->srv, denied, 1);
 	if (!ret && c->data_len > lst->srv->max_conn_data_len)
 		ret = -EMSGSIZE;
 	if (ret) {
@@ -306,6 +323,7 @@ static int lpc_connect_wait(struct lpc_conn *conn, struct lpc_msg *msg,
 			lpc_msg_put(msg);
 		goto out_put;
 	}
+	lpc_stat_add(conn->listener->srv, connects, 1);
 	ret = lpc_msg_wait_reply(msg, deadline);
 	if (ret == -EAGAIN)
 		ret = -ETIMEDOUT;
@@ -348,10 +366,10 @@ int lpc_connect(void __user *uarg, u32 usize)
 	if (IS_ERR(lst))
 		return PTR_ERR(lst);
 
-	conn = lpc_conn_alloc(lst);
+	conn = lpc_conn_alloc(lst, &ret);
 	if (!conn) {
 		lpc_port_put(lst);
-		return -ENOMEM;
+		return ret;
 	}
 	msg = lpc_connect_msg(conn, &c);
 	if (IS_ERR(msg)) {
@@ -413,6 +431,8 @@ static int lpc_conn_establish(struct lpc_conn *conn, struct lpc_port *srv,
 	if (conn->state == LPC_CONN_CONNECTING) {
 		conn->context = context;
 		lpc_port_get(srv);
+		conn->server_pid = get_pid(task_tgid(current));
+		conn->server_cred = get_current_cred();
 		conn->server = srv;
 		conn->state = LPC_CONN_CONNECTED;
 		ret = 0;
@@ -480,6 +500,10 @@ int lpc_accept(struct lpc_port *port, void __user *uarg, u32 usize)
 	ret = lpc_msg_complete(msg, reject ? -ECONNREFUSED : 0);
 	if (ret)
 		goto err_file;
+	if (reject)
+		lpc_stat_add(port->srv, refused, 1);
+	else
+		lpc_stat_add(port->srv, accepted, 1);
 	if (file)
 		fd_install(fd, file);
 	return fd;

@@ -362,7 +362,10 @@ static inline void lpc_port_get(struct lpc_port *port)
 
 int lpc_port_install(struct lpc_port *port, u32 flags, struct file **filep);
 struct lpc_port *lpc_port_from_file(struct file *file);
+bool lpc_is_lpc_file(struct file *file);
+bool lpc_is_dev_file(struct file *file);
 int lpc_create_port(void __user *uarg, u32 usize);
+u64 lpc_next_serial(void);
 char *lpc_name_from_user(u64 uptr, u32 len);
 
 /* conn.c */
@@ -408,8 +411,12 @@ int lpc_attr_attach(struct lpc_port *port, struct lpc_msg *msg, u64 uptr);
 int lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg, u64 uptr,
 		     struct lpc_msg_info *info);
 void lpc_attr_free(struct lpc_msg *msg);
+int lpc_attr_replace(struct lpc_port *port, struct lpc_msg *msg, u64 uptr);
 
-/* section.c */
+/*
+ * section.c. The @port passed to lpc_view_attach() may be a connection
+ * port (a reply sent through it), which has no ->conn: use msg->conn.
+ */
 int lpc_section_create(struct lpc_port *port, void __user *uarg, u32 usize);
 int lpc_view_attach(struct lpc_port *port, struct lpc_msg *msg,
 		    const struct lpc_view *view);

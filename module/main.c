@@ -88,6 +88,11 @@ static const struct file_operations lpc_dev_fops = {
 	.llseek = noop_llseek,
 };
 
+bool lpc_is_dev_file(struct file *file)
+{
+	return file->f_op == &lpc_dev_fops;
+}
+
 static struct miscdevice lpc_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "lpc",

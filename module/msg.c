@@ -80,6 +80,8 @@ void lpc_msg_put(struct lpc_msg *msg)
 {
 	if (!refcount_dec_and_test(&msg->ref))
 		return;
+	lpc_attr_free(msg);
+	put_pid(msg->sender);
 	if (msg->conn)
 		lpc_conn_put(msg->conn);
 	kvfree(msg);
@@ -151,11 +153,22 @@ static void lpc_tree_erase(struct rb_root *root, struct lpc_msg *msg,
 	RB_CLEAR_NODE(node);
 }
 
+static void lpc_hold(struct lpc_port *port, struct lpc_msg *msg)
+{
+	lockdep_assert_held(&port->lock);
+	if (msg->kflags & LPC_MSGK_UNCOUNTED)
+		return;
+	port->nr_held++;
+	port->held_bytes += msg->len;
+}
+
 static void lpc_unhold(struct lpc_port *port, struct lpc_msg *msg)
 {
 	lockdep_assert_held(&port->lock);
-	if (!(msg->kflags & LPC_MSGK_UNCOUNTED))
-		port->nr_held--;
+	if (msg->kflags & LPC_MSGK_UNCOUNTED)
+		return;
+	port->nr_held--;
+	port->held_bytes -= msg->len;
 }
 
 /* Sleep until woken or @deadline (NULL: no deadline). */
@@ -258,6 +271,7 @@ static int lpc_inbox_open(struct lpc_port *inbox, struct lpc_msg *msg)
 int lpc_msg_enqueue(struct lpc_port *inbox, struct lpc_msg *msg,
 		    const ktime_t *deadline)
 {
+	u32 len = msg->len;
 	int ret;
 
 	msg->inbox = inbox;
@@ -272,12 +286,16 @@ int lpc_msg_enqueue(struct lpc_port *inbox, struct lpc_msg *msg,
 		spin_unlock(&inbox->lock);
 		return ret;
 	}
-	if (!(msg->kflags & LPC_MSGK_UNCOUNTED))
-		inbox->nr_held++;
+	lpc_hold(inbox, msg);
 	msg->state = LPC_MS_QUEUED;
 	list_add_tail(&msg->entry, &inbox->queue);
 	wake_up_interruptible_poll(&inbox->wait, EPOLLIN | EPOLLRDNORM);
 	spin_unlock(&inbox->lock);
+	/* From here the message may be received, answered and freed. */
+	if (inbox->srv) {
+		lpc_stat_add(inbox->srv, msgs_in, 1);
+		lpc_stat_add(inbox->srv, bytes_in, len);
+	}
 	return 0;
 }
 
@@ -655,8 +673,7 @@ void lpc_msg_return_service(struct lpc_msg *msg)
 	} else {
 		if (msg->state == LPC_MS_REPLYING)
 			msg->state = LPC_MS_SERVICE;
-		if (!(msg->kflags & LPC_MSGK_UNCOUNTED))
-			inbox->nr_held++;
+		lpc_hold(inbox, msg);
 		lpc_tree_insert(&inbox->service, msg, false);
 	}
 	spin_unlock(&inbox->lock);
@@ -702,11 +719,45 @@ static void lpc_fill_info(struct lpc_msg_info *info, const struct lpc_msg *msg)
 	info->data_len = msg->len;
 }
 
+static void lpc_count_out(struct lpc_port *lst, u32 len)
+{
+	lpc_stat_add(lst->srv, msgs_out, 1);
+	lpc_stat_add(lst->srv, bytes_out, len);
+}
+
+/*
+ * Attributes, the per-port credential rule, and who sent a request when it
+ * is not the process that opened the connection (for lpc_sender_check()).
+ */
+static int lpc_send_extras(struct lpc_port *port, struct lpc_msg *msg,
+			   const struct lpc_xfer *x)
+{
+	struct lpc_conn *conn = port->conn;
+	struct pid *self = task_tgid(current);
+	int ret;
+
+	if (x->send_attr) {
+		ret = lpc_attr_attach(port, msg, x->send_attr);
+		if (ret)
+			return ret;
+	}
+	if (port->kind == LPC_PORT_CLIENT && msg->type == LPC_MSG_REQUEST &&
+	    (conn->listener->srv->flags & LPC_PORT_REQUIRE_CREDS) &&
+	    !(msg->ext && msg->ext->cred))
+		return -EACCES;
+	if (msg->type == LPC_MSG_REQUEST &&
+	    self != (port->kind == LPC_PORT_CLIENT ? conn->client_pid :
+						     conn->server_pid))
+		msg->sender = get_pid(self);
+	return 0;
+}
+
 static int lpc_send(struct lpc_port *port, struct lpc_xfer *x,
 		    const ktime_t *deadline, struct lpc_msg **sync)
 {
 	bool request = x->send_type == LPC_MSG_REQUEST;
 	struct lpc_port *inbox, *origin;
+	bool sync_wait;
 	struct lpc_conn *conn = port->conn;
 	struct lpc_msg *msg;
 	u32 max, cap;
@@ -736,6 +787,9 @@ static int lpc_send(struct lpc_port *port, struct lpc_xfer *x,
 	refcount_inc(&conn->ref);
 	msg->conn = conn;
 	lpc_msg_stamp(msg, inbox);
+	ret = lpc_send_extras(port, msg, x);
+	if (ret)
+		goto out_put;
 
 	if (request) {
 		msg->reply_cap = min(x->recv_cap, max);
@@ -748,14 +802,22 @@ static int lpc_send(struct lpc_port *port, struct lpc_xfer *x,
 			goto out_put;
 		}
 	}
+	/*
+	 * Once queued, the message may be answered at once, and a reply
+	 * takes an id of its own: read ours before.
+	 */
+	x->send_id = msg->id;
+	sync_wait = msg->kflags & LPC_MSGK_SYNC;
 	ret = lpc_msg_enqueue(inbox, msg, deadline);
 	if (ret) {
 		if (request && lpc_msg_unpend(msg))
 			lpc_msg_put(msg);
 		goto out_put;
 	}
-	x->send_id = msg->id;
-	if (msg->kflags & LPC_MSGK_SYNC)
+	if (port->kind == LPC_PORT_SERVER)
+		lpc_count_out(conn->listener, x->send_len);
+	/* Our requester reference keeps a synchronous request alive. */
+	if (sync_wait)
 		*sync = msg;
 	return 0;
 
@@ -764,32 +826,54 @@ out_put:
 	return ret;
 }
 
+/* The connection port a port's traffic is counted on. */
+static struct lpc_port *inbox_server(struct lpc_port *port)
+{
+	return port->srv ? port : port->conn->listener;
+}
+
 static int lpc_reply(struct lpc_port *port, struct lpc_xfer *x)
 {
 	struct lpc_port *inbox = port;
 	struct lpc_conn *only = NULL;
 	struct lpc_msg *msg;
+	int ret;
 
 	if (port->kind == LPC_PORT_SERVER) {
 		inbox = port->conn->listener;
 		only = port->conn;
 	}
 	msg = lpc_msg_take_service(inbox, x->send_id, only, LPC_MSG_REQUEST);
+	if (PTR_ERR_OR_ZERO(msg) == -ECANCELED)
+		lpc_stat_add(inbox_server(inbox)->srv, lost_replies, 1);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
-	if (x->send_len > msg->reply_cap) {
-		lpc_msg_return_service(msg);
-		return -EMSGSIZE;
-	}
+	ret = -EMSGSIZE;
+	if (x->send_len > msg->reply_cap)
+		goto err_return;
+	ret = lpc_attr_replace(port, msg, x->send_attr);
+	if (ret)
+		goto err_return;
+	/* Views that came with the request leave the replier now. */
+	lpc_view_unmap_request(inbox, msg->id);
 	if (copy_from_user(msg->data, u64_to_user_ptr(x->send_buf),
 			   x->send_len)) {
-		lpc_msg_return_service(msg);
-		return -EFAULT;
+		ret = -EFAULT;
+		goto err_return;
 	}
 	msg->len = x->send_len;
 	msg->type = LPC_MSG_REPLY;
 	lpc_msg_stamp(msg, msg->origin);
-	return lpc_msg_complete(msg, 0);
+	ret = lpc_msg_complete(msg, 0);
+	if (ret)
+		lpc_stat_add(inbox_server(inbox)->srv, lost_replies, 1);
+	else if (inbox->kind == LPC_PORT_LISTENER)
+		lpc_count_out(inbox, x->send_len);
+	return ret;
+
+err_return:
+	lpc_msg_return_service(msg);
+	return ret;
 }
 
 static bool lpc_can_receive(struct lpc_port *port)
@@ -813,8 +897,7 @@ static void lpc_requeue(struct lpc_port *port, struct lpc_msg *msg)
 		msg->state = LPC_MS_DETACHED;
 		put = true;
 	} else if (msg->state == LPC_MS_DETACHED && !port->dead) {
-		if (!(msg->kflags & LPC_MSGK_UNCOUNTED))
-			port->nr_held++;
+		lpc_hold(port, msg);
 		msg->state = LPC_MS_QUEUED;
 		list_add(&msg->entry, &port->queue);
 		refcount_inc(&msg->ref);
@@ -866,16 +949,19 @@ static int lpc_receive(struct lpc_port *port, struct lpc_xfer *x,
 	spin_unlock(&port->lock);
 
 	lpc_fill_info(&x->info, msg);
-	if (copy_to_user(u64_to_user_ptr(x->recv_buf), msg->data, msg->len)) {
-		lpc_requeue(port, msg);
+	if (copy_to_user(u64_to_user_ptr(x->recv_buf), msg->data, msg->len))
 		ret = -EFAULT;
-	}
+	if (!ret)
+		ret = lpc_attr_deliver(port, msg, x->recv_attr, &x->info);
+	if (ret)
+		lpc_requeue(port, msg);
 	lpc_msg_put(msg);
 	return ret;
 }
 
 /* The synchronous request's answer: copy it out and drop the request. */
-static int lpc_take_reply(struct lpc_msg *msg, struct lpc_xfer *x)
+static int lpc_take_reply(struct lpc_port *port, struct lpc_msg *msg,
+			  struct lpc_xfer *x)
 {
 	int ret = msg->status;
 
@@ -885,6 +971,8 @@ static int lpc_take_reply(struct lpc_msg *msg, struct lpc_xfer *x)
 				 msg->len))
 			ret = -EFAULT;
 	}
+	if (!ret)
+		ret = lpc_attr_deliver(port, msg, x->recv_attr, &x->info);
 	lpc_msg_put(msg);
 	return ret;
 }
@@ -953,7 +1041,7 @@ int lpc_xfer(struct lpc_port *port, void __user *uarg, u32 usize)
 		if (ret)
 			lpc_msg_put(sync);
 		else
-			ret = lpc_take_reply(sync, &x);
+			ret = lpc_take_reply(port, sync, &x);
 	} else if (x.flags & LPC_XFER_RECV) {
 		ret = lpc_receive(port, &x, deadline);
 	}
@@ -1009,23 +1097,175 @@ int lpc_cancel(struct lpc_port *port, void __user *uarg, u32 usize)
 	return 0;
 }
 
-int lpc_send_batch(struct lpc_port *port, void __user *uarg, u32 usize)
-{
-	return -EOPNOTSUPP;
-}
-
-int lpc_recv_batch(struct lpc_port *port, void __user *uarg, u32 usize)
-{
-	return -EOPNOTSUPP;
-}
-
-int lpc_sender_check(struct lpc_port *port, void __user *uarg, u32 usize)
-{
-	return -EOPNOTSUPP;
-}
-
+/**
+ * lpc_msg_get_service() - find a received request still awaiting a reply
+ * @inbox: the port whose service tree holds it.
+ * @id: its id.
+ * @only: the connection it must belong to, or NULL.
+ *
+ * Return: the request with a reference the caller puts, ERR_PTR(-ENOENT)
+ * if there is none, -ECANCELED if its requester gave up.
+ */
 struct lpc_msg *lpc_msg_get_service(struct lpc_port *inbox, u64 id,
 				    struct lpc_conn *only)
 {
-	return ERR_PTR(-ENOENT);
+	struct lpc_msg *msg;
+
+	spin_lock(&inbox->lock);
+	msg = lpc_tree_find(&inbox->service, id, false);
+	if (!msg || msg->type != LPC_MSG_REQUEST ||
+	    (only && msg->conn != only))
+		msg = ERR_PTR(-ENOENT);
+	else if (msg->state == LPC_MS_ABANDONED)
+		msg = ERR_PTR(-ECANCELED);
+	else
+		refcount_inc(&msg->ref);
+	spin_unlock(&inbox->lock);
+	return msg;
+}
+
+/* Which process sent @msg: the connection's own, unless recorded. */
+static struct pid *lpc_msg_sender(struct lpc_msg *msg)
+{
+	if (msg->sender)
+		return msg->sender;
+	return msg->origin->kind == LPC_PORT_CLIENT ? msg->conn->client_pid :
+						      msg->conn->server_pid;
+}
+
+/**
+ * lpc_sender_check() - %LPC_IOC_SENDER_CHECK
+ * @port: the port the request was received through.
+ * @uarg: user &struct lpc_sender.
+ * @usize: its size.
+ *
+ * Return: 0 if the sender is alive, -ESRCH if it exited, -ENOENT, -EINVAL.
+ */
+int lpc_sender_check(struct lpc_port *port, void __user *uarg, u32 usize)
+{
+	struct lpc_conn *only = NULL;
+	struct lpc_port *inbox = port;
+	struct lpc_msg *msg = NULL;
+	struct lpc_sender s;
+	struct pid *pid;
+	int ret;
+
+	ret = lpc_copy_in(&s, sizeof(s), uarg, usize, LPC_SENDER_SIZE_VER0);
+	if (ret)
+		return ret;
+	if (s.flags)
+		return -EINVAL;
+	if (port->kind == LPC_PORT_SERVER) {
+		inbox = port->conn->listener;
+		only = port->conn;
+	}
+	if (!s.id) {
+		if (port->kind != LPC_PORT_SERVER)
+			return -EINVAL;
+		pid = port->conn->client_pid;
+	} else {
+		msg = lpc_msg_get_service(inbox, s.id, only);
+		if (IS_ERR(msg))
+			return PTR_ERR(msg);
+		pid = lpc_msg_sender(msg);
+	}
+	s.pid = pid_nr_ns(pid, task_active_pid_ns(current));
+	ret = pid_has_task(pid, PIDTYPE_TGID) ? 0 : -ESRCH;
+	if (msg)
+		lpc_msg_put(msg);
+	if (copy_to_user(uarg, &s, min_t(size_t, usize, sizeof(s))))
+		return -EFAULT;
+	return ret;
+}
+
+static int lpc_batch_copy_in(struct lpc_batch *b, void __user *uarg,
+			     u32 usize)
+{
+	int ret;
+
+	ret = lpc_copy_in(b, sizeof(*b), uarg, usize, LPC_BATCH_SIZE_VER0);
+	if (ret)
+		return ret;
+	if (!b->count || b->count > LPC_BATCH_MAX)
+		return -EINVAL;
+	if (b->flags & ~(LPC_XFER_NONBLOCK | LPC_XFER_TIMEOUT) ||
+	    b->flags == (LPC_XFER_NONBLOCK | LPC_XFER_TIMEOUT))
+		return -EINVAL;
+	return 0;
+}
+
+/* One batch entry: only the first may wait, the others never do. */
+static int lpc_batch_entry(struct lpc_port *port, struct lpc_xfer *x,
+			   void __user *ux, u32 want, const ktime_t *deadline)
+{
+	int ret;
+
+	ret = lpc_copy_in(x, sizeof(*x), ux, sizeof(*x), LPC_XFER_SIZE_VER0);
+	if (ret)
+		return ret;
+	if (x->flags != want)
+		return -EINVAL;
+	ret = lpc_xfer_check(x);
+	if (ret)
+		return ret;
+	if (want == LPC_XFER_RECV)
+		return lpc_receive(port, x, deadline);
+	if (x->send_type == LPC_MSG_REPLY)
+		return lpc_reply(port, x);
+	return lpc_send(port, x, deadline, NULL);
+}
+
+static int lpc_batch(struct lpc_port *port, void __user *uarg, u32 usize,
+		     u32 want)
+{
+	struct lpc_xfer __user *ux;
+	ktime_t buf, now = 0, *deadline;
+	struct lpc_batch b;
+	struct lpc_xfer x;
+	u32 i;
+	int ret;
+
+	ret = lpc_batch_copy_in(&b, uarg, usize);
+	if (ret)
+		return ret;
+	deadline = lpc_deadline(&buf, b.flags & LPC_XFER_TIMEOUT,
+				b.flags & LPC_XFER_NONBLOCK, b.timeout_ns);
+	ux = u64_to_user_ptr(b.xfers);
+	for (i = 0; i < b.count; i++) {
+		ret = lpc_batch_entry(port, &x, &ux[i], want,
+				      i ? &now : deadline);
+		if (ret && ret != -EMSGSIZE)
+			break;
+		if (copy_to_user(&ux[i], &x, sizeof(x)))
+			return i ? i : -EFAULT;
+		if (ret)
+			break;
+	}
+	return i ? i : ret;
+}
+
+/**
+ * lpc_send_batch() - %LPC_IOC_SEND_BATCH
+ * @port: the sending port.
+ * @uarg: user &struct lpc_batch.
+ * @usize: its size.
+ *
+ * Return: entries sent, or the first entry's error.
+ */
+int lpc_send_batch(struct lpc_port *port, void __user *uarg, u32 usize)
+{
+	return lpc_batch(port, uarg, usize, LPC_XFER_SEND);
+}
+
+/**
+ * lpc_recv_batch() - %LPC_IOC_RECV_BATCH
+ * @port: the receiving port.
+ * @uarg: user &struct lpc_batch.
+ * @usize: its size.
+ *
+ * Return: entries received, or the first entry's error.
+ */
+int lpc_recv_batch(struct lpc_port *port, void __user *uarg, u32 usize)
+{
+	return lpc_batch(port, uarg, usize, LPC_XFER_RECV);
 }

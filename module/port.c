@@ -18,6 +18,14 @@
 
 static const struct file_operations lpc_port_fops;
 
+/* Serial numbers of ports and connections: unique, never reused. */
+static atomic64_t lpc_serials = ATOMIC64_INIT(0);
+
+u64 lpc_next_serial(void)
+{
+	return atomic64_inc_return(&lpc_serials);
+}
+
 struct lpc_port *lpc_port_alloc(enum lpc_port_kind kind, u32 max_queued)
 {
 	struct lpc_port *port;
@@ -34,6 +42,7 @@ struct lpc_port *lpc_port_alloc(enum lpc_port_kind kind, u32 max_queued)
 	init_waitqueue_head(&port->wait);
 	init_waitqueue_head(&port->room);
 	init_waitqueue_head(&port->reply_wait);
+	INIT_LIST_HEAD(&port->views);
 	port->max_queued = max_queued;
 	port->pid_ns = get_pid_ns(task_active_pid_ns(current));
 	port->user_ns = get_user_ns(current_user_ns());
@@ -43,8 +52,12 @@ struct lpc_port *lpc_port_alloc(enum lpc_port_kind kind, u32 max_queued)
 static void lpc_server_free(struct lpc_server *srv)
 {
 	lpc_acl_free(rcu_dereference_protected(srv->acl, true));
-	if (srv->owner)
+	free_percpu(srv->stats);
+	put_pid(srv->creator);
+	if (srv->owner) {
+		lpc_user_uncharge_port(srv->owner->euid);
 		put_cred(srv->owner);
+	}
 	kfree(srv->name);
 	kfree(srv);
 }
@@ -103,6 +116,12 @@ struct lpc_port *lpc_port_from_file(struct file *file)
 	return file->f_op == &lpc_port_fops ? file->private_data : NULL;
 }
 
+/* A port or /dev/lpc itself: never passed inside a message. */
+bool lpc_is_lpc_file(struct file *file)
+{
+	return file->f_op == &lpc_port_fops || lpc_is_dev_file(file);
+}
+
 static int lpc_port_release(struct inode *inode, struct file *file)
 {
 	struct lpc_port *port = file->private_data;
@@ -111,6 +130,7 @@ static int lpc_port_release(struct inode *inode, struct file *file)
 	switch (port->kind) {
 	case LPC_PORT_LISTENER:
 		lpc_listener_shutdown(port);
+		lpc_views_port_release(port);
 		break;
 	case LPC_PORT_CLIENT:
 	case LPC_PORT_SERVER:
@@ -118,6 +138,7 @@ static int lpc_port_release(struct inode *inode, struct file *file)
 		/* The peer may have shut the connection first: empty ours. */
 		lpc_port_drain(port, NULL, true);
 		lpc_port_fail_pending(port, NULL);
+		lpc_views_port_release(port);
 		lpc_conn_put(conn);
 		break;
 	}
@@ -269,19 +290,28 @@ static struct lpc_port *lpc_listener_alloc(struct lpc_port_attr *attr)
 	struct lpc_port *port;
 	struct lpc_acl *acl;
 	char *name;
+	int ret;
 
 	port = lpc_port_alloc(LPC_PORT_LISTENER, attr->max_queued);
 	srv = kzalloc(sizeof(*srv), GFP_KERNEL_ACCOUNT);
 	if (!port || !srv)
 		goto err_nomem;
+	srv->stats = alloc_percpu_gfp(struct lpc_stats, GFP_KERNEL_ACCOUNT);
+	if (!srv->stats)
+		goto err_nomem;
 	port->srv = srv;
 	srv->port = port;
 	INIT_HLIST_NODE(&srv->hnode);
 	INIT_LIST_HEAD(&srv->conns);
+	INIT_LIST_HEAD(&srv->ns_entry);
 	srv->max_msg_len = attr->max_msg_len;
 	srv->max_conn_data_len = attr->max_conn_data_len;
 	srv->max_conns = attr->max_conns;
-	srv->owner = get_current_cred();
+	srv->flags = attr->flags & ~LPC_NO_CLOEXEC;
+	srv->serial = lpc_next_serial();
+	srv->created_ns = ktime_get_real_ns();
+	srv->creator = get_pid(task_tgid(current));
+	/* The per-user port count is charged last; the free uncharges. */
 
 	name = lpc_name_from_user(attr->name, attr->name_len);
 	if (IS_ERR(name)) {
@@ -297,9 +327,19 @@ static struct lpc_port *lpc_listener_alloc(struct lpc_port_attr *attr)
 		return ERR_CAST(acl);
 	}
 	RCU_INIT_POINTER(srv->acl, acl);
+
+	ret = lpc_user_charge_port();
+	if (ret) {
+		lpc_port_put(port);
+		return ERR_PTR(ret);
+	}
+	srv->owner = get_current_cred();
 	return port;
 
 err_nomem:
+	/* port->srv is set only past the last failure point above. */
+	if (srv)
+		free_percpu(srv->stats);
 	kfree(srv);
 	if (port)
 		lpc_port_put(port);
