@@ -767,7 +767,11 @@ TEST_F(msg, xfer_neither_send_nor_recv_einval)
 
 	memset(&x, 0, sizeof(x));
 	EXPECT_EQ(-EINVAL, sys_lpc_xfer(self->cport, &x));
-	x.flags = LPC_XFER_NONBLOCK | LPC_XFER_TIMEOUT;
+	/* One modifier at a time: only the missing SEND/RECV is wrong. */
+	x.flags = LPC_XFER_NONBLOCK;
+	EXPECT_EQ(-EINVAL, sys_lpc_xfer(self->cport, &x));
+	x.flags = LPC_XFER_TIMEOUT;
+	x.timeout_ns = LPC_SHORT_NS;
 	EXPECT_EQ(-EINVAL, sys_lpc_xfer(self->cport, &x));
 }
 
