@@ -17,6 +17,8 @@ static int do_help(int argc, char **argv);
 /* Objects, in the order help lists them. */
 static const struct cmd objects[] = {
 	{ "version",	do_version },
+	{ "port",	do_port },
+	{ "conn",	do_conn },
 	{ "help",	do_help },
 	{ NULL,		NULL },
 };
@@ -82,11 +84,15 @@ static void usage(FILE *f)
 		"       portctl help\n"
 		"       portctl -V\n"
 		"\n"
-		"OBJECT := { version }\n"
+		"OBJECT := { version | port | conn }\n"
 		"OPTIONS := { -j|--json [-p|--pretty] | -H|--no-header |\n"
 		"             -V|--version | -h|--help | --replay FILE }\n"
 		"\n"
-		"Commands accept unambiguous prefixes: 'portctl ver'.\n"
+		"portctl version\n"
+		"portctl port { list | show NAME | help }\n"
+		"portctl conn { list PORT | help }\n"
+		"\n"
+		"Commands accept unambiguous prefixes: 'portctl p l'.\n"
 		"Environment: LPC_DEVICE (default %s), PORTCTL_REPLAY.\n",
 		LPC_DEVICE_PATH);
 }

@@ -56,5 +56,7 @@ void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *version_str(char *buf, size_t len, unsigned int code);
 
 int do_version(int argc, char **argv);
+int do_port(int argc, char **argv);
+int do_conn(int argc, char **argv);
 
 #endif /* PORTCTL_MAIN_H */

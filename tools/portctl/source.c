@@ -3,151 +3,13 @@
  * Live and replayed data for the commands (see source.h).
  */
 #include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "main.h"
+#include "replay.h"
 #include "source.h"
 
-#define REPLAY_KEY_MAX	64
-
-/* struct lpc_version's fields come first, in order: see replay_version(). */
-static const char *const replay_keys[] = {
-	"version.api_version",
-	"version.max_name_len",
-	"version.features",
-	"version.max_msg_len",
-	"version.module_version",
-};
-
-struct replay_entry {
-	char key[REPLAY_KEY_MAX];
-	unsigned long long val;
-};
-
-struct replay {
-	size_t n, cap;
-	struct replay_entry *e;
-};
-
-static bool replay_key_known(const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(replay_keys) / sizeof(replay_keys[0]); i++)
-		if (!strcmp(key, replay_keys[i]))
-			return true;
-	return false;
-}
-
-static int replay_get(const struct replay *r, const char *key,
-		      unsigned long long *val)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++) {
-		if (!strcmp(r->e[i].key, key)) {
-			*val = r->e[i].val;
-			return 0;
-		}
-	}
-	return -ENODATA;
-}
-
-static int replay_add(struct replay *r, const char *key,
-		      unsigned long long val)
-{
-	struct replay_entry *e;
-	size_t cap;
-
-	if (r->n == r->cap) {
-		cap = r->cap ? 2 * r->cap : 16;
-		e = realloc(r->e, cap * sizeof(*e));
-		if (!e)
-			return -ENOMEM;
-		r->e = e;
-		r->cap = cap;
-	}
-	snprintf(r->e[r->n].key, REPLAY_KEY_MAX, "%s", key);
-	r->e[r->n++].val = val;
-	return 0;
-}
-
-/* One line: blank, comment, or "key value". Errors name the line. */
-static int replay_line(struct replay *r, const char *path, unsigned int nr,
-		       char *line)
-{
-	unsigned long long val, old;
-	char *key, *value, *end;
-
-	line[strcspn(line, "#\n")] = '\0';
-	key = strtok(line, " \t");
-	if (!key)
-		return 0;
-	value = strtok(NULL, " \t");
-	if (!value || strtok(NULL, " \t")) {
-		p_err("%s:%u: expected 'key value'", path, nr);
-		return -EINVAL;
-	}
-	if (!replay_key_known(key)) {
-		p_err("%s:%u: unknown key '%s'", path, nr, key);
-		return -EINVAL;
-	}
-	if (replay_get(r, key, &old) == 0) {
-		p_err("%s:%u: '%s' given twice", path, nr, key);
-		return -EINVAL;
-	}
-	errno = 0;
-	val = strtoull(value, &end, 0);
-	if (errno || *end || value[0] == '-') {
-		p_err("%s:%u: '%s' is not a number", path, nr, value);
-		return -EINVAL;
-	}
-	if (replay_add(r, key, val)) {
-		p_err("out of memory");
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static void replay_free(struct replay *r)
-{
-	if (r)
-		free(r->e);
-	free(r);
-}
-
-static struct replay *replay_load(const char *path)
-{
-	struct replay *r;
-	unsigned int nr = 0;
-	size_t cap = 0;
-	char *line = NULL;
-	FILE *f;
-	int ret = 0;
-
-	f = fopen(path, "r");
-	if (!f) {
-		p_err("cannot open replay file %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	r = calloc(1, sizeof(*r));
-	if (!r) {
-		p_err("out of memory");
-		fclose(f);
-		return NULL;
-	}
-	while (ret == 0 && getline(&line, &cap, f) >= 0)
-		ret = replay_line(r, path, ++nr, line);
-	free(line);
-	fclose(f);
-	if (ret) {
-		replay_free(r);
-		return NULL;
-	}
-	return r;
-}
+#define PAGE	16	/* entries fetched per query ioctl */
 
 int source_open(struct source *src)
 {
@@ -158,7 +20,7 @@ int source_open(struct source *src)
 	if (opts.replay) {
 		src->path = opts.replay;
 		src->replay = replay_load(opts.replay);
-		return src->replay ? 0 : -1;
+		return src->replay ? 0 : -EINVAL;
 	}
 
 	src->path = opts.device;
@@ -167,11 +29,11 @@ int source_open(struct source *src)
 		/* The one error a user hits first: say what it means. */
 		p_err("lpc module not loaded (%s: %s)", opts.device,
 		      strerror(ENOENT));
-		return -1;
+		return fd;
 	}
 	if (fd < 0) {
 		p_err("cannot open %s: %s", opts.device, strerror(-fd));
-		return -1;
+		return fd;
 	}
 	src->fd = fd;
 	return 0;
@@ -186,32 +48,12 @@ void source_close(struct source *src)
 	src->replay = NULL;
 }
 
-static int replay_version(struct source *src, struct lpc_version *v)
-{
-	unsigned long long val[5];
-	size_t i;
-
-	for (i = 0; i < sizeof(val) / sizeof(val[0]); i++) {
-		if (replay_get(src->replay, replay_keys[i], &val[i])) {
-			p_err("%s: no %s", src->path, replay_keys[i]);
-			return -ENODATA;
-		}
-	}
-	memset(v, 0, sizeof(*v));
-	v->api_version = (__u32)val[0];
-	v->max_name_len = (__u32)val[1];
-	v->features = val[2];
-	v->max_msg_len = (__u32)val[3];
-	v->module_version = (__u32)val[4];
-	return 0;
-}
-
 int source_version(struct source *src, struct lpc_version *v)
 {
 	int ret;
 
 	if (src->replay)
-		return replay_version(src, v);
+		return replay_version(src->replay, v);
 	ret = lpc_version(src->fd, v);
 	if (ret == -ENOTTY)
 		p_err("%s is not an lpc device (%s)", src->path,
@@ -219,4 +61,148 @@ int source_version(struct source *src, struct lpc_version *v)
 	else if (ret < 0)
 		p_err("cannot query %s: %s", src->path, strerror(-ret));
 	return ret;
+}
+
+/*
+ * Queries are a feature: say so plainly on a module without them. A
+ * replay file is held to the same rule, so tests can check the message.
+ */
+static int need_query(struct source *src)
+{
+	struct lpc_version v;
+	int ret;
+
+	ret = source_version(src, &v);
+	if (ret < 0)
+		return ret;
+	if (!(v.features & LPC_FEAT_QUERY)) {
+		p_err("this lpc module cannot list ports (no 'query' feature)");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+static int query_failed(const char *what, const char *name, int err)
+{
+	if (err == -ENOENT && name)
+		p_err("no port '%s' (or not visible to you)", name);
+	else
+		p_err("%s: %s", what, strerror(-err));
+	return err;
+}
+
+static int live_ports(struct source *src, port_fn fn, void *arg)
+{
+	struct lpc_port_info page[PAGE];
+	__u64 cursor = 0;
+	int n, i, ret;
+
+	do {
+		n = lpc_port_list(src->fd, &cursor, page, PAGE);
+		if (n < 0)
+			return query_failed("listing ports", NULL, n);
+		for (i = 0; i < n; i++) {
+			ret = fn(&page[i], arg);
+			if (ret)
+				return ret;
+		}
+	} while (cursor);
+	return 0;
+}
+
+static int live_conns(struct source *src, const char *name, conn_fn fn,
+		      void *arg)
+{
+	struct lpc_conn_info page[PAGE];
+	__u64 cursor = 0;
+	int n, i, ret;
+
+	do {
+		n = lpc_conn_list(src->fd, name, &cursor, page, PAGE);
+		if (n < 0)
+			return query_failed("listing connections", name, n);
+		for (i = 0; i < n; i++) {
+			ret = fn(&page[i], arg);
+			if (ret)
+				return ret;
+		}
+	} while (cursor);
+	return 0;
+}
+
+static const struct lpc_port_info *replay_find(const struct replay *r,
+					       const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < replay_nports(r); i++)
+		if (!strcmp((const char *)replay_port(r, i)->name, name))
+			return replay_port(r, i);
+	return NULL;
+}
+
+int source_ports(struct source *src, port_fn fn, void *arg)
+{
+	size_t i;
+	int ret;
+
+	ret = need_query(src);
+	if (ret)
+		return ret;
+	if (!src->replay)
+		return live_ports(src, fn, arg);
+	for (i = 0; i < replay_nports(src->replay); i++) {
+		ret = fn(replay_port(src->replay, i), arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int source_port(struct source *src, const char *name,
+		struct lpc_port_info *info)
+{
+	const struct lpc_port_info *p;
+	int ret;
+
+	ret = need_query(src);
+	if (ret)
+		return ret;
+	if (!src->replay) {
+		ret = lpc_port_info(src->fd, name, info);
+		if (ret < 0)
+			query_failed("describing the port", name, ret);
+		return ret;
+	}
+	p = replay_find(src->replay, name);
+	if (!p)
+		return query_failed("", name, -ENOENT);
+	*info = *p;
+	return 0;
+}
+
+int source_conns(struct source *src, const char *name, conn_fn fn,
+		 void *arg)
+{
+	const struct lpc_conn_info *c;
+	const char *port;
+	size_t i;
+	int ret;
+
+	ret = need_query(src);
+	if (ret)
+		return ret;
+	if (!src->replay)
+		return live_conns(src, name, fn, arg);
+	if (!replay_find(src->replay, name))
+		return query_failed("", name, -ENOENT);
+	for (i = 0; i < replay_nconns(src->replay); i++) {
+		c = replay_conn(src->replay, i, &port);
+		if (strcmp(port, name))
+			continue;
+		ret = fn(c, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }

@@ -1,16 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
  * Where portctl gets its data: the live device through liblpc, or a
- * replay file with recorded answers, so the output can be tested on a
- * machine without the module (like ss with TCPDIAG_FILE).
- *
- * Replay files are lines of "key value"; '#' starts a comment; values
- * are numbers (decimal, 0x hex or 0 octal). Known keys:
- *
- *	version.api_version, version.max_name_len, version.features,
- *	version.max_msg_len, version.module_version
- *
- * (the fields of struct lpc_version). New objects add their own keys.
+ * replay file of recorded answers (replay.h) for tests without the
+ * module. Every function prints its own errors and returns -errno.
  */
 #ifndef PORTCTL_SOURCE_H
 #define PORTCTL_SOURCE_H
@@ -25,11 +17,23 @@ struct source {
 	struct replay *replay;	/* parsed replay file, or NULL */
 };
 
-/* Open the device or replay file named in opts; prints errors itself. */
+/* Called per entry; a nonzero return stops the walk and is returned. */
+typedef int (*port_fn)(const struct lpc_port_info *port, void *arg);
+typedef int (*conn_fn)(const struct lpc_conn_info *conn, void *arg);
+
+/* Open the device or replay file named in opts. */
 int source_open(struct source *src);
 void source_close(struct source *src);
 
-/* LPC_IOC_VERSION or its recorded answer; prints errors itself. */
+/* LPC_IOC_VERSION or its recorded answer. */
 int source_version(struct source *src, struct lpc_version *v);
+/* Every port the caller may query, in serial order. */
+int source_ports(struct source *src, port_fn fn, void *arg);
+/* One port by name; -ENOENT if there is none (or it may not be seen). */
+int source_port(struct source *src, const char *name,
+		struct lpc_port_info *info);
+/* The connections of port @name. */
+int source_conns(struct source *src, const char *name, conn_fn fn,
+		 void *arg);
 
 #endif /* PORTCTL_SOURCE_H */

@@ -165,6 +165,18 @@ void table_size(struct table *t, unsigned long long bytes)
 	set_text(t, c, "%s", format_size(buf, sizeof(buf), bytes));
 }
 
+void table_uint_text(struct table *t, unsigned long long val,
+		     const char *text)
+{
+	struct cell *c = next_cell(t);
+
+	if (!c)
+		return;
+	c->type = CELL_UINT;
+	c->u = val;
+	set_text(t, c, "%s", text);
+}
+
 static void print_json_rows(const struct table *t, const char *key)
 {
 	const struct cell *c;
@@ -190,6 +202,17 @@ static void print_json_rows(const struct table *t, const char *key)
 	close_json_array();
 }
 
+/* Index of the last column text mode shows. */
+static size_t last_visible(const struct table *t)
+{
+	size_t i, last = 0;
+
+	for (i = 0; i < t->ncols; i++)
+		if (t->cols[i].header)
+			last = i;
+	return last;
+}
+
 /*
  * One text line. Padding is counted in columns, not bytes, so UTF-8 names
  * line up; the last column is not padded (no trailing blanks).
@@ -197,16 +220,20 @@ static void print_json_rows(const struct table *t, const char *key)
 static void print_text_line(const struct table *t, const size_t *width,
 			    const char *const *text, const size_t *used)
 {
+	bool first = true;
 	size_t i;
 	int pad;
 
 	for (i = 0; i < t->ncols; i++) {
+		if (!t->cols[i].header)
+			continue;
 		pad = (int)(width[i] - used[i]);
-		if (i)
+		if (!first)
 			print_text("  ");
+		first = false;
 		if (t->cols[i].align == COL_RIGHT)
 			print_text("%*s%s", pad, "", text[i]);
-		else if (i + 1 < t->ncols)
+		else if (i != last_visible(t))
 			print_text("%s%*s", text[i], pad, "");
 		else
 			print_text("%s", text[i]);
@@ -227,7 +254,8 @@ static void print_text_rows(const struct table *t, bool header)
 	if (!width || !used || !text)
 		goto out;
 	for (i = 0; i < t->ncols; i++)
-		width[i] = header ? strlen(t->cols[i].header) : 0;
+		width[i] = header && t->cols[i].header ?
+			   strlen(t->cols[i].header) : 0;
 	for (r = 0; r < t->nrows; r++)
 		for (i = 0; i < t->ncols; i++) {
 			c = &t->cells[r * t->ncols + i];
@@ -236,7 +264,7 @@ static void print_text_rows(const struct table *t, bool header)
 		}
 	if (header) {
 		for (i = 0; i < t->ncols; i++) {
-			text[i] = t->cols[i].header;
+			text[i] = t->cols[i].header ? t->cols[i].header : "";
 			used[i] = strlen(text[i]);
 		}
 		print_text_line(t, width, text, used);

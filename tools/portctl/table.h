@@ -29,7 +29,7 @@ enum col_align {
 
 struct column {
 	const char *key;	/* JSON key */
-	const char *header;	/* text header */
+	const char *header;	/* text header; NULL: a JSON-only column */
 	enum col_align align;
 };
 
@@ -47,6 +47,9 @@ void table_uint(struct table *t, unsigned long long val, const char *fmt);
 void table_int(struct table *t, long long val, const char *fmt);
 /* Bytes: raw in JSON, "64 KiB" in text. */
 void table_size(struct table *t, unsigned long long bytes);
+/* A number for JSON shown as @text (a time, a state name). */
+void table_uint_text(struct table *t, unsigned long long val,
+		     const char *text);
 
 /* @key names the JSON array; -1 if a cell was missing or memory ran out. */
 int table_print(struct table *t, const char *key, bool header);

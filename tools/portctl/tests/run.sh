@@ -15,6 +15,9 @@ PORTCTL=${PORTCTL:-$src/build/portctl}
 TABLE_TEST=${TABLE_TEST:-$src/build/.portctl/table_test}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# Recorded times print the same everywhere.
+TZ=UTC
+export TZ
 pass=0 fail=0 skip=0
 
 ok() { pass=$((pass + 1)); echo "ok   $*"; }
@@ -143,6 +146,36 @@ run -- --replay "$tmp/short.dump" version
 check "replay without every version field fails" \
 	test $rc -eq 1 -a -n "$(grep 'no version.max_name_len' "$tmp/err")"
 
+# --- ports and connections, replayed --------------------------------
+dump=$here/ports.dump
+demo='\RPC Control\lpc-demo'
+run -- --replay "$dump" port list
+check "port list (text)" cmp -s "$tmp/out" "$here/port-list.txt"
+run -- --replay "$dump" port
+check "plain 'port' lists" cmp -s "$tmp/out" "$here/port-list.txt"
+run -- --replay "$dump" -H p l
+check "port list -H, by prefixes" \
+	cmp -s "$tmp/out" "$here/port-list-noheader.txt"
+run -- --replay "$dump" port show "$demo"
+check "port show (text)" cmp -s "$tmp/out" "$here/port-show.txt"
+run -- --replay "$dump" conn list "$demo"
+check "conn list (text)" cmp -s "$tmp/out" "$here/conn-list.txt"
+run -- --replay "$dump" port show nope
+check "port show of a missing port: exit 1" \
+	test $rc -eq 1 -a "$(cat "$tmp/err")" = \
+	"Error: no port 'nope' (or not visible to you)"
+run -- --replay "$dump" port show
+check "port show without NAME: exit 2" test $rc -eq 2
+run -- --replay "$dump" conn list
+check "conn list without PORT: exit 2" test $rc -eq 2
+run -- --replay "$here/version.dump" port list
+check "a module without 'query': clear error, exit 1" \
+	test $rc -eq 1 -a "$(cat "$tmp/err")" = \
+	"Error: this lpc module cannot list ports (no 'query' feature)"
+run LPC_DEVICE=$missing -- port list
+check "port list without the module: the same error as version" \
+	test $rc -eq 1 -a -n "$(grep 'lpc module not loaded' "$tmp/err")"
+
 # --- JSON -----------------------------------------------------------
 if $has_python; then
 	run LPC_DEVICE=$missing -- -j version
@@ -165,6 +198,14 @@ if $has_python; then
 	check "  -p is indented" grep -q '^    "liblpc": {$' "$tmp/out"
 	run -- -jV
 	check "-jV parses" json_ok "$tmp/out"
+	run -- --replay "$dump" -j port list
+	check "port list (JSON)" json_eq "$tmp/out" "$here/port-list.json"
+	run -- --replay "$dump" -j port show "$demo"
+	check "port show (JSON)" json_eq "$tmp/out" "$here/port-show.json"
+	run -- --replay "$dump" -j conn list "$demo"
+	check "conn list (JSON)" json_eq "$tmp/out" "$here/conn-list.json"
+	run -- --replay "$dump" -j port show nope
+	check "missing port in JSON parses" json_ok "$tmp/out"
 else
 	skipped "JSON checks: python3 not installed"
 fi
@@ -214,12 +255,17 @@ if command -v bash >/dev/null 2>&1; then
 			_portctl; echo "${COMPREPLY[*]}"' \
 			sh "$src/bash-completion/portctl" "$@"
 	}
-	check "completion: objects" test "$(complete_words '')" = "version help"
+	check "completion: objects" \
+		test "$(complete_words '')" = "version port conn help"
 	check "completion: prefix" test "$(complete_words ve)" = version
 	check "completion: options" \
 		test "$(complete_words -j --p)" = --pretty
 	check "completion: after an object" \
 		test "$(complete_words -j version '')" = help
+	check "completion: port commands" \
+		test "$(complete_words port '')" = "list show help"
+	check "completion: conn commands" \
+		test "$(complete_words conn l)" = "list"
 else
 	skipped "completion: bash not installed"
 fi
@@ -231,6 +277,12 @@ if [ -c /dev/lpc ]; then
 	if $has_python; then
 		run -- -j version
 		check "live version (JSON)" json_ok "$tmp/out"
+	fi
+	if "$PORTCTL" version | grep -q '^features:.* query'; then
+		run -- port list
+		check "live port list" test $rc -eq 0
+	else
+		skipped "live port list: the module has no 'query' feature"
 	fi
 else
 	skipped "live version: no /dev/lpc"

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * The numeric fields of the query structs, by name. The names are the
+ * uapi field names; they are the JSON keys and the replay file keys, so
+ * the three cannot disagree.
+ */
+#ifndef PORTCTL_FIELDS_H
+#define PORTCTL_FIELDS_H
+
+#include <stddef.h>
+
+enum field_fmt {
+	FMT_NUM,	/* a count or id */
+	FMT_SIGNED,	/* a pid */
+	FMT_SIZE,	/* bytes */
+	FMT_TIME,	/* CLOCK_REALTIME nanoseconds */
+	FMT_HEX,	/* flags, contexts */
+	FMT_STATE,	/* a connection state */
+};
+
+struct field {
+	const char *key;
+	size_t offset;
+	size_t size;		/* 4 or 8 */
+	enum field_fmt fmt;
+};
+
+/* NULL-terminated tables for struct lpc_port_info and lpc_conn_info. */
+extern const struct field port_fields[];
+extern const struct field conn_fields[];
+/* The fields of struct lpc_version, for the replay file. */
+extern const struct field version_fields[];
+
+const struct field *field_find(const struct field *table, const char *key);
+unsigned long long field_get(const struct field *f, const void *obj);
+void field_set(const struct field *f, void *obj, unsigned long long val);
+
+/* "2026-11-24 22:13:29" (local time) into @buf. */
+const char *format_time_ns(char *buf, size_t len, unsigned long long ns);
+
+#endif /* PORTCTL_FIELDS_H */
