@@ -19,10 +19,12 @@
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 export HOME=/root TERM=linux
 
+# The initramfs has only /bin/busybox and /bin/sh: link the applets.
+/bin/busybox mount -t proc proc /proc
+/bin/busybox --install -s
 mount -t devtmpfs devtmpfs /dev
 exec 0<>/dev/console 1>&0 2>&0
 
-mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mkdir -p /dev/pts /dev/shm /dev/mqueue /tmp /run /root
 mount -t devpts devpts /dev/pts

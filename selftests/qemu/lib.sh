@@ -49,6 +49,25 @@ need_pkgs()
 HOST_PKGS=(make gcc libc6-dev libcap-dev cpio gzip xz-utils busybox-static
 	   qemu-system-x86 coreutils)
 
+# copy_module_src TOP DEST: copy the module's sources (module/, uapi/) to
+# DEST, keeping their times, so Kbuild rebuilds only what changed since the
+# last copy. Builds happen there, never in module/, so a harness run and a
+# developer's own 'make -C module' do not trample each other's objects.
+copy_module_src()
+{
+	local top=$1 dest=$2
+
+	mkdir -p "$dest"
+	if [ -d "$dest/module" ]; then
+		find "$dest/module" "$dest/uapi" \( -name '*.[ch]' ! -name '*.mod.c' \) \
+			-o -name Kbuild -o -name Makefile -o -name Kconfig |
+			xargs -r rm -f
+	fi
+	(cd "$top" && find module uapi \( \( -name '*.[ch]' ! -name '*.mod.c' \) \
+		-o -name Kbuild -o -name Makefile -o -name Kconfig \) \
+		! -path '*/build/*' | cpio -pdmu --quiet "$dest")
+}
+
 # Serialise writers of one cache entry: with_lock DIR CMD...
 with_lock()
 {

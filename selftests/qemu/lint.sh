@@ -53,9 +53,7 @@ IGNORE_TYPES=$IGNORE_UAPI checkpatch uapi/linux/lpc.h
 # ---- builds on a copy ----
 src=$BUILD/lint
 rm -rf "$src"
-mkdir -p "$src"
-(cd "$top" && find module uapi \( -name '*.[ch]' ! -name '*.mod.c' \) -o \
-	-name Kbuild -o -name Makefile -o -name Kconfig | cpio -pdm --quiet "$src")
+copy_module_src "$top" "$src"
 
 # build_check KEY TITLE MAKE-ARGS...: build, print the output, count reports.
 build_check()

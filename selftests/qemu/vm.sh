@@ -55,19 +55,19 @@ bench) VM_TIMEOUT=${user_vm_timeout:-$((1200 * slow))} ;;
 esac
 
 # ---- lpc.ko for this kernel ----
+# Built in a copy, build/<flavor>/src/module, so that each kernel keeps its
+# own objects and module/ stays the developer's.
 build_module()
 {
-	local stamp=$BUILD/.module-kdir ko=$top/module/lpc.ko vermagic
+	local src=$out/src ko vermagic
 
 	[ -f "$top/module/Makefile" ] || die "module/Makefile does not exist yet"
-	# Kbuild builds in module/; start clean when the target kernel changes.
-	if [ "$(cat "$stamp" 2>/dev/null)" != "$KDIR" ]; then
-		make -s -C "$top/module" KDIR="$KDIR" clean >/dev/null 2>&1 || true
-	fi
-	echo "$KDIR" > "$stamp"
+	copy_module_src "$top" "$src"
+	ko=$src/module/lpc.ko
+	rm -f "$ko"
 	note "building lpc.ko for $KREL"
-	make -s -C "$top/module" KDIR="$KDIR" || die "lpc.ko does not build against $KDIR"
-	[ -f "$ko" ] || die "module build produced no $ko"
+	make -s -C "$src/module" KDIR="$KDIR" || die "lpc.ko does not build against $KDIR"
+	[ -f "$ko" ] || die "the module build produced no lpc.ko"
 	vermagic=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
 	[ "$vermagic" = "$KREL" ] || die "lpc.ko is for '$vermagic', the VM runs '$KREL'"
 	cp "$ko" "$out/lpc.ko"
