@@ -985,8 +985,6 @@ static int lpc_xfer_check(const struct lpc_xfer *x)
 		return -EINVAL;
 	if ((x->flags & LPC_XFER_NONBLOCK) && (x->flags & LPC_XFER_TIMEOUT))
 		return -EINVAL;
-	if (x->send_attr || x->recv_attr)
-		return -EINVAL;
 	/* send_id is also an output: a reused struct may carry one. */
 	if (!(x->flags & LPC_XFER_SEND) &&
 	    (x->send_type || x->send_buf || x->send_len))
