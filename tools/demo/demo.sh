@@ -26,6 +26,15 @@ while [ "$i" -le "$clients" ]; do
 		status=1
 		break
 	fi
+	# Between clients the server is still up: show its port.
+	if [ "$i" -eq 1 ]; then
+		say "portctl port list (the server waits for client 2)"
+		if "${bin}portctl" version | grep -q '^features:.* query'; then
+			"${bin}portctl" port list || status=1
+		else
+			echo "(this lpc module cannot list ports yet)"
+		fi
+	fi
 	i=$((i + 1))
 done
 
