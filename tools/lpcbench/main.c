@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -204,6 +205,7 @@ struct cell {
 	enum { C_RUN, C_NA, C_ERR } state;
 	double median, p99;	/* ns per round trip */
 	double *round_med;	/* -v: median of each round, 0 if none */
+	uint64_t csw;		/* client context switches while measuring */
 	char why[ERRLEN];
 };
 
@@ -245,6 +247,7 @@ static int run_cell(const struct rtt_peer *p, size_t size, uint64_t per,
 	struct serve_arg sa;
 	struct rtt_ctx c;
 	struct child ch = { -1, -1 };
+	struct rusage ru0, ru1;
 	bool opened = false;
 	uint64_t seq = 1, b, nb = per / g_opt.k, i, start;
 	int cpu_srv = -1;
@@ -297,6 +300,8 @@ static int run_cell(const struct rtt_peer *p, size_t size, uint64_t per,
 		if (g_opt.cap_ns && now_ns() - start > g_opt.cap_ns / 4)
 			break;
 	}
+	if (getrusage(RUSAGE_SELF, &ru0) < 0)
+		memset(&ru0, 0, sizeof(ru0));
 	start = now_ns();
 	for (b = 0; b < nb; b++) {
 		uint64_t t0 = now_ns(), t1;
@@ -311,6 +316,9 @@ static int run_cell(const struct rtt_peer *p, size_t size, uint64_t per,
 			break;
 		}
 	}
+	if (getrusage(RUSAGE_SELF, &ru1) == 0)
+		cell->csw += (uint64_t)((ru1.ru_nvcsw - ru0.ru_nvcsw) +
+					(ru1.ru_nivcsw - ru0.ru_nivcsw));
 	if (p->client_close)
 		p->client_close(&c);
 	opened = false;
@@ -563,11 +571,12 @@ static int run_rtt(void)
 		}
 	}
 	if (g_opt.verbose) {
-		printf("\nMedian of each round, ns (-v)\n%-6s %-10s", "size",
+		printf("\nMedian of each round, ns, and the client's context "
+		       "switches per round trip (-v)\n%-6s %-10s", "size",
 		       "peer");
 		for (r = 0; r < g_opt.rounds; r++)
 			printf(" %9u", r + 1);
-		printf("\n");
+		printf(" %7s\n", "csw/rt");
 		for (si = 0; si < ns; si++)
 			for (pi = 0; pi < np; pi++) {
 				struct cell *c = CELL(pi, si);
@@ -579,7 +588,8 @@ static int run_rtt(void)
 				       lbl, sizeof(lbl)), peers[pi]->name);
 				for (r = 0; r < g_opt.rounds; r++)
 					printf(" %9.0f", c->round_med[r]);
-				printf("\n");
+				printf(" %7.2f\n", c->iters ? (double)c->csw /
+				       (double)c->iters : 0.0);
 			}
 	}
 	printf("\n");
