@@ -237,6 +237,36 @@ TEST_F(life, server_comm_close_client_pollhup)
 	EXPECT_EQ(POLLHUP, ev & POLLHUP);
 }
 
+/*
+ * An asynchronous request outstanding when the server goes away: its
+ * reply is lost, and the client is told so with LPC_MSG_LOST_REPLY naming
+ * the request (possibly next to the PORT_CLOSED notice).
+ */
+TEST_F(life, server_comm_close_async_request_lost_reply)
+{
+	bool lost = false;
+	__u64 id;
+	int i;
+
+	ASSERT_EQ(0, lpc_request_async(self->client, "q", 1, 64, &id));
+	SERVER_RECV_TYPE(LPC_MSG_REQUEST);
+	lpc_close(&self->server);
+	for (i = 0; i < 4 && !lost; i++) {
+		if (lpc_recv(self->client, &self->info, self->buf,
+			     sizeof(self->buf), 2 * LPC_NSEC_PER_SEC))
+			break;
+		if (self->info.type == LPC_MSG_LOST_REPLY) {
+			lost = true;
+			EXPECT_EQ(id, self->info.ref_id);
+		} else {
+			TH_LOG("client got type %u ref_id %llu",
+			       self->info.type,
+			       (unsigned long long)self->info.ref_id);
+		}
+	}
+	EXPECT_TRUE(lost);
+}
+
 /* ---- the server closes its connection port ---- */
 
 TEST_F(life, server_port_close_wakes_requester_econnreset)

@@ -157,6 +157,70 @@ TEST_F(msg, sender_ids_kernel_stamped)
 	EXPECT_EQ(0U, self->info.__pad);
 }
 
+#define OTHER_UID	4242
+#define OTHER_GID	4343
+
+/* Child: connect as root, switch effective ids, send, wait for @go. */
+static int child_switch_ids_and_send(const char *name, int go)
+{
+	struct lpc_connect c;
+	int dev, port;
+
+	dev = lpc_open_dev();
+	if (dev < 0)
+		return 10;
+	lpc_connect_init(&c, name, LPC_WAIT_NS);
+	port = sys_lpc_connect(dev, &c);
+	if (port < 0)
+		return 11;
+	if (setegid(OTHER_GID) || seteuid(OTHER_UID))
+		return 12;
+	if (lpc_datagram(port, "u", 1))
+		return 13;
+	/* Stay alive (and connected) until the server has looked. */
+	if (lpc_poll(go, POLLIN, LPC_WAIT_MS) <= 0)
+		return 14;
+	return 0;
+}
+
+/* The ids on a message are the sender's as of that message. */
+TEST_F(msg, sender_euid_as_of_message)
+{
+	char cbuf[LPC_DEFAULT_CONN_DATA];
+	struct lpc_msg_info info;
+	int go[2], sfd;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to change its effective ids");
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		lpc_child_init();
+		close(go[1]);
+		_exit(child_switch_ids_and_send(self->name, go[0]));
+	}
+	close(go[0]);
+	ASSERT_EQ(0, lpc_recv(self->cport, &info, cbuf, sizeof(cbuf),
+			      LPC_WAIT_NS)) {
+		kill(pid, SIGKILL);
+		lpc_wait_child(pid, LPC_WAIT_MS);
+	}
+	ASSERT_EQ((__u32)LPC_MSG_CONNECTION_REQUEST, info.type);
+	EXPECT_EQ(0U, info.uid);
+	sfd = lpc_accept_id(self->cport, info.id, CTX_B, NULL, 0, 0);
+	ASSERT_LE(0, sfd);
+	SERVER_RECV_TYPE(LPC_MSG_DATAGRAM);
+	EXPECT_EQ(CTX_B, self->info.context);
+	EXPECT_EQ((__u32)OTHER_UID, self->info.uid);
+	EXPECT_EQ((__u32)OTHER_GID, self->info.gid);
+	EXPECT_EQ(1, write(go[1], "g", 1));
+	close(go[1]);
+	EXPECT_EQ(0, lpc_wait_child(pid, LPC_WAIT_MS));
+	close(sfd);
+}
+
 TEST_F(msg, context_on_every_message)
 {
 	int client_b, server_b, i;

@@ -34,6 +34,7 @@ enum {
 	NS_CREATE,
 	NS_CONNECT_OWN,
 	NS_SIGNAL,
+	NS_PID_VISIBLE,		/* an invisible sender was stamped with a pid */
 };
 
 FIXTURE(ns) {
@@ -183,6 +184,156 @@ TEST_F(ns, host_cannot_see_new_ns_port)
 			close(port);
 	}
 	EXPECT_EQ(1, write(self->go[1], &b, 1));
+	WAIT_CHILD_OR_SKIP(pid);
+}
+
+/* ---- pid namespaces: ids as seen from the server's namespace ---- */
+
+/*
+ * Intermediate child: unshare the pid namespace and fork @fn as the new
+ * namespace's init, report its pid (as the parent sees it) on
+ * self->ready, and exit with its status.
+ */
+static int in_new_pidns(FIXTURE_DATA(ns) *self,
+			int (*fn)(FIXTURE_DATA(ns) *self))
+{
+	pid_t pid;
+	int st;
+
+	if (unshare(CLONE_NEWPID))
+		return errno == EPERM ? NS_NOPERM : NS_UNSHARE;
+	pid = fork();
+	if (pid < 0)
+		return NS_UNSHARE;
+	if (pid == 0) {
+		lpc_child_init();
+		_exit(fn(self));
+	}
+	if (write(self->ready[1], &pid, sizeof(pid)) != sizeof(pid))
+		return NS_SIGNAL;
+	st = lpc_wait_child(pid, LPC_WAIT_MS);
+	return st < 0 ? NS_SIGNAL : st;
+}
+
+static pid_t spawn_pidns(FIXTURE_DATA(ns) *self,
+			 int (*fn)(FIXTURE_DATA(ns) *self))
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		lpc_child_init();
+		_exit(in_new_pidns(self, fn));
+	}
+	return pid;
+}
+
+/* Read the pid in_new_pidns() reports, or -1. */
+static pid_t read_pid(int fd)
+{
+	pid_t pid;
+
+	if (lpc_poll(fd, POLLIN, LPC_WAIT_MS) <= 0 ||
+	    read(fd, &pid, sizeof(pid)) != sizeof(pid))
+		return -1;
+	return pid;
+}
+
+/* In the new pid namespace: connect to the host's port, send, wait. */
+static int pidns_client(FIXTURE_DATA(ns) *self)
+{
+	struct lpc_connect c;
+	int port;
+
+	lpc_connect_init(&c, self->name, LPC_WAIT_NS);
+	port = sys_lpc_connect(self->dev, &c);
+	if (port < 0)
+		return NS_CONNECT_OWN;
+	if (lpc_datagram(port, "p", 1))
+		return NS_CONNECT_OWN;
+	if (lpc_poll(self->go[0], POLLIN, LPC_WAIT_MS) <= 0)
+		return NS_SIGNAL;
+	return NS_OK;
+}
+
+TEST_F(ns, client_in_child_pidns_stamped_with_server_view_pid)
+{
+	char buf[LPC_DEFAULT_MSG_LEN];
+	struct lpc_msg_info info;
+	pid_t pid, client;
+	int sfd, ret;
+
+	pid = spawn_pidns(self, pidns_client);
+	ASSERT_LE(0, pid);
+	client = read_pid(self->ready[0]);
+	if (client < 0)
+		WAIT_CHILD_OR_SKIP(pid);
+	ASSERT_LT(0, client);
+
+	ret = lpc_recv(self->port, &info, buf, sizeof(buf), LPC_WAIT_NS);
+	ASSERT_EQ(0, ret) {
+		kill(pid, SIGKILL);
+		lpc_wait_child(pid, LPC_WAIT_MS);
+	}
+	ASSERT_EQ((__u32)LPC_MSG_CONNECTION_REQUEST, info.type);
+	/* The client is pid 1 in its namespace, @client in ours. */
+	EXPECT_EQ(client, info.pid);
+	EXPECT_EQ(client, info.tid);
+	sfd = lpc_accept_id(self->port, info.id, 7, NULL, 0, 0);
+	ASSERT_LE(0, sfd);
+	ASSERT_EQ(0, lpc_recv(self->port, &info, buf, sizeof(buf),
+			      LPC_WAIT_NS));
+	EXPECT_EQ((__u32)LPC_MSG_DATAGRAM, info.type);
+	EXPECT_EQ(client, info.pid);
+	EXPECT_EQ(1, write(self->go[1], "g", 1));
+	WAIT_CHILD_OR_SKIP(pid);
+	close(sfd);
+}
+
+/* In the new pid namespace: serve one connect, check the ids it carries. */
+static int pidns_server(FIXTURE_DATA(ns) *self)
+{
+	char buf[LPC_DEFAULT_MSG_LEN];
+	struct lpc_msg_info info;
+	int port, sfd;
+
+	port = lpc_create(self->dev, self->child_name);
+	if (port < 0)
+		return NS_CREATE;
+	if (lpc_recv(port, &info, buf, sizeof(buf), LPC_WAIT_NS) ||
+	    info.type != LPC_MSG_CONNECTION_REQUEST)
+		return NS_CONNECT_OWN;
+	sfd = lpc_accept_id(port, info.id, 7, NULL, 0, 0);
+	if (sfd < 0)
+		return NS_CONNECT_OWN;
+	/* The host client is not visible in this namespace. */
+	if (info.pid != 0 || info.tid != 0)
+		return NS_PID_VISIBLE;
+	return NS_OK;
+}
+
+TEST_F(ns, client_invisible_in_server_pidns_stamped_zero)
+{
+	struct lpc_connect c;
+	int ret = -ENOENT, i;
+	pid_t pid;
+
+	pid = spawn_pidns(self, pidns_server);
+	ASSERT_LE(0, pid);
+	if (read_pid(self->ready[0]) < 0)
+		WAIT_CHILD_OR_SKIP(pid);
+	/* The server creates its port after it started: retry a while. */
+	lpc_connect_init(&c, self->child_name, LPC_WAIT_NS);
+	for (i = 0; i < 200; i++) {
+		ret = sys_lpc_connect(self->dev, &c);
+		if (ret != -ENOENT)
+			break;
+		usleep(50 * 1000);
+	}
+	EXPECT_LE(0, ret) {
+		TH_LOG("connect: %s", strerror(-ret));
+	}
+	if (ret >= 0)
+		close(ret);
 	WAIT_CHILD_OR_SKIP(pid);
 }
 
