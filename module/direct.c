@@ -1,12 +1,222 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Direct access to a requester's declared memory. (Stub: being
- * implemented.)
+ * Direct access to a requester's declared memory.
+ *
+ * A request may declare up to %LPC_MAX_RANGES ranges of its sender's
+ * memory, each readable and/or writable by the receiver (attr.c validates
+ * and stores them in msg->ext). While the request is in service, the
+ * receiver copies to or from them with %LPC_IOC_DIRECT_READ and
+ * %LPC_IOC_DIRECT_WRITE, never outside them.
+ *
+ * The copy goes through a kernel bounce buffer, a chunk at a time: the
+ * requester's pages are pinned (FOLL_PIN, never FOLL_FORCE, so its own
+ * page protections hold) only while a chunk is copied to or from the
+ * buffer, and no mmap lock is held while the caller's buffer is touched.
+ * Each chunk takes a fresh user reference on the requester's address
+ * space, so a requester that exits mid-copy stops the copy at the next
+ * chunk (-ESRCH, or the bytes done so far) and its memory is not held
+ * beyond one chunk.
  */
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/version.h>
+
 #include "internal.h"
 
+/* Bytes copied per pin of the requester's pages. */
+#define LPC_DIRECT_CHUNK	(16 * PAGE_SIZE)
+
+/*
+ * The requester's address space, with a user reference (mmput() it), or
+ * NULL once the requesting thread has exited.
+ *
+ * FIXME: the thread's mm as of now. A thread that called execve() since
+ * the request has a new address space, which must not be reached; that
+ * takes the mm recorded at send time (see the report on ext->requester_mm).
+ */
+static struct mm_struct *lpc_requester_mm(const struct lpc_msg_ext *ext)
+{
+	return ext->requester ? get_task_mm(ext->requester) : NULL;
+}
+
+/* pin_user_pages_remote() lost its vmas argument in 6.5. */
+static long lpc_pin_remote(struct mm_struct *mm, unsigned long addr,
+			   unsigned long nr, unsigned int gup_flags,
+			   struct page **pages)
+{
+#if KERNEL_VERSION(6, 5, 0) > LINUX_VERSION_CODE
+	return pin_user_pages_remote(mm, addr, nr, gup_flags, pages, NULL,
+				     NULL);
+#else
+	return pin_user_pages_remote(mm, addr, nr, gup_flags, pages, NULL);
+#endif
+}
+
+/*
+ * Copy up to @len bytes between @kbuf and @mm at @addr, within one chunk.
+ * Return: bytes copied (fewer at an unmapped or protected page), or
+ * -errno if not even the first page could be pinned.
+ */
+static long lpc_copy_remote(struct mm_struct *mm, unsigned long addr,
+			    void *kbuf, size_t len, bool write)
+{
+	struct page *pages[LPC_DIRECT_CHUNK / PAGE_SIZE];
+	unsigned long off = offset_in_page(addr);
+	long nr, i;
+	size_t done = 0;
+
+	nr = DIV_ROUND_UP(off + len, PAGE_SIZE);
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	nr = lpc_pin_remote(mm, addr & PAGE_MASK, nr,
+			    write ? FOLL_WRITE : 0, pages);
+	mmap_read_unlock(mm);
+	if (nr <= 0)
+		return nr ?: -EFAULT;
+
+	for (i = 0; i < nr && done < len; i++) {
+		size_t n = min_t(size_t, len - done, PAGE_SIZE - off);
+		void *kaddr = kmap_local_page(pages[i]);
+
+		if (write)
+			memcpy(kaddr + off, kbuf + done, n);
+		else
+			memcpy(kbuf + done, kaddr + off, n);
+		kunmap_local(kaddr);
+		done += n;
+		off = 0;
+	}
+	unpin_user_pages_dirty_lock(pages, nr, write);
+	return done;
+}
+
+/* One chunk: the caller's buffer <-> @kbuf <-> the requester. */
+static long lpc_direct_chunk(const struct lpc_msg_ext *ext, u64 addr,
+			     void __user *ubuf, void *kbuf, size_t len,
+			     bool write)
+{
+	struct mm_struct *mm;
+	long n;
+
+	if (write && copy_from_user(kbuf, ubuf, len))
+		return -EFAULT;
+	mm = lpc_requester_mm(ext);
+	if (!mm)
+		return -ESRCH;
+	n = lpc_copy_remote(mm, addr, kbuf, len, write);
+	mmput(mm);
+	if (!write && n > 0 && copy_to_user(ubuf, kbuf, n))
+		return -EFAULT;
+	return n;
+}
+
+/*
+ * Copy @len bytes, chunk by chunk. Like read(2), a copy cut short by a
+ * fault or a signal returns the bytes done so far; the error comes only
+ * when nothing was copied.
+ */
+static long lpc_direct_copy(const struct lpc_msg_ext *ext, u64 addr,
+			    void __user *ubuf, size_t len, bool write)
+{
+	size_t done = 0;
+	long ret = 0;
+	void *kbuf;
+
+	kbuf = kvmalloc(min_t(size_t, len, LPC_DIRECT_CHUNK),
+			GFP_KERNEL_ACCOUNT);
+	if (!kbuf)
+		return -ENOMEM;
+	while (done < len) {
+		size_t n = min_t(size_t, len - done,
+				 LPC_DIRECT_CHUNK - offset_in_page(addr + done));
+
+		ret = lpc_direct_chunk(ext, addr + done, ubuf + done, kbuf, n,
+				       write);
+		if (ret <= 0)
+			break;
+		done += ret;
+		if ((size_t)ret < n) {
+			ret = -EFAULT;
+			break;
+		}
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	kvfree(kbuf);
+	return done ? done : ret;
+}
+
+/* The range @d names, if the request has it and allows the access. */
+static int lpc_direct_range(const struct lpc_msg *msg,
+			    const struct lpc_direct *d, bool write,
+			    const struct lpc_range **rp)
+{
+	const struct lpc_msg_ext *ext = msg->ext;
+	const struct lpc_range *r;
+
+	if (!ext || d->range >= ext->nr_ranges)
+		return -EINVAL;
+	r = &ext->ranges[d->range];
+	if (!(r->access & (write ? LPC_ACCESS_WRITE : LPC_ACCESS_READ)))
+		return -EACCES;
+	if (d->offset > r->length || d->len > r->length - d->offset)
+		return -ERANGE;
+	*rp = r;
+	return 0;
+}
+
+/* The request @id in service behind @port, with a reference. */
+static struct lpc_msg *lpc_direct_lookup(struct lpc_port *port, u64 id)
+{
+	if (port->kind == LPC_PORT_SERVER)
+		return lpc_msg_get_service(port->conn->listener, id,
+					   port->conn);
+	return lpc_msg_get_service(port, id, NULL);
+}
+
+/**
+ * lpc_direct() - %LPC_IOC_DIRECT_READ and %LPC_IOC_DIRECT_WRITE
+ * @port: the port the request was received on, or for a server its
+ *	server communication port.
+ * @uarg: user &struct lpc_direct.
+ * @usize: its size.
+ * @write: copy from the caller into the requester.
+ *
+ * At most MAX_RW_COUNT bytes move per call.
+ *
+ * Return: bytes copied, or -EINVAL (flags, bad range index, no ranges),
+ * -ENOENT (no such request in service), -ECANCELED (the requester gave
+ * up), -ESRCH (it exited), -EACCES (access not declared), -ERANGE
+ * (outside the range), -EFAULT, -EINTR, -ENOMEM.
+ */
 int lpc_direct(struct lpc_port *port, void __user *uarg, u32 usize,
 	       bool write)
 {
-	return -EOPNOTSUPP;
+	const struct lpc_range *r;
+	struct lpc_direct d;
+	struct lpc_msg *msg;
+	long ret;
+
+	ret = lpc_copy_in(&d, sizeof(d), uarg, usize, LPC_DIRECT_SIZE_VER0);
+	if (ret)
+		return ret;
+	if (d.flags)
+		return -EINVAL;
+	msg = lpc_direct_lookup(port, d.id);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	ret = lpc_direct_range(msg, &d, write, &r);
+	if (!ret && d.len)
+		ret = lpc_direct_copy(msg->ext, r->addr + d.offset,
+				      u64_to_user_ptr(d.buf),
+				      min_t(u64, d.len, MAX_RW_COUNT), write);
+	lpc_msg_put(msg);
+	return ret;
 }

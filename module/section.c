@@ -1,43 +1,716 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Shared sections and views. (Stubs: being implemented.)
+ * Shared sections and the views of them that messages carry.
+ *
+ * A section is an ordinary shmem file, created by %LPC_IOC_SECTION_CREATE
+ * on a communication port and owned by that port's connection: the
+ * connection keeps a reference on its file (conn->sections), and when the
+ * connection ends the file is emptied and can never grow again, so its
+ * memory is released even while fds and mappings of it live on (they then
+ * see an empty file; mappings fault with SIGBUS).
+ *
+ * Sections are created sealable with F_SEAL_GROW already set: the size
+ * given at creation is the most memory a section can hold, so the module
+ * limits below bound what a section can cost whatever user space does with
+ * the fd. It may still shrink (ftruncate) unless the creator adds
+ * F_SEAL_SHRINK. The inode is mode 0600, so that a process of another user
+ * that received a read-only fd cannot reopen it read-write through /proc.
+ *
+ * Limits: a section is at most max_section_size bytes; a connection holds
+ * at most max_conn_sections sections of at most max_conn_section_bytes
+ * together. A section whose every fd, mapping and in-flight view is gone
+ * stops counting (it is pruned when the next one is created). Memory is
+ * charged, page by page, to the memory cgroup of the task that first
+ * touches it, normally the creator filling it. There is no per-user total
+ * beyond that: limits.c counts connections per user, which bounds it.
+ *
+ * A view (LPC_ATTR_VIEW) names a range of one of the connection's
+ * sections. The receiver gets it mapped (MAP_SHARED, nothing copied) or
+ * as an fd. A view that is read-only (LPC_VIEW_READONLY, LPC_VIEW_IMMUTABLE
+ * or a section sealed against writes) is mapped from a struct file opened
+ * read-only on the same inode, so the mapping has no VM_MAYWRITE and
+ * mprotect(PROT_WRITE) fails; an immutable view needs F_SEAL_WRITE, so the
+ * sender cannot change the pages either.
+ *
+ * Mapped views are tracked on the port the receive was done on (the
+ * connection port for a server, the client port for a client) until they
+ * are unmapped: on reply to the request that carried them, on
+ * %LPC_IOC_VIEW_RELEASE, when the connection ends or when the port closes.
+ * vm_munmap() works on current->mm only, so each of these unmaps the views
+ * that live in the caller's address space; a view mapped elsewhere is left
+ * to its process (its memory is released with the connection anyway) and
+ * only its tracking is freed when the port goes.
  */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/shmem_fs.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <uapi/linux/fcntl.h>
+
 #include "internal.h"
 
-int lpc_section_create(struct lpc_port *port, void __user *uarg, u32 usize)
+static unsigned long max_section_size = SZ_64M;
+module_param(max_section_size, ulong, 0644);
+MODULE_PARM_DESC(max_section_size,
+		 "largest section in bytes (default 64 MiB)");
+
+static unsigned int max_conn_sections = 16;
+module_param(max_conn_sections, uint, 0644);
+MODULE_PARM_DESC(max_conn_sections,
+		 "sections one connection may hold (default 16)");
+
+static unsigned long max_conn_section_bytes = SZ_256M;
+module_param(max_conn_section_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_conn_section_bytes,
+		 "bytes of sections one connection may hold (default 256 MiB)");
+
+/* conn->nr_sections once the connection ended: nothing can be added. */
+#define LPC_SECTIONS_ENDED	U32_MAX
+
+/**
+ * struct lpc_section - a section held by its connection
+ * @entry: on conn->sections (protected by conn->lock).
+ * @file: the shmem file (a reference of its own).
+ * @size: bytes at creation, page-aligned (invariant).
+ */
+struct lpc_section {
+	struct list_head entry;
+	struct file *file;
+	u64 size;
+};
+
+/**
+ * struct lpc_view_map - a view mapped into a receiver
+ * @entry: on the receiving port's views (protected by that port's lock).
+ * @conn: the connection it came on, or NULL once that ended (protected by
+ *	the port's lock; a tag for comparison, holds no reference).
+ * @mm: the address space it is mapped in (mmgrab()ed: compared, never
+ *	used to reach memory).
+ * @file: the file mapped (a reference), to recognise the mapping.
+ * @addr: where it was mapped.
+ * @len: bytes mapped, page-aligned.
+ * @pgoff: the file page mapped at @addr.
+ * @id: the request that carried it, or 0.
+ */
+struct lpc_view_map {
+	struct list_head entry;
+	struct lpc_conn *conn;
+	struct mm_struct *mm;
+	struct file *file;
+	unsigned long addr;
+	unsigned long len;
+	pgoff_t pgoff;
+	u64 id;
+};
+
+static bool lpc_conn_ended(struct lpc_conn *conn)
 {
-	return -EOPNOTSUPP;
+	return READ_ONCE(conn->nr_sections) == LPC_SECTIONS_ENDED;
 }
 
+/* ---- sections ---- */
+
+static void lpc_section_free(struct lpc_section *sec)
+{
+	fput(sec->file);
+	kfree(sec);
+}
+
+static void lpc_sections_free(struct list_head *list)
+{
+	struct lpc_section *sec, *tmp;
+
+	list_for_each_entry_safe(sec, tmp, list, entry) {
+		list_del(&sec->entry);
+		lpc_section_free(sec);
+	}
+}
+
+/*
+ * Is @sec referenced only by its connection? Every other way to it holds
+ * a reference on either its file (fds, mappings, messages) or its dentry
+ * (files opened read-only on it), and none can be taken anew without one
+ * of those, so a section seen unused under conn->lock stays unused.
+ */
+static bool lpc_section_unused(struct lpc_section *sec)
+{
+	return file_count(sec->file) == 1 &&
+	       d_count(sec->file->f_path.dentry) == 1;
+}
+
+/* Move the connection's unused sections to @list; sums the rest's size. */
+static u64 lpc_sections_prune(struct lpc_conn *conn, struct list_head *list)
+{
+	struct lpc_section *sec, *tmp;
+	u64 bytes = 0;
+
+	lockdep_assert_held(&conn->lock);
+	list_for_each_entry_safe(sec, tmp, &conn->sections, entry) {
+		if (lpc_section_unused(sec)) {
+			list_move(&sec->entry, list);
+			conn->nr_sections--;
+		} else {
+			bytes += sec->size;
+		}
+	}
+	return bytes;
+}
+
+/* Give @sec to its connection, within the connection's limits. */
+static int lpc_section_add(struct lpc_conn *conn, struct lpc_section *sec)
+{
+	LIST_HEAD(unused);
+	u64 bytes;
+	int ret = 0;
+
+	spin_lock(&conn->lock);
+	if (conn->nr_sections == LPC_SECTIONS_ENDED) {
+		ret = -ENOTCONN;
+		goto out;
+	}
+	bytes = lpc_sections_prune(conn, &unused);
+	if (conn->nr_sections >= READ_ONCE(max_conn_sections) ||
+	    bytes + sec->size > READ_ONCE(max_conn_section_bytes)) {
+		ret = -EDQUOT;
+		goto out;
+	}
+	list_add_tail(&sec->entry, &conn->sections);
+	conn->nr_sections++;
+out:
+	spin_unlock(&conn->lock);
+	lpc_sections_free(&unused);
+	return ret;
+}
+
+/*
+ * A new shmem file of @size bytes: sealable, seekable and usable with
+ * pread/pwrite like a memfd created with MFD_ALLOW_SEALING, but never
+ * growing, and private to its owner. VM_NORESERVE: pages are charged when
+ * they are touched, not up front.
+ */
+static struct file *lpc_section_file(u64 size)
+{
+	struct inode *inode;
+	struct file *file;
+
+	file = shmem_file_setup("lpc-section", size, VM_NORESERVE);
+	if (IS_ERR(file))
+		return file;
+	file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
+	inode = file_inode(file);
+	inode_lock(inode);
+	SHMEM_I(inode)->seals = F_SEAL_GROW;
+	inode->i_mode = S_IFREG | 0600;
+	inode_unlock(inode);
+	return file;
+}
+
+static int lpc_section_check(struct lpc_port *port,
+			     const struct lpc_section_attr *a)
+{
+	u64 max = min_t(u64, READ_ONCE(max_section_size), MAX_LFS_FILESIZE);
+
+	if (port->kind == LPC_PORT_LISTENER)
+		return -EINVAL;
+	if ((a->flags & ~LPC_NO_CLOEXEC) || a->__pad)
+		return -EINVAL;
+	if (!a->size)
+		return -EINVAL;
+	if (a->size > max)
+		return -E2BIG;
+	return 0;
+}
+
+/**
+ * lpc_section_create() - %LPC_IOC_SECTION_CREATE
+ * @port: a communication port; the section belongs to its connection.
+ * @uarg: user &struct lpc_section_attr.
+ * @usize: its size.
+ *
+ * Return: the section's fd, or -EINVAL (connection port, bad flags, size
+ * 0), -E2BIG (larger than max_section_size), -EDQUOT (the connection holds
+ * its maximum of sections), -ENOTCONN (the connection ended), -ENOMEM,
+ * -EMFILE, -EFAULT.
+ */
+int lpc_section_create(struct lpc_port *port, void __user *uarg, u32 usize)
+{
+	struct lpc_section_attr a;
+	struct lpc_section *sec;
+	struct file *file;
+	int fd, ret;
+
+	ret = lpc_copy_in(&a, sizeof(a), uarg, usize,
+			  LPC_SECTION_ATTR_SIZE_VER0);
+	if (ret)
+		return ret;
+	ret = lpc_section_check(port, &a);
+	if (ret)
+		return ret;
+
+	sec = kzalloc(sizeof(*sec), GFP_KERNEL_ACCOUNT);
+	if (!sec)
+		return -ENOMEM;
+	sec->size = PAGE_ALIGN(a.size);
+	file = lpc_section_file(sec->size);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto err_free;
+	}
+	/* One reference for the connection's list, one for the new fd. */
+	sec->file = get_file(file);
+	fd = get_unused_fd_flags(a.flags & LPC_NO_CLOEXEC ? 0 : O_CLOEXEC);
+	if (fd < 0) {
+		ret = fd;
+		goto err_file;
+	}
+	ret = lpc_section_add(port->conn, sec);
+	if (ret)
+		goto err_fd;
+	fd_install(fd, file);
+	return fd;
+
+err_fd:
+	put_unused_fd(fd);
+err_file:
+	fput(file);
+	fput(sec->file);
+err_free:
+	kfree(sec);
+	return ret;
+}
+
+/*
+ * Release a section's memory for good: its size drops to 0 (mappings of
+ * it then fault with SIGBUS) and F_SEAL_GROW keeps it there. This is the
+ * truncation shmem_setattr() does, minus the checks that make it a user
+ * request (permissions, F_SEAL_SHRINK): the connection that owned the
+ * section is gone, and with it the promise that its pages stay.
+ */
+static void lpc_section_empty(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	inode_lock(inode);
+	i_size_write(inode, 0);
+	unmap_mapping_range(inode->i_mapping, 0, 0, 1);
+	shmem_truncate_range(inode, 0, (loff_t)-1);
+	/* Private COW copies a racing fault may have made meanwhile. */
+	unmap_mapping_range(inode->i_mapping, 0, 0, 1);
+	inode_unlock(inode);
+}
+
+/* Is @inode one of @conn's sections? */
+static bool lpc_conn_has_section(struct lpc_conn *conn, struct inode *inode)
+{
+	struct lpc_section *sec;
+	bool found = false;
+
+	spin_lock(&conn->lock);
+	list_for_each_entry(sec, &conn->sections, entry) {
+		if (file_inode(sec->file) == inode) {
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&conn->lock);
+	return found;
+}
+
+/* ---- views: sending ---- */
+
+static int lpc_view_check(struct lpc_conn *conn, struct file *file,
+			  const struct lpc_view *view)
+{
+	struct inode *inode = file_inode(file);
+	loff_t size;
+
+	if (!lpc_conn_has_section(conn, inode))
+		return -EINVAL;
+	size = i_size_read(inode);
+	if (view->offset > size || view->length > size - view->offset)
+		return -ERANGE;
+	/* Seals are only ever added, so one seen here stays. */
+	if ((view->flags & LPC_VIEW_IMMUTABLE) &&
+	    !(READ_ONCE(SHMEM_I(inode)->seals) & F_SEAL_WRITE))
+		return -EPERM;
+	/* Nobody passes on write access they do not have. */
+	if (!(view->flags & (LPC_VIEW_READONLY | LPC_VIEW_IMMUTABLE)) &&
+	    !(file->f_mode & FMODE_WRITE))
+		return -EACCES;
+	return 0;
+}
+
+/**
+ * lpc_view_attach() - attach a view to a message being sent
+ * @port: the port the message is sent on.
+ * @msg: the message, with its @ext allocated and its @conn set (a reply
+ *	travels on its request's connection, whichever port sends it).
+ * @view: the sender's &struct lpc_view.
+ *
+ * Return: 0, -EBADF (@section_fd is no fd), -EINVAL (not a section of
+ * this connection, unknown flags, @addr set, @length 0, @offset not
+ * page-aligned), -ERANGE (past the end of the section), -EPERM
+ * (%LPC_VIEW_IMMUTABLE on a section not sealed with F_SEAL_WRITE), -EACCES
+ * (a writable view through a read-only fd).
+ */
 int lpc_view_attach(struct lpc_port *port, struct lpc_msg *msg,
 		    const struct lpc_view *view)
 {
-	return -EOPNOTSUPP;
+	struct lpc_conn *conn = msg->conn ?: port->conn;
+	struct lpc_msg_ext *ext = msg->ext;
+	struct file *file;
+	int ret;
+
+	if (view->addr || (view->flags & ~LPC_VIEW_FLAGS))
+		return -EINVAL;
+	if (!view->length || !PAGE_ALIGNED(view->offset))
+		return -EINVAL;
+	if (!conn || !ext)
+		return -EINVAL;
+	file = fget(view->section_fd);
+	if (!file)
+		return -EBADF;
+	ret = lpc_view_check(conn, file, view);
+	if (ret) {
+		fput(file);
+		return ret;
+	}
+	/* A request's view left in the buffer its reply reuses goes now. */
+	lpc_view_drop(msg);
+	ext->view_file = file;
+	ext->view_offset = view->offset;
+	ext->view_length = view->length;
+	ext->view_flags = view->flags;
+	return 0;
 }
 
+/**
+ * lpc_view_drop() - drop a view that was not delivered
+ * @msg: the message; may have no view or no @ext at all.
+ */
+void lpc_view_drop(struct lpc_msg *msg)
+{
+	struct lpc_msg_ext *ext = msg->ext;
+
+	if (ext && ext->view_file) {
+		fput(ext->view_file);
+		ext->view_file = NULL;
+	}
+}
+
+/* ---- views: receiving ---- */
+
+/* Views are tracked where requests are received and replies looked up. */
+static struct lpc_port *lpc_view_home(struct lpc_port *port)
+{
+	return port->kind == LPC_PORT_SERVER ? port->conn->listener : port;
+}
+
+static bool lpc_view_readonly(const struct lpc_msg_ext *ext)
+{
+	u32 seals = READ_ONCE(SHMEM_I(file_inode(ext->view_file))->seals);
+
+	/* A shared writable mapping of a sealed section cannot be made. */
+	return (ext->view_flags & (LPC_VIEW_READONLY | LPC_VIEW_IMMUTABLE)) ||
+	       (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE));
+}
+
+/*
+ * The file the receiver gets: the section's own, or for a read-only view
+ * a new struct file opened read-only on it, which cannot be written,
+ * mapped writable, truncated or sealed.
+ */
+static struct file *lpc_view_file(struct file *file, bool readonly)
+{
+	if (readonly && (file->f_mode & FMODE_WRITE))
+		return dentry_open(&file->f_path, O_RDONLY | O_LARGEFILE,
+				   current_cred());
+	return get_file(file);
+}
+
+static void lpc_view_map_free(struct lpc_view_map *v)
+{
+	fput(v->file);
+	mmdrop(v->mm);
+	kfree(v);
+}
+
+/* Does @mm still map @v's page at @addr, where @v mapped it? */
+static bool lpc_view_mapped_at(struct mm_struct *mm,
+			       const struct lpc_view_map *v,
+			       unsigned long addr)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, addr);
+
+	return vma && vma->vm_file == v->file &&
+	       vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT) ==
+	       v->pgoff + ((addr - v->addr) >> PAGE_SHIFT);
+}
+
+/*
+ * Unmap @v if it lives in the caller's address space and is still there:
+ * if user space unmapped it and put something else in its place, that
+ * something is none of our business.
+ */
+static void lpc_view_unmap(const struct lpc_view_map *v)
+{
+	struct mm_struct *mm = current->mm;
+	bool ours;
+
+	if (!mm || mm != v->mm)
+		return;
+	mmap_read_lock(mm);
+	ours = lpc_view_mapped_at(mm, v, v->addr) &&
+	       lpc_view_mapped_at(mm, v, v->addr + v->len - 1);
+	mmap_read_unlock(mm);
+	if (ours)
+		vm_munmap(v->addr, v->len);
+}
+
+/* Unmap (where we can) and free views taken off their port's list. */
+static void lpc_views_free(struct list_head *list)
+{
+	struct lpc_view_map *v, *tmp;
+
+	list_for_each_entry_safe(v, tmp, list, entry) {
+		list_del(&v->entry);
+		lpc_view_unmap(v);
+		lpc_view_map_free(v);
+	}
+}
+
+/* Map @file's view into the caller and track it on @home. */
+static int lpc_view_map(struct lpc_port *home, struct lpc_msg *msg,
+			struct file *file, bool readonly,
+			struct lpc_view *out)
+{
+	struct lpc_msg_ext *ext = msg->ext;
+	unsigned long prot = PROT_READ | (readonly ? 0 : PROT_WRITE);
+	struct lpc_view_map *v;
+	unsigned long addr;
+
+	v = kzalloc(sizeof(*v), GFP_KERNEL_ACCOUNT);
+	if (!v)
+		return -ENOMEM;
+	addr = vm_mmap(file, 0, ext->view_length, prot, MAP_SHARED,
+		       ext->view_offset);
+	if (IS_ERR_VALUE(addr)) {
+		kfree(v);
+		return (int)addr;
+	}
+	v->file = file;
+	v->mm = current->mm;
+	mmgrab(v->mm);
+	v->addr = addr;
+	v->len = PAGE_ALIGN(ext->view_length);
+	v->pgoff = ext->view_offset >> PAGE_SHIFT;
+	if (msg->type == LPC_MSG_REQUEST)
+		v->id = msg->id;
+
+	spin_lock(&home->lock);
+	/* Pairs with lpc_views_conn_end(): an ended connection is no tag. */
+	if (!lpc_conn_ended(msg->conn))
+		v->conn = msg->conn;
+	list_add_tail(&v->entry, &home->views);
+	spin_unlock(&home->lock);
+
+	out->section_fd = -1;
+	out->addr = addr;
+	return 0;
+}
+
+static int lpc_view_install(struct file *file, struct lpc_view *out)
+{
+	int fd = get_unused_fd_flags(O_CLOEXEC);
+
+	if (fd < 0)
+		return fd;
+	fd_install(fd, file);
+	out->section_fd = fd;
+	out->addr = 0;
+	return 0;
+}
+
+/**
+ * lpc_view_deliver() - hand a message's view to its receiver
+ * @port: the port the receive is done on.
+ * @msg: the message, whose ext->view_file is set.
+ * @out: filled: the section fd or the address, and the view's flags
+ *	(with %LPC_VIEW_READONLY if it is mapped read-only), offset and
+ *	length.
+ * @want_fd: the receiver asked for an fd (%LPC_ATTR_VIEW_FD).
+ *
+ * Runs in the receiver, with no lock held: it maps into current->mm or
+ * installs an fd in current's table (close-on-exec). On success the view
+ * moves out of @msg; on failure it stays there, for lpc_view_drop().
+ *
+ * Return: 0, -ENOMEM, -EMFILE, or what mmap fails with.
+ */
 int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
 		     struct lpc_view *out, bool want_fd)
 {
-	return -EOPNOTSUPP;
+	struct lpc_msg_ext *ext = msg->ext;
+	struct file *file;
+	bool readonly;
+	int ret;
+
+	if (!ext || !ext->view_file)
+		return -EINVAL;
+	readonly = lpc_view_readonly(ext);
+	file = lpc_view_file(ext->view_file, readonly);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+
+	memset(out, 0, sizeof(*out));
+	out->flags = ext->view_flags | (readonly ? LPC_VIEW_READONLY : 0);
+	out->offset = ext->view_offset;
+	out->length = ext->view_length;
+	if (want_fd)
+		ret = lpc_view_install(file, out);
+	else
+		ret = lpc_view_map(lpc_view_home(port), msg, file, readonly,
+				   out);
+	if (ret) {
+		fput(file);
+		return ret;
+	}
+	lpc_view_drop(msg);
+	return 0;
 }
 
-void lpc_view_drop(struct lpc_msg *msg)
-{
-}
+/* ---- views: unmapping ---- */
 
+/**
+ * lpc_view_unmap_request() - the views a request carried end with it
+ * @port: the port the reply is sent on.
+ * @id: the request's id.
+ *
+ * Called by the replier, with no lock held, once the request is out of
+ * service (answered, or found abandoned).
+ */
 void lpc_view_unmap_request(struct lpc_port *port, u64 id)
 {
+	struct lpc_port *home = lpc_view_home(port);
+	struct lpc_view_map *v, *tmp;
+	LIST_HEAD(list);
+
+	/* Most requests carry no view: skip the lock when there are none. */
+	if (!id || list_empty(&home->views))
+		return;
+	spin_lock(&home->lock);
+	list_for_each_entry_safe(v, tmp, &home->views, entry)
+		if (v->id == id)
+			list_move_tail(&v->entry, &list);
+	spin_unlock(&home->lock);
+	lpc_views_free(&list);
 }
 
+/**
+ * lpc_view_release() - %LPC_IOC_VIEW_RELEASE
+ * @port: the port the view was received on (or, for a server, its
+ *	server communication port).
+ * @uarg: user &struct lpc_view_release.
+ * @usize: its size.
+ *
+ * Return: 0, -EINVAL (flags, padding), -ENOENT (no view of the caller's
+ * address space is tracked at that address), -EFAULT.
+ */
 int lpc_view_release(struct lpc_port *port, void __user *uarg, u32 usize)
 {
-	return -EOPNOTSUPP;
+	struct lpc_port *home = lpc_view_home(port);
+	struct lpc_view_map *v, *found = NULL;
+	struct lpc_view_release r;
+	int ret;
+
+	ret = lpc_copy_in(&r, sizeof(r), uarg, usize,
+			  LPC_VIEW_RELEASE_SIZE_VER0);
+	if (ret)
+		return ret;
+	if (r.flags || r.__pad)
+		return -EINVAL;
+
+	spin_lock(&home->lock);
+	list_for_each_entry(v, &home->views, entry) {
+		if (v->addr == r.addr && v->mm == current->mm) {
+			list_del(&v->entry);
+			found = v;
+			break;
+		}
+	}
+	spin_unlock(&home->lock);
+	if (!found)
+		return -ENOENT;
+	lpc_view_unmap(found);
+	lpc_view_map_free(found);
+	return 0;
 }
 
+/**
+ * lpc_views_port_release() - a port closes: its views go
+ * @port: the port, closing; nothing adds views to it any more.
+ *
+ * Views in the caller's address space are unmapped. Others (the fd was
+ * passed on, or the owner is exiting and its mm is already gone) are only
+ * forgotten: they are ordinary shared mappings their process can unmap,
+ * and their memory goes with their connection.
+ */
 void lpc_views_port_release(struct lpc_port *port)
 {
+	LIST_HEAD(list);
+
+	spin_lock(&port->lock);
+	list_splice_init(&port->views, &list);
+	spin_unlock(&port->lock);
+	lpc_views_free(&list);
 }
 
+/* Unmap the caller's views of @conn tracked on @home; untag the others. */
+static void lpc_views_conn_end(struct lpc_port *home, struct lpc_conn *conn)
+{
+	struct lpc_view_map *v, *tmp;
+	LIST_HEAD(list);
+
+	spin_lock(&home->lock);
+	list_for_each_entry_safe(v, tmp, &home->views, entry) {
+		if (v->conn != conn)
+			continue;
+		v->conn = NULL;
+		if (current->mm && v->mm == current->mm)
+			list_move_tail(&v->entry, &list);
+	}
+	spin_unlock(&home->lock);
+	lpc_views_free(&list);
+}
+
+/**
+ * lpc_sections_conn_end() - a connection ends: release its sections
+ * @conn: the connection, being shut down (called once, no lock held).
+ *
+ * Every section the connection holds is emptied (see lpc_section_empty())
+ * and no section can be created on it any more. Views of it that the
+ * caller mapped are unmapped; other processes' views stay mapped, empty,
+ * until their receiver replies, releases them or closes its port.
+ */
 void lpc_sections_conn_end(struct lpc_conn *conn)
 {
+	struct lpc_section *sec;
+	LIST_HEAD(list);
+
+	spin_lock(&conn->lock);
+	list_splice_init(&conn->sections, &list);
+	WRITE_ONCE(conn->nr_sections, LPC_SECTIONS_ENDED);
+	spin_unlock(&conn->lock);
+
+	list_for_each_entry(sec, &list, entry)
+		lpc_section_empty(sec->file);
+	lpc_sections_free(&list);
+
+	lpc_views_conn_end(conn->listener, conn);
+	lpc_views_conn_end(conn->client, conn);
 }
