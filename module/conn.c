@@ -23,6 +23,7 @@
 #include <linux/uidgid.h>
 
 #include "internal.h"
+#include "trace.h"
 
 #define LPC_CONN_SHUT	0
 
@@ -93,6 +94,7 @@ void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server)
 {
 	struct lpc_port *lst = conn->listener, *client = conn->client;
 	bool connected;
+	u32 notice;
 
 	if (test_and_set_bit(LPC_CONN_SHUT, &conn->shut))
 		return;
@@ -109,10 +111,11 @@ void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server)
 	/* Server side: nothing of this client's is left for the server. */
 	lpc_port_drain(lst, conn, by_server);
 	lpc_port_fail_pending(lst, conn);
+	notice = current->flags & PF_EXITING ? LPC_MSG_CLIENT_DIED :
+					       LPC_MSG_PORT_CLOSED;
 	if (connected && !by_server)
-		lpc_conn_notify(conn, lst, &conn->to_server,
-				current->flags & PF_EXITING ?
-				LPC_MSG_CLIENT_DIED : LPC_MSG_PORT_CLOSED);
+		lpc_conn_notify(conn, lst, &conn->to_server, notice);
+	trace_lpc_close(conn->serial, notice, by_server);
 
 	/* Client side. */
 	lpc_port_drain(client, NULL, true);
@@ -388,6 +391,9 @@ int lpc_connect(void __user *uarg, u32 usize)
 		lpc_msg_put(msg);
 	else
 		ret = lpc_connect_wait(conn, msg, &c);
+	trace_lpc_connect(lst->srv->name, task_tgid_nr(current),
+			  from_kuid(&init_user_ns, current_euid()),
+			  c.data_len, ret);
 	if (!ret && copy_to_user(uarg, &c, min_t(size_t, usize, sizeof(c))))
 		ret = -EFAULT;
 	if (ret) {
@@ -456,6 +462,7 @@ int lpc_accept(struct lpc_port *port, void __user *uarg, u32 usize)
 	struct lpc_accept a;
 	struct lpc_msg *msg;
 	bool reject;
+	u64 serial;
 	int fd = 0, ret;
 
 	ret = lpc_copy_in(&a, sizeof(a), uarg, usize, LPC_ACCEPT_SIZE_VER0);
@@ -497,13 +504,19 @@ int lpc_accept(struct lpc_port *port, void __user *uarg, u32 usize)
 	}
 	msg->type = LPC_MSG_REPLY;
 	lpc_msg_stamp(msg, msg->origin);
+	/* Completing hands the message over: it may be gone after. */
+	serial = msg->conn->serial;
 	ret = lpc_msg_complete(msg, reject ? -ECONNREFUSED : 0);
 	if (ret)
 		goto err_file;
-	if (reject)
+	if (reject) {
 		lpc_stat_add(port->srv, refused, 1);
-	else
+		trace_lpc_reject(port->srv->name, serial);
+	} else {
 		lpc_stat_add(port->srv, accepted, 1);
+		trace_lpc_accept(port->srv->name, serial,
+				 a.context);
+	}
 	if (file)
 		fd_install(fd, file);
 	return fd;

@@ -30,6 +30,7 @@
 #include <linux/user_namespace.h>
 
 #include "internal.h"
+#include "trace.h"
 
 /*
  * Ids come from per-CPU batches, so that numbering messages does not bounce
@@ -809,6 +810,8 @@ static int lpc_send(struct lpc_port *port, struct lpc_xfer *x,
 	x->send_id = msg->id;
 	sync_wait = msg->kflags & LPC_MSGK_SYNC;
 	ret = lpc_msg_enqueue(inbox, msg, deadline);
+	trace_lpc_send(x->send_id, x->send_type, x->send_len, conn->serial,
+		       ret);
 	if (ret) {
 		if (request && lpc_msg_unpend(msg))
 			lpc_msg_put(msg);
@@ -865,6 +868,7 @@ static int lpc_reply(struct lpc_port *port, struct lpc_xfer *x)
 	msg->type = LPC_MSG_REPLY;
 	lpc_msg_stamp(msg, msg->origin);
 	ret = lpc_msg_complete(msg, 0);
+	trace_lpc_reply(x->send_id, x->send_len, ret);
 	if (ret)
 		lpc_stat_add(inbox_server(inbox)->srv, lost_replies, 1);
 	else if (inbox->kind == LPC_PORT_LISTENER)
@@ -949,6 +953,8 @@ static int lpc_receive(struct lpc_port *port, struct lpc_xfer *x,
 	spin_unlock(&port->lock);
 
 	lpc_fill_info(&x->info, msg);
+	trace_lpc_receive(msg->id, msg->type, msg->len,
+			  msg->conn ? msg->conn->serial : 0);
 	if (copy_to_user(u64_to_user_ptr(x->recv_buf), msg->data, msg->len))
 		ret = -EFAULT;
 	if (!ret)
