@@ -76,9 +76,9 @@ ALIGNED64(lpc_batch, timeout_ns);
 
 _Static_assert(sizeof(struct lpc_msg_info) % 8 == 0, "lpc_msg_info size");
 _Static_assert(sizeof(struct lpc_ace) == 16, "lpc_ace size");
-_Static_assert((LPC_PORT_FLAGS & LPC_NO_CLOEXEC) &&
-	       (LPC_CONNECT_FLAGS & LPC_NO_CLOEXEC) &&
-	       (LPC_ACCEPT_FLAGS & LPC_NO_CLOEXEC),
+_Static_assert((LPC_PORT_FLAGS & LPC_NO_CLOEXEC) != 0 &&
+	       (LPC_CONNECT_FLAGS & LPC_NO_CLOEXEC) != 0 &&
+	       (LPC_ACCEPT_FLAGS & LPC_NO_CLOEXEC) != 0,
 	       "every fd-returning call takes LPC_NO_CLOEXEC");
 
 int main(void)
