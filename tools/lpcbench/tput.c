@@ -24,6 +24,7 @@ struct tput_cell {
 	unsigned nrate;
 	uint64_t msgs;		/* datagrams counted, all rounds */
 	double med;		/* median rate, 0 if none */
+	unsigned capped;	/* rounds stopped by the time cap */
 	enum { T_RUN, T_NA, T_ERR } state;
 	char why[ERRLEN];
 };
@@ -75,8 +76,8 @@ fail:
 }
 
 static int run_one(const struct tput_peer *p, size_t size, unsigned nsenders,
-		   uint64_t total, double *rate, uint64_t *moved, char *err,
-		   bool *fatal)
+		   uint64_t total, double *rate, uint64_t *moved, bool *capped,
+		   char *err, bool *fatal)
 {
 	struct child kids[MAX_SENDERS];
 	int closefds[MAX_SENDERS + 1];
@@ -149,23 +150,34 @@ static int run_one(const struct tput_peer *p, size_t size, unsigned nsenders,
 		if (k <= 0)
 			goto fail_kill;
 		m += (unsigned)k;
+		/* The time cap, looked at every 64 datagrams. */
+		if (g_opt.cap_ns && m % 64 == 0 && m < n &&
+		    now_ns() - t0 > g_opt.cap_ns)
+			break;
 	}
 	t1 = now_ns();
 
-	for (i = 0; i < nsenders; i++) {
-		if (child_finish(&kids[i], c.err) < 0) {
-			/* reap the rest before failing */
-			for (i++; i < nsenders; i++)
-				child_kill(&kids[i], NULL);
-			goto fail;
+	if (m < n) {
+		/* Capped: the senders still have datagrams to send. */
+		for (i = 0; i < nsenders; i++)
+			child_kill(&kids[i], NULL);
+		*capped = true;
+	} else {
+		for (i = 0; i < nsenders; i++) {
+			if (child_finish(&kids[i], c.err) < 0) {
+				/* reap the rest before failing */
+				for (i++; i < nsenders; i++)
+					child_kill(&kids[i], NULL);
+				goto fail;
+			}
 		}
 	}
 	watchdog_disarm();
 	if (p->cleanup)
 		p->cleanup(&c);
 	free(c.buf);
-	*rate = (double)n * 1e9 / (double)(t1 > t0 ? t1 - t0 : 1);
-	*moved = n;
+	*rate = (double)m * 1e9 / (double)(t1 > t0 ? t1 - t0 : 1);
+	*moved = m;
 	return 0;
 
 fail_kill:
@@ -281,12 +293,15 @@ int run_tput(const struct tput_peer *const *peers, unsigned np)
 					if (!avail[pi] || t->state != T_RUN)
 						continue;
 					err[0] = '\0';
+					bool capped = false;
+
 					if (run_one(peers[pi], g_opt.sizes[si],
 						    g_opt.senders[ki], total,
-						    &rate, &moved, err,
-						    &fatal) == 0) {
+						    &rate, &moved, &capped,
+						    err, &fatal) == 0) {
 						t->rate[t->nrate++] = rate;
 						t->msgs += moved;
+						t->capped += capped;
 						continue;
 					}
 					t->state = T_ERR;
@@ -386,6 +401,15 @@ int run_tput(const struct tput_peer *const *peers, unsigned np)
 					       g_opt.senders[ki],
 					       t->state == T_NA ? "n/a" :
 					       "error", t->why);
+				if (t->capped)
+					printf("# %s size %zu x%u: %u of %u rounds "
+					       "stopped by the %.1f s cap (-d), "
+					       "%llu datagrams counted\n",
+					       peers[pi]->name, g_opt.sizes[si],
+					       g_opt.senders[ki], t->capped,
+					       g_opt.rounds,
+					       (double)g_opt.cap_ns / 1e9,
+					       (unsigned long long)t->msgs);
 				if (t->state == T_ERR &&
 				    strcmp(peers[pi]->name, "lpc"))
 					status = 1;
