@@ -396,7 +396,7 @@ TEST_F(conn, accept_after_connect_timeout_ecanceled)
 	struct lpc_msg_info info;
 
 	/* Long enough for the server to take the request off its queue. */
-	self->c.timeout_ns = 2 * LPC_NSEC_PER_SEC;
+	self->c.timeout_ns = 4 * LPC_NSEC_PER_SEC;
 	START_CONNECT();
 	RECV_CONN_REQ(info, buf);
 	ASSERT_EQ(-ETIMEDOUT, finish_connect(self));

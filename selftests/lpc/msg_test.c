@@ -549,7 +549,7 @@ TEST_F(msg, reply_after_requester_timeout_ecanceled)
 
 	/* Long enough for the server to take the request off its queue. */
 	ASSERT_EQ(0, lpc_sync_req_start(&r, self->client, "q", 1,
-					2 * LPC_NSEC_PER_SEC));
+					4 * LPC_NSEC_PER_SEC));
 	SERVER_RECV_TYPE(LPC_MSG_REQUEST);
 	ASSERT_EQ(-ETIMEDOUT, lpc_call_join(&r.call));
 	/* The receive failed after a successful send: send_id is set. */
