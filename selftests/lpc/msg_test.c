@@ -607,6 +607,71 @@ TEST_F(msg, sync_request_signal_sa_restart_still_eintr)
 	interrupted_request(_metadata, self, SA_RESTART);
 }
 
+/*
+ * Interrupt a call blocked on another thread: signal it every 20 ms until
+ * it returns, so a signal that lands before it sleeps cannot make the test
+ * wait for its timeout instead. Returns the call's result.
+ */
+static int interrupt_call(struct lpc_call *call)
+{
+	int i;
+
+	for (i = 0; i < 1000 && !lpc_call_done(call); i++) {
+		pthread_kill(call->thread, SIGALRM);
+		usleep(20 * 1000);
+	}
+	return lpc_call_join(call);
+}
+
+TEST_F(msg, recv_signal_eintr_not_restarted)
+{
+	struct lpc_call call;
+	struct lpc_xfer x;
+
+	install_handler(SIGALRM, SA_RESTART);
+	memset(&x, 0, sizeof(x));
+	x.flags = LPC_XFER_RECV | LPC_XFER_TIMEOUT;
+	x.timeout_ns = LPC_WAIT_NS;
+	x.recv_buf = lpc_ptr(self->buf);
+	x.recv_cap = sizeof(self->buf);
+	ASSERT_EQ(0, lpc_call_start(&call, self->cport, LPC_IOC_XFER, &x));
+	usleep(50 * 1000);
+	EXPECT_EQ(-EINTR, interrupt_call(&call));
+}
+
+TEST_F(msg, full_queue_send_signal_eintr_not_restarted)
+{
+	char name[LPC_NAME_MAX + 1];
+	int cport, client, server;
+	struct lpc_call call;
+	struct lpc_xfer x;
+
+	install_handler(SIGALRM, SA_RESTART);
+	ASSERT_EQ(0, open_pair(self->dev, name, sizeof(name), "full", 0, 2,
+			       &cport, &client, &server));
+	ASSERT_EQ(0, lpc_datagram(client, "1", 1));
+	ASSERT_EQ(0, lpc_datagram(client, "2", 1));
+	memset(&x, 0, sizeof(x));
+	x.flags = LPC_XFER_SEND | LPC_XFER_TIMEOUT;
+	x.timeout_ns = LPC_WAIT_NS;
+	x.send_type = LPC_MSG_DATAGRAM;
+	x.send_buf = lpc_ptr("3");
+	x.send_len = 1;
+	ASSERT_EQ(0, lpc_call_start(&call, client, LPC_IOC_XFER, &x));
+	usleep(50 * 1000);
+	EXPECT_EQ(-EINTR, interrupt_call(&call));
+	/* Nothing was sent: the queue holds the first two only. */
+	EXPECT_EQ(0, lpc_recv_nb(cport, &self->info, self->buf,
+				 sizeof(self->buf)));
+	EXPECT_EQ(0, lpc_recv_nb(cport, &self->info, self->buf,
+				 sizeof(self->buf)));
+	EXPECT_EQ(-EAGAIN, lpc_recv_nb(cport, &self->info, self->buf,
+				       sizeof(self->buf)));
+	close(client);
+	close(server);
+	close(cport);
+}
+
 /* ---- receive ---- */
 
 TEST_F(msg, recv_timeout_etimedout)
