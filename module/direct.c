@@ -13,9 +13,13 @@
  * page protections hold) only while a chunk is copied to or from the
  * buffer, and no mmap lock is held while the caller's buffer is touched.
  * Each chunk takes a fresh user reference on the requester's address
- * space, so a requester that exits mid-copy stops the copy at the next
- * chunk (-ESRCH, or the bytes done so far) and its memory is not held
- * beyond one chunk.
+ * space and looks the request up again, so a requester that exits or
+ * gives up mid-copy stops the copy at the next chunk (-ESRCH, -ECANCELED,
+ * or the bytes done so far) and its memory is not held beyond one chunk.
+ *
+ * Only synchronous requests can be accessed: see lpc_requester_mm() for
+ * why an asynchronous requester's memory cannot be reached safely without
+ * the address space recorded when the request was sent.
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
@@ -30,17 +34,46 @@
 /* Bytes copied per pin of the requester's pages. */
 #define LPC_DIRECT_CHUNK	(16 * PAGE_SIZE)
 
-/*
- * The requester's address space, with a user reference (mmput() it), or
- * NULL once the requesting thread has exited.
- *
- * FIXME: the thread's mm as of now. A thread that called execve() since
- * the request has a new address space, which must not be reached; that
- * takes the mm recorded at send time (see the report on ext->requester_mm).
- */
-static struct mm_struct *lpc_requester_mm(const struct lpc_msg_ext *ext)
+/* The request @id in service behind @port, with a reference. */
+static struct lpc_msg *lpc_direct_lookup(struct lpc_port *port, u64 id)
 {
-	return ext->requester ? get_task_mm(ext->requester) : NULL;
+	if (port->kind == LPC_PORT_SERVER)
+		return lpc_msg_get_service(port->conn->listener, id,
+					   port->conn);
+	return lpc_msg_get_service(port, id, NULL);
+}
+
+/*
+ * The requester's address space, with a user reference (mmput() it).
+ *
+ * A synchronous requester's thread sleeps in its request until the
+ * request is answered or abandoned, so it cannot execve() meanwhile (an
+ * execve() in another thread kills it first). Its mm is therefore the one
+ * the ranges were declared in as long as the request is still in service
+ * and not abandoned *after* the mm was taken: hence the second lookup.
+ * An asynchronous requester's thread runs on and may have exec'd another
+ * program since, whose memory must not be reached; lpc_direct_range()
+ * refuses those requests.
+ *
+ * Return: the mm, or ERR_PTR(-ESRCH) once the requester exited,
+ * -ECANCELED once it gave up, -ENOENT once the request was answered.
+ */
+static struct mm_struct *lpc_requester_mm(struct lpc_port *port, u64 id,
+					  const struct lpc_msg_ext *ext)
+{
+	struct mm_struct *mm;
+	struct lpc_msg *msg;
+
+	mm = ext->requester ? get_task_mm(ext->requester) : NULL;
+	if (!mm)
+		return ERR_PTR(-ESRCH);
+	msg = lpc_direct_lookup(port, id);
+	if (IS_ERR(msg)) {
+		mmput(mm);
+		return ERR_CAST(msg);
+	}
+	lpc_msg_put(msg);
+	return mm;
 }
 
 /* pin_user_pages_remote() lost its vmas argument in 6.5. */
@@ -94,33 +127,47 @@ static long lpc_copy_remote(struct mm_struct *mm, unsigned long addr,
 	return done;
 }
 
+/**
+ * struct lpc_direct_op - one %LPC_IOC_DIRECT_READ or _WRITE in progress
+ * @port: the port the call was made on.
+ * @id: the request.
+ * @ext: the request's attributes (the caller holds a message reference).
+ * @write: into the requester.
+ */
+struct lpc_direct_op {
+	struct lpc_port *port;
+	u64 id;
+	const struct lpc_msg_ext *ext;
+	bool write;
+};
+
 /* One chunk: the caller's buffer <-> @kbuf <-> the requester. */
-static long lpc_direct_chunk(const struct lpc_msg_ext *ext, u64 addr,
-			     void __user *ubuf, void *kbuf, size_t len,
-			     bool write)
+static long lpc_direct_chunk(const struct lpc_direct_op *op, u64 addr,
+			     void __user *ubuf, void *kbuf, size_t len)
 {
 	struct mm_struct *mm;
 	long n;
 
-	if (write && copy_from_user(kbuf, ubuf, len))
+	if (op->write && copy_from_user(kbuf, ubuf, len))
 		return -EFAULT;
-	mm = lpc_requester_mm(ext);
-	if (!mm)
-		return -ESRCH;
-	n = lpc_copy_remote(mm, addr, kbuf, len, write);
+	mm = lpc_requester_mm(op->port, op->id, op->ext);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	n = lpc_copy_remote(mm, addr, kbuf, len, op->write);
 	mmput(mm);
-	if (!write && n > 0 && copy_to_user(ubuf, kbuf, n))
+	if (!op->write && n > 0 && copy_to_user(ubuf, kbuf, n))
 		return -EFAULT;
 	return n;
 }
 
 /*
  * Copy @len bytes, chunk by chunk. Like read(2), a copy cut short by a
- * fault or a signal returns the bytes done so far; the error comes only
- * when nothing was copied.
+ * fault, a signal or the requester going away returns the bytes done so
+ * far; the error comes only when nothing was copied. A chunk being copied
+ * when the request is answered completes.
  */
-static long lpc_direct_copy(const struct lpc_msg_ext *ext, u64 addr,
-			    void __user *ubuf, size_t len, bool write)
+static long lpc_direct_copy(const struct lpc_direct_op *op, u64 addr,
+			    void __user *ubuf, size_t len)
 {
 	size_t done = 0;
 	long ret = 0;
@@ -134,8 +181,7 @@ static long lpc_direct_copy(const struct lpc_msg_ext *ext, u64 addr,
 		size_t n = min_t(size_t, len - done,
 				 LPC_DIRECT_CHUNK - offset_in_page(addr + done));
 
-		ret = lpc_direct_chunk(ext, addr + done, ubuf + done, kbuf, n,
-				       write);
+		ret = lpc_direct_chunk(op, addr + done, ubuf + done, kbuf, n);
 		if (ret <= 0)
 			break;
 		done += ret;
@@ -168,17 +214,11 @@ static int lpc_direct_range(const struct lpc_msg *msg,
 		return -EACCES;
 	if (d->offset > r->length || d->len > r->length - d->offset)
 		return -ERANGE;
+	/* See lpc_requester_mm(). */
+	if (!(msg->kflags & LPC_MSGK_SYNC))
+		return -EOPNOTSUPP;
 	*rp = r;
 	return 0;
-}
-
-/* The request @id in service behind @port, with a reference. */
-static struct lpc_msg *lpc_direct_lookup(struct lpc_port *port, u64 id)
-{
-	if (port->kind == LPC_PORT_SERVER)
-		return lpc_msg_get_service(port->conn->listener, id,
-					   port->conn);
-	return lpc_msg_get_service(port, id, NULL);
 }
 
 /**
@@ -194,11 +234,13 @@ static struct lpc_msg *lpc_direct_lookup(struct lpc_port *port, u64 id)
  * Return: bytes copied, or -EINVAL (flags, bad range index, no ranges),
  * -ENOENT (no such request in service), -ECANCELED (the requester gave
  * up), -ESRCH (it exited), -EACCES (access not declared), -ERANGE
- * (outside the range), -EFAULT, -EINTR, -ENOMEM.
+ * (outside the range), -EOPNOTSUPP (an asynchronous request), -EFAULT,
+ * -EINTR, -ENOMEM.
  */
 int lpc_direct(struct lpc_port *port, void __user *uarg, u32 usize,
 	       bool write)
 {
+	struct lpc_direct_op op = { .port = port, .write = write };
 	const struct lpc_range *r;
 	struct lpc_direct d;
 	struct lpc_msg *msg;
@@ -213,10 +255,13 @@ int lpc_direct(struct lpc_port *port, void __user *uarg, u32 usize,
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
 	ret = lpc_direct_range(msg, &d, write, &r);
-	if (!ret && d.len)
-		ret = lpc_direct_copy(msg->ext, r->addr + d.offset,
+	if (!ret && d.len) {
+		op.id = d.id;
+		op.ext = msg->ext;
+		ret = lpc_direct_copy(&op, r->addr + d.offset,
 				      u64_to_user_ptr(d.buf),
-				      min_t(u64, d.len, MAX_RW_COUNT), write);
+				      min_t(u64, d.len, MAX_RW_COUNT));
+	}
 	lpc_msg_put(msg);
 	return ret;
 }

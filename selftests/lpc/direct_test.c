@@ -400,8 +400,32 @@ TEST_F(direct, after_reply_enoent)
 TEST_F(direct, after_cancel_ecanceled)
 {
 	static char in[64], buf[64];
-	struct lpc_msg_attr a;
 	struct lpc_cancel c;
+	__u64 id;
+
+	attr_range(&self->req.attr, in, sizeof(in),
+		   LPC_ACCESS_READ | LPC_ACCESS_WRITE);
+	START_REQUEST();
+	id = self->info.id;
+	EXPECT_EQ(1, dread(self->cport, id, 0, 0, buf, 1));
+	memset(&c, 0, sizeof(c));
+	c.id = id;
+	ASSERT_EQ(0, sys_lpc_cancel(self->client, &c));
+	EXPECT_EQ(-ECANCELED, lpc_call_join(&self->req.call));
+	EXPECT_EQ(-ECANCELED, dread(self->cport, id, 0, 0, buf, 1));
+	EXPECT_EQ(-ECANCELED, dwrite(self->cport, id, 0, 0, buf, 1));
+	EXPECT_EQ(-ECANCELED, lpc_reply(self->cport, id, "k", 1));
+}
+
+/*
+ * An asynchronous requester's thread runs on and could execve() another
+ * program: its ranges are not reachable (the module does not record the
+ * address space they were declared in).
+ */
+TEST_F(direct, async_request_eopnotsupp)
+{
+	static char in[64], buf[64];
+	struct lpc_msg_attr a;
 	__u64 id;
 
 	attr_init(&a);
@@ -409,13 +433,12 @@ TEST_F(direct, after_cancel_ecanceled)
 	ASSERT_EQ(0, dreq_async(self->client, &a, &id));
 	SERVER_RECV();
 	ASSERT_EQ(id, self->info.id);
-	EXPECT_EQ(1, dread(self->cport, id, 0, 0, buf, 1));
-	memset(&c, 0, sizeof(c));
-	c.id = id;
-	ASSERT_EQ(0, sys_lpc_cancel(self->client, &c));
-	EXPECT_EQ(-ECANCELED, dread(self->cport, id, 0, 0, buf, 1));
-	EXPECT_EQ(-ECANCELED, dwrite(self->cport, id, 0, 0, buf, 1));
-	EXPECT_EQ(-ECANCELED, lpc_reply(self->cport, id, "k", 1));
+	EXPECT_EQ(1U, self->attr.nr_ranges);
+	EXPECT_EQ(-EOPNOTSUPP, dread(self->cport, id, 0, 0, buf, 1));
+	EXPECT_EQ(-EOPNOTSUPP, dwrite(self->cport, id, 0, 0, buf, 1));
+	/* The range checks come first. */
+	EXPECT_EQ(-ERANGE, dread(self->cport, id, 0, 64, buf, 1));
+	ASSERT_EQ(0, lpc_reply(self->cport, id, "k", 1));
 }
 
 /* Another connection's request is not reachable through our port. */
