@@ -1,0 +1,690 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * LPC_IOC_SEND_BATCH and LPC_IOC_RECV_BATCH: several sends or receives in
+ * one call. Each entry behaves as the LPC_IOC_XFER it stands for; only the
+ * first may wait; the result is the number of entries done, or the first
+ * entry's error.
+ *
+ * The fixture is one accepted connection: self->cport (the server's
+ * connection port), self->server and self->client, on a port whose
+ * max_queued a test may choose (OPEN_PAIR).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The 6.1 harness has an unused parameter in __timeout_handler(). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#pragma GCC diagnostic pop
+#include "lpc_sys.h"
+
+#define CTX_A		0xba7c000000000001ULL
+
+#define SMALL_QUEUE	4
+
+FIXTURE(batch) {
+	int dev;
+	int cport;
+	int client;
+	int server;
+	char name[LPC_NAME_MAX + 1];
+	char buf[LPC_DEFAULT_MSG_LEN];
+	struct lpc_msg_info info;
+	struct lpc_xfer xs[LPC_BATCH_MAX + 1];
+	__u32 data[LPC_BATCH_MAX + 1];		/* what entry i sends */
+	__u32 rdata[LPC_BATCH_MAX + 1][16];	/* where entry i receives */
+};
+
+FIXTURE_SETUP(batch)
+{
+	self->dev = self->cport = self->client = self->server = -1;
+	LPC_OPEN_DEV_OR_SKIP(self->dev, LPC_FEAT_BATCH);
+}
+
+FIXTURE_TEARDOWN(batch)
+{
+	lpc_close(&self->client);
+	lpc_close(&self->server);
+	lpc_close(&self->cport);
+	lpc_close(&self->dev);
+}
+
+/* A connection port queuing at most @max_queued messages, one client. */
+#define OPEN_PAIR(max_queued) do {					\
+		int __r;						\
+		lpc_name(self->name, sizeof(self->name), _metadata->name); \
+		self->cport = lpc_create_limits(self->dev, self->name, 0, \
+						0, (max_queued), 0);	\
+		ASSERT_LE(0, self->cport);				\
+		__r = lpc_connect_pair(self->dev, self->cport, self->name, \
+				       CTX_A, 0, &self->client,		\
+				       &self->server);			\
+		ASSERT_EQ(0, __r) {					\
+			TH_LOG("connect: %s", strerror(-__r));		\
+		}							\
+	} while (0)
+
+/* ---- helpers ---- */
+
+static int sys_batch(int port, unsigned long cmd, struct lpc_xfer *xs,
+		     __u32 count, __u32 flags, __u64 timeout_ns)
+{
+	struct lpc_batch b;
+
+	memset(&b, 0, sizeof(b));
+	b.xfers = lpc_ptr(xs);
+	b.count = count;
+	b.flags = flags;
+	b.timeout_ns = timeout_ns;
+	return lpc_ioctl(port, cmd, &b);
+}
+
+static int send_batch(int port, struct lpc_xfer *xs, __u32 count,
+		      __u32 flags, __u64 timeout_ns)
+{
+	return sys_batch(port, LPC_IOC_SEND_BATCH, xs, count, flags,
+			 timeout_ns);
+}
+
+static int recv_batch(int port, struct lpc_xfer *xs, __u32 count,
+		      __u32 flags, __u64 timeout_ns)
+{
+	return sys_batch(port, LPC_IOC_RECV_BATCH, xs, count, flags,
+			 timeout_ns);
+}
+
+static void send_entry(struct lpc_xfer *x, __u32 type, const void *buf,
+		       __u32 len)
+{
+	memset(x, 0, sizeof(*x));
+	x->flags = LPC_XFER_SEND;
+	x->send_type = type;
+	x->send_buf = lpc_ptr(buf);
+	x->send_len = len;
+	if (type == LPC_MSG_REQUEST)
+		x->recv_cap = 64;
+}
+
+static void recv_entry(struct lpc_xfer *x, void *buf, __u32 cap)
+{
+	memset(x, 0, sizeof(*x));
+	x->flags = LPC_XFER_RECV;
+	x->recv_buf = lpc_ptr(buf);
+	x->recv_cap = cap;
+}
+
+/* @n datagram entries; entry i sends the __u32 i (self->data[i]). */
+#define FILL_DATAGRAMS(n) do {						\
+		__u32 __i;						\
+		for (__i = 0; __i < (n); __i++) {			\
+			self->data[__i] = __i;				\
+			send_entry(&self->xs[__i], LPC_MSG_DATAGRAM,	\
+				   &self->data[__i], sizeof(__u32));	\
+		}							\
+	} while (0)
+
+/* @n receive entries into self->rdata. */
+#define FILL_RECVS(n) do {						\
+		__u32 __i;						\
+		memset(self->rdata, 0, sizeof(self->rdata));		\
+		for (__i = 0; __i < (n); __i++)				\
+			recv_entry(&self->xs[__i], self->rdata[__i],	\
+				   sizeof(self->rdata[__i]));		\
+	} while (0)
+
+/* Queue @n datagrams carrying first, first + 1, ... on the client side. */
+static int queue_datagrams(int port, __u32 first, __u32 n)
+{
+	__u32 i, v;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		v = first + i;
+		ret = lpc_datagram(port, &v, sizeof(v));
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+#define SERVER_RECV_NB_EMPTY() do {					\
+		EXPECT_EQ(-EAGAIN, lpc_recv_nb(self->cport, &self->info, \
+					       self->buf,		\
+					       sizeof(self->buf))) {	\
+			TH_LOG("left on the queue: type %u",		\
+			       self->info.type);			\
+		}							\
+	} while (0)
+
+/* ================= send ================= */
+
+TEST_F(batch, send_64_datagrams_in_order)
+{
+	__u32 i, v;
+
+	OPEN_PAIR(0);
+	FILL_DATAGRAMS(LPC_BATCH_MAX);
+	ASSERT_EQ(LPC_BATCH_MAX, send_batch(self->client, self->xs,
+					    LPC_BATCH_MAX, LPC_XFER_NONBLOCK,
+					    0));
+	for (i = 0; i < LPC_BATCH_MAX; i++) {
+		ASSERT_EQ(0, lpc_recv(self->cport, &self->info, self->buf,
+				      sizeof(self->buf), LPC_WAIT_NS));
+		EXPECT_EQ((__u32)LPC_MSG_DATAGRAM, self->info.type);
+		ASSERT_EQ((__u32)sizeof(v), self->info.data_len);
+		memcpy(&v, self->buf, sizeof(v));
+		EXPECT_EQ(i, v);
+		EXPECT_EQ(self->xs[i].send_id, self->info.id);
+	}
+	SERVER_RECV_NB_EMPTY();
+}
+
+/* Every entry gets its own id back, as LPC_IOC_XFER would. */
+TEST_F(batch, send_id_written_back_per_entry)
+{
+	__u32 i, j;
+
+	OPEN_PAIR(0);
+	FILL_DATAGRAMS(8);
+	for (i = 0; i < 8; i++)
+		self->xs[i].send_id = 0xdeadULL;
+	ASSERT_EQ(8, send_batch(self->client, self->xs, 8, 0, 0));
+	for (i = 0; i < 8; i++) {
+		EXPECT_NE(0ULL, self->xs[i].send_id);
+		EXPECT_NE(0xdeadULL, self->xs[i].send_id);
+		for (j = 0; j < i; j++)
+			EXPECT_NE(self->xs[j].send_id, self->xs[i].send_id);
+	}
+}
+
+/* Datagrams and requests mix; they arrive in entry order. */
+TEST_F(batch, send_mixed_types_in_order)
+{
+	static const __u32 types[] = { LPC_MSG_DATAGRAM, LPC_MSG_REQUEST,
+				       LPC_MSG_DATAGRAM, LPC_MSG_REQUEST };
+	__u32 i;
+
+	OPEN_PAIR(0);
+	for (i = 0; i < 4; i++) {
+		self->data[i] = i;
+		send_entry(&self->xs[i], types[i], &self->data[i], 4);
+	}
+	ASSERT_EQ(4, send_batch(self->client, self->xs, 4, 0, 0));
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, lpc_recv(self->cport, &self->info, self->buf,
+				      sizeof(self->buf), LPC_WAIT_NS));
+		EXPECT_EQ(types[i], self->info.type);
+		EXPECT_EQ(self->xs[i].send_id, self->info.id);
+	}
+}
+
+/* Async requests in a batch: their replies come back as LPC_MSG_REPLY. */
+TEST_F(batch, send_async_requests_replies_queued)
+{
+	struct lpc_xfer replies[3];
+	__u64 ids[3];
+	char ans[3][8];
+	__u32 i;
+
+	OPEN_PAIR(0);
+	for (i = 0; i < 3; i++) {
+		self->data[i] = 100 + i;
+		send_entry(&self->xs[i], LPC_MSG_REQUEST, &self->data[i], 4);
+	}
+	ASSERT_EQ(3, send_batch(self->client, self->xs, 3, 0, 0));
+	for (i = 0; i < 3; i++)
+		ids[i] = self->xs[i].send_id;
+
+	/* The server takes all three in one call and answers in another. */
+	FILL_RECVS(3);
+	ASSERT_EQ(3, recv_batch(self->cport, self->xs, 3, LPC_XFER_TIMEOUT,
+				LPC_WAIT_NS));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ((__u32)LPC_MSG_REQUEST, self->xs[i].info.type);
+		EXPECT_EQ(ids[i], self->xs[i].info.id);
+		EXPECT_EQ(100 + i, self->rdata[i][0]);
+		snprintf(ans[i], sizeof(ans[i]), "ans%u", i);
+		send_entry(&replies[i], LPC_MSG_REPLY, ans[i], 5);
+		replies[i].send_id = ids[i];
+	}
+	ASSERT_EQ(3, send_batch(self->cport, replies, 3, 0, 0));
+
+	FILL_RECVS(3);
+	ASSERT_EQ(3, recv_batch(self->client, self->xs, 3, LPC_XFER_TIMEOUT,
+				LPC_WAIT_NS));
+	for (i = 0; i < 3; i++) {
+		EXPECT_EQ((__u32)LPC_MSG_REPLY, self->xs[i].info.type);
+		EXPECT_EQ(ids[i], self->xs[i].info.ref_id);
+		EXPECT_EQ(5U, self->xs[i].info.data_len);
+		EXPECT_EQ(0, memcmp(self->rdata[i], ans[i], 5));
+	}
+	EXPECT_EQ(-EAGAIN, lpc_recv_nb(self->client, NULL, self->buf,
+				       sizeof(self->buf)));
+}
+
+/* A queue with room for 4: a batch of 10 sends 4 and says so. */
+TEST_F(batch, send_queue_bound_nonblock_sends_what_fits)
+{
+	__u32 i, v;
+
+	OPEN_PAIR(SMALL_QUEUE);
+	FILL_DATAGRAMS(10);
+	ASSERT_EQ(SMALL_QUEUE, send_batch(self->client, self->xs, 10,
+					  LPC_XFER_NONBLOCK, 0));
+	for (i = 0; i < SMALL_QUEUE; i++)
+		EXPECT_NE(0ULL, self->xs[i].send_id);
+	for (; i < 10; i++)
+		EXPECT_EQ(0ULL, self->xs[i].send_id);
+	for (i = 0; i < SMALL_QUEUE; i++) {
+		ASSERT_EQ(0, lpc_recv_nb(self->cport, &self->info, self->buf,
+					 sizeof(self->buf)));
+		memcpy(&v, self->buf, sizeof(v));
+		EXPECT_EQ(i, v);
+	}
+	SERVER_RECV_NB_EMPTY();
+}
+
+/* Without NONBLOCK the same: entries after the first never wait. */
+TEST_F(batch, send_queue_bound_later_entries_never_wait)
+{
+	__u64 t0;
+
+	OPEN_PAIR(SMALL_QUEUE);
+	FILL_DATAGRAMS(10);
+	t0 = lpc_now_ns();
+	ASSERT_EQ(SMALL_QUEUE, send_batch(self->client, self->xs, 10,
+					  LPC_XFER_TIMEOUT, LPC_WAIT_NS));
+	EXPECT_GT(LPC_WAIT_NS / 2, lpc_now_ns() - t0);
+}
+
+TEST_F(batch, send_full_queue_nonblock_eagain)
+{
+	OPEN_PAIR(SMALL_QUEUE);
+	ASSERT_EQ(0, queue_datagrams(self->client, 0, SMALL_QUEUE));
+	FILL_DATAGRAMS(2);
+	EXPECT_EQ(-EAGAIN, send_batch(self->client, self->xs, 2,
+				      LPC_XFER_NONBLOCK, 0));
+}
+
+TEST_F(batch, send_full_queue_timeout_etimedout)
+{
+	__u64 t0;
+
+	OPEN_PAIR(SMALL_QUEUE);
+	ASSERT_EQ(0, queue_datagrams(self->client, 0, SMALL_QUEUE));
+	FILL_DATAGRAMS(2);
+	t0 = lpc_now_ns();
+	EXPECT_EQ(-ETIMEDOUT, send_batch(self->client, self->xs, 2,
+					 LPC_XFER_TIMEOUT, LPC_SHORT_NS));
+	EXPECT_LE(LPC_SHORT_NS, lpc_now_ns() - t0);
+}
+
+/* The first entry waits for room; once it is sent, the rest follow. */
+TEST_F(batch, send_first_entry_waits_for_room)
+{
+	struct lpc_batch b;
+	struct lpc_call call;
+	__u32 v;
+	int ret;
+
+	OPEN_PAIR(SMALL_QUEUE);
+	ASSERT_EQ(0, queue_datagrams(self->client, 100, SMALL_QUEUE));
+	FILL_DATAGRAMS(2);
+	memset(&b, 0, sizeof(b));
+	b.xfers = lpc_ptr(self->xs);
+	b.count = 2;
+	b.flags = LPC_XFER_TIMEOUT;
+	b.timeout_ns = LPC_WAIT_NS;
+	ASSERT_EQ(0, lpc_call_start(&call, self->client, LPC_IOC_SEND_BATCH,
+				    &b));
+	usleep(50 * 1000);
+	ASSERT_EQ(0, lpc_recv_nb(self->cport, &self->info, self->buf,
+				 sizeof(self->buf)));
+	ret = lpc_call_join(&call);
+	/* One slot freed: the first entry went, the second found no room. */
+	EXPECT_EQ(1, ret);
+	ASSERT_EQ(0, lpc_recv_nb(self->cport, &self->info, self->buf,
+				 sizeof(self->buf)));
+	memcpy(&v, self->buf, sizeof(v));
+	EXPECT_EQ(101U, v);
+}
+
+/* A bad entry after the first ends the batch: the count so far. */
+TEST_F(batch, send_later_bad_entry_ends_batch)
+{
+	__u32 v;
+
+	OPEN_PAIR(0);
+	FILL_DATAGRAMS(3);
+	self->xs[1].send_type = 99;
+	ASSERT_EQ(1, send_batch(self->client, self->xs, 3, 0, 0));
+	ASSERT_EQ(0, lpc_recv_nb(self->cport, &self->info, self->buf,
+				 sizeof(self->buf)));
+	memcpy(&v, self->buf, sizeof(v));
+	EXPECT_EQ(0U, v);
+	SERVER_RECV_NB_EMPTY();
+}
+
+/* The first entry's error is the batch's. */
+TEST_F(batch, send_first_entry_error_returned)
+{
+	static char big[LPC_DEFAULT_MSG_LEN + 1];
+
+	OPEN_PAIR(0);
+	FILL_DATAGRAMS(2);
+	self->xs[0].send_type = 99;
+	EXPECT_EQ(-EINVAL, send_batch(self->client, self->xs, 2, 0, 0));
+	send_entry(&self->xs[0], LPC_MSG_DATAGRAM, big, sizeof(big));
+	EXPECT_EQ(-EMSGSIZE, send_batch(self->client, self->xs, 2, 0, 0));
+	send_entry(&self->xs[0], LPC_MSG_REPLY, "r", 1);
+	self->xs[0].send_id = 12345;
+	EXPECT_EQ(-ENOENT, send_batch(self->cport, self->xs, 2, 0, 0));
+	SERVER_RECV_NB_EMPTY();
+}
+
+TEST_F(batch, send_entry_flags_not_exactly_send_einval)
+{
+	static const __u32 bad[] = {
+		0, LPC_XFER_RECV, LPC_XFER_SEND | LPC_XFER_RECV,
+		LPC_XFER_SEND | LPC_XFER_NONBLOCK,
+		LPC_XFER_SEND | LPC_XFER_TIMEOUT, LPC_XFER_SEND | (1U << 20),
+	};
+	__u32 i;
+
+	OPEN_PAIR(0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		FILL_DATAGRAMS(1);
+		self->xs[0].flags = bad[i];
+		self->xs[0].timeout_ns = LPC_SHORT_NS;
+		EXPECT_EQ(-EINVAL, send_batch(self->client, self->xs, 1, 0, 0)) {
+			TH_LOG("entry flags 0x%x", bad[i]);
+		}
+	}
+	SERVER_RECV_NB_EMPTY();
+}
+
+TEST_F(batch, send_disconnected_enotconn)
+{
+	OPEN_PAIR(0);
+	lpc_close(&self->server);
+	FILL_DATAGRAMS(2);
+	EXPECT_EQ(-ENOTCONN, send_batch(self->client, self->xs, 2, 0, 0));
+}
+
+/* ================= receive ================= */
+
+TEST_F(batch, recv_64_in_order)
+{
+	__u32 i;
+
+	OPEN_PAIR(0);
+	ASSERT_EQ(0, queue_datagrams(self->client, 0, LPC_BATCH_MAX));
+	FILL_RECVS(LPC_BATCH_MAX);
+	ASSERT_EQ(LPC_BATCH_MAX, recv_batch(self->cport, self->xs,
+					    LPC_BATCH_MAX, LPC_XFER_NONBLOCK,
+					    0));
+	for (i = 0; i < LPC_BATCH_MAX; i++) {
+		EXPECT_EQ((__u32)LPC_MSG_DATAGRAM, self->xs[i].info.type);
+		EXPECT_EQ(4U, self->xs[i].info.data_len);
+		EXPECT_EQ(CTX_A, self->xs[i].info.context);
+		EXPECT_EQ(getpid(), self->xs[i].info.pid);
+		EXPECT_EQ(i, self->rdata[i][0]);
+	}
+	SERVER_RECV_NB_EMPTY();
+}
+
+TEST_F(batch, recv_at_most_count)
+{
+	__u32 i;
+
+	OPEN_PAIR(0);
+	ASSERT_EQ(0, queue_datagrams(self->client, 0, 10));
+	FILL_RECVS(4);
+	ASSERT_EQ(4, recv_batch(self->cport, self->xs, 4, LPC_XFER_NONBLOCK,
+				0));
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(i, self->rdata[i][0]);
+	/* The other six wait for the next call, in order. */
+	FILL_RECVS(LPC_BATCH_MAX);
+	ASSERT_EQ(6, recv_batch(self->cport, self->xs, LPC_BATCH_MAX,
+				LPC_XFER_NONBLOCK, 0));
+	for (i = 0; i < 6; i++)
+		EXPECT_EQ(4 + i, self->rdata[i][0]);
+}
+
+/* Fewer queued than asked for: those, at once, even with a timeout. */
+TEST_F(batch, recv_fewer_queued_returns_fewer_without_waiting)
+{
+	__u64 t0;
+
+	OPEN_PAIR(0);
+	ASSERT_EQ(0, queue_datagrams(self->client, 0, 3));
+	FILL_RECVS(8);
+	t0 = lpc_now_ns();
+	ASSERT_EQ(3, recv_batch(self->cport, self->xs, 8, LPC_XFER_TIMEOUT,
+				LPC_WAIT_NS));
+	EXPECT_GT(LPC_WAIT_NS / 2, lpc_now_ns() - t0);
+	EXPECT_EQ(2U, self->rdata[2][0]);
+}
+
+TEST_F(batch, recv_empty_nonblock_eagain)
+{
+	OPEN_PAIR(0);
+	FILL_RECVS(4);
+	EXPECT_EQ(-EAGAIN, recv_batch(self->cport, self->xs, 4,
+				      LPC_XFER_NONBLOCK, 0));
+}
+
+TEST_F(batch, recv_empty_timeout_etimedout)
+{
+	__u64 t0;
+
+	OPEN_PAIR(0);
+	FILL_RECVS(4);
+	t0 = lpc_now_ns();
+	EXPECT_EQ(-ETIMEDOUT, recv_batch(self->cport, self->xs, 4,
+					 LPC_XFER_TIMEOUT, LPC_SHORT_NS));
+	EXPECT_LE(LPC_SHORT_NS, lpc_now_ns() - t0);
+}
+
+/* The batch waits for the first message, not for the rest. */
+TEST_F(batch, recv_waits_for_first_only)
+{
+	struct lpc_batch b;
+	struct lpc_call call;
+
+	OPEN_PAIR(0);
+	FILL_RECVS(8);
+	memset(&b, 0, sizeof(b));
+	b.xfers = lpc_ptr(self->xs);
+	b.count = 8;
+	b.flags = LPC_XFER_TIMEOUT;
+	b.timeout_ns = LPC_WAIT_NS;
+	ASSERT_EQ(0, lpc_call_start(&call, self->cport, LPC_IOC_RECV_BATCH,
+				    &b));
+	usleep(50 * 1000);
+	ASSERT_EQ(0, queue_datagrams(self->client, 7, 1));
+	EXPECT_EQ(1, lpc_call_join(&call));
+	EXPECT_EQ(7U, self->rdata[0][0]);
+}
+
+/*
+ * An entry whose buffer is too small ends the batch before it: the count
+ * so far; that message stays queued, its size reported in the entry.
+ */
+TEST_F(batch, recv_small_buffer_stops_batch_message_kept)
+{
+	char big[100];
+
+	OPEN_PAIR(0);
+	memset(big, 'b', sizeof(big));
+	ASSERT_EQ(0, queue_datagrams(self->client, 1, 1));
+	ASSERT_EQ(0, lpc_datagram(self->client, big, sizeof(big)));
+	ASSERT_EQ(0, queue_datagrams(self->client, 3, 1));
+	FILL_RECVS(3);
+	ASSERT_EQ(1, recv_batch(self->cport, self->xs, 3, LPC_XFER_NONBLOCK,
+				0));
+	EXPECT_EQ(1U, self->rdata[0][0]);
+	EXPECT_EQ((__u32)sizeof(big), self->xs[1].info.data_len);
+	/* Still first in line, then the one after it. */
+	ASSERT_EQ(0, lpc_recv_nb(self->cport, &self->info, self->buf,
+				 sizeof(self->buf)));
+	EXPECT_EQ((__u32)sizeof(big), self->info.data_len);
+	ASSERT_EQ(0, lpc_recv_nb(self->cport, &self->info, self->buf,
+				 sizeof(self->buf)));
+	EXPECT_EQ(4U, self->info.data_len);
+	SERVER_RECV_NB_EMPTY();
+}
+
+TEST_F(batch, recv_small_buffer_first_entry_emsgsize)
+{
+	char big[100];
+
+	OPEN_PAIR(0);
+	memset(big, 'b', sizeof(big));
+	ASSERT_EQ(0, lpc_datagram(self->client, big, sizeof(big)));
+	FILL_RECVS(2);
+	EXPECT_EQ(-EMSGSIZE, recv_batch(self->cport, self->xs, 2,
+					LPC_XFER_NONBLOCK, 0));
+	EXPECT_EQ((__u32)sizeof(big), self->xs[0].info.data_len);
+	ASSERT_EQ(0, lpc_recv_nb(self->cport, &self->info, self->buf,
+				 sizeof(self->buf)));
+	EXPECT_EQ((__u32)sizeof(big), self->info.data_len);
+}
+
+TEST_F(batch, recv_entry_flags_not_exactly_recv_einval)
+{
+	static const __u32 bad[] = {
+		0, LPC_XFER_SEND, LPC_XFER_SEND | LPC_XFER_RECV,
+		LPC_XFER_RECV | LPC_XFER_NONBLOCK,
+		LPC_XFER_RECV | LPC_XFER_TIMEOUT, LPC_XFER_RECV | (1U << 20),
+	};
+	__u32 i;
+
+	OPEN_PAIR(0);
+	ASSERT_EQ(0, queue_datagrams(self->client, 0, 1));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		FILL_RECVS(1);
+		self->xs[0].flags = bad[i];
+		self->xs[0].timeout_ns = LPC_SHORT_NS;
+		EXPECT_EQ(-EINVAL, recv_batch(self->cport, self->xs, 1, 0, 0)) {
+			TH_LOG("entry flags 0x%x", bad[i]);
+		}
+	}
+	/* Nothing was taken. */
+	ASSERT_EQ(0, lpc_recv_nb(self->cport, &self->info, self->buf,
+				 sizeof(self->buf)));
+}
+
+/* As for LPC_IOC_XFER: the connection port receives for its clients. */
+TEST_F(batch, recv_server_comm_port_einval)
+{
+	OPEN_PAIR(0);
+	FILL_RECVS(2);
+	EXPECT_EQ(-EINVAL, recv_batch(self->server, self->xs, 2,
+				      LPC_XFER_NONBLOCK, 0));
+}
+
+/* The client receives the server's datagrams in batches too. */
+TEST_F(batch, recv_on_client_port)
+{
+	__u32 i;
+
+	OPEN_PAIR(0);
+	ASSERT_EQ(0, queue_datagrams(self->server, 50, 5));
+	FILL_RECVS(5);
+	ASSERT_EQ(5, recv_batch(self->client, self->xs, 5, LPC_XFER_NONBLOCK,
+				0));
+	for (i = 0; i < 5; i++) {
+		EXPECT_EQ(50 + i, self->rdata[i][0]);
+		EXPECT_EQ(0ULL, self->xs[i].info.context);
+	}
+}
+
+/* ================= the batch itself ================= */
+
+TEST_F(batch, count_zero_einval)
+{
+	OPEN_PAIR(0);
+	FILL_DATAGRAMS(1);
+	EXPECT_EQ(-EINVAL, send_batch(self->client, self->xs, 0, 0, 0));
+	FILL_RECVS(1);
+	EXPECT_EQ(-EINVAL, recv_batch(self->cport, self->xs, 0,
+				      LPC_XFER_NONBLOCK, 0));
+	SERVER_RECV_NB_EMPTY();
+}
+
+TEST_F(batch, count_over_max_einval)
+{
+	OPEN_PAIR(0);
+	FILL_DATAGRAMS(LPC_BATCH_MAX + 1);
+	EXPECT_EQ(-EINVAL, send_batch(self->client, self->xs,
+				      LPC_BATCH_MAX + 1, 0, 0));
+	SERVER_RECV_NB_EMPTY();
+	ASSERT_EQ(0, queue_datagrams(self->client, 0, 1));
+	FILL_RECVS(LPC_BATCH_MAX + 1);
+	EXPECT_EQ(-EINVAL, recv_batch(self->cport, self->xs,
+				      LPC_BATCH_MAX + 1, LPC_XFER_NONBLOCK, 0));
+	/* Nothing was taken. */
+	EXPECT_EQ(0, lpc_recv_nb(self->cport, NULL, self->buf,
+				 sizeof(self->buf)));
+}
+
+TEST_F(batch, nonblock_and_timeout_einval)
+{
+	OPEN_PAIR(0);
+	FILL_DATAGRAMS(1);
+	EXPECT_EQ(-EINVAL, send_batch(self->client, self->xs, 1,
+				      LPC_XFER_NONBLOCK | LPC_XFER_TIMEOUT,
+				      LPC_SHORT_NS));
+	SERVER_RECV_NB_EMPTY();
+	FILL_RECVS(1);
+	EXPECT_EQ(-EINVAL, recv_batch(self->cport, self->xs, 1,
+				      LPC_XFER_NONBLOCK | LPC_XFER_TIMEOUT,
+				      LPC_SHORT_NS));
+}
+
+TEST_F(batch, other_batch_flags_einval)
+{
+	static const __u32 bad[] = { LPC_XFER_SEND, LPC_XFER_RECV, 1U << 7,
+				     1U << 31 };
+	__u32 i;
+
+	OPEN_PAIR(0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		FILL_DATAGRAMS(1);
+		EXPECT_EQ(-EINVAL, send_batch(self->client, self->xs, 1,
+					      bad[i], 0)) {
+			TH_LOG("batch flags 0x%x", bad[i]);
+		}
+		FILL_RECVS(1);
+		EXPECT_EQ(-EINVAL, recv_batch(self->cport, self->xs, 1,
+					      bad[i], 0)) {
+			TH_LOG("batch flags 0x%x", bad[i]);
+		}
+	}
+	SERVER_RECV_NB_EMPTY();
+}
+
+TEST_F(batch, bad_xfers_pointer_efault)
+{
+	struct lpc_batch b;
+
+	OPEN_PAIR(0);
+	memset(&b, 0, sizeof(b));
+	b.xfers = lpc_ptr(lpc_bad_ptr());
+	b.count = 2;
+	b.flags = LPC_XFER_NONBLOCK;
+	EXPECT_EQ(-EFAULT, lpc_ioctl(self->client, LPC_IOC_SEND_BATCH, &b));
+	EXPECT_EQ(-EFAULT, lpc_ioctl(self->cport, LPC_IOC_RECV_BATCH, &b));
+	EXPECT_EQ(-EFAULT, lpc_ioctl(self->cport, LPC_IOC_RECV_BATCH,
+				     lpc_bad_ptr()));
+}
+
+TEST_HARNESS_MAIN
