@@ -30,8 +30,13 @@
 #include "internal.h"
 #include "query.h"
 
-/* Ports or connections gathered per visit under a lock. */
+/*
+ * Ports gathered per visit under lpc_ns_mutex, and connections per visit
+ * under the connection port's lock. Each visit walks the whole list, so
+ * connections, which can be many more, come in larger batches.
+ */
 #define LPC_QUERY_BATCH		16
+#define LPC_CONN_BATCH		64
 
 /* Values of &lpc_conn_info.state. */
 #define LPC_CONN_INFO_CONNECTING	1
@@ -312,8 +317,8 @@ out_put:
 struct lpc_conn_lister {
 	struct lpc_query q;
 	struct lpc_port *port;
-	struct lpc_conn *conns[LPC_QUERY_BATCH];
-	struct lpc_conn_info info[LPC_QUERY_BATCH];
+	struct lpc_conn *conns[LPC_CONN_BATCH];
+	struct lpc_conn_info info[LPC_CONN_BATCH];
 	u64 scanned;
 	u32 written;
 };
@@ -459,7 +464,7 @@ int lpc_conn_list(void __user *uarg, u32 usize)
 
 	l->scanned = l->q.cursor;
 	do {
-		want = min_t(u32, LPC_QUERY_BATCH, l->q.count - l->written);
+		want = min_t(u32, LPC_CONN_BATCH, l->q.count - l->written);
 		n = lpc_conns_gather(l, want, &more);
 		ret = lpc_conn_list_batch(l, n);
 	} while (!ret && more && l->written < l->q.count);
