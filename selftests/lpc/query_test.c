@@ -568,6 +568,38 @@ TEST_F(conns, paging)
 		EXPECT_EQ(all[i].serial, one[i].serial);
 }
 
+/* More connections than the kernel gathers in one visit (64). */
+TEST_F_TIMEOUT(conns, paging_across_batches, 120)
+{
+	enum { MORE = 67, ALL = NCONN + MORE };
+	struct lpc_conn_info *all = calloc(ALL + 8, sizeof(*all));
+	struct lpc_conn_info *paged = calloc(ALL + 8, sizeof(*paged));
+	int client[MORE], server[MORE];
+	int i;
+
+	ASSERT_NE(NULL, all);
+	ASSERT_NE(NULL, paged);
+	for (i = 0; i < MORE; i++)
+		ASSERT_EQ(0, lpc_connect_pair(self->dev, self->cport,
+					      self->name, 100 + i, 0,
+					      &client[i], &server[i]));
+	ASSERT_EQ(ALL, list_conns(self, all, ALL + 8, ALL + 8));
+	ASSERT_EQ(ALL, list_conns(self, paged, ALL + 8, 7));
+	for (i = 0; i < ALL; i++) {
+		if (i)
+			EXPECT_LT(all[i - 1].serial, all[i].serial);
+		EXPECT_EQ(all[i].serial, paged[i].serial);
+		EXPECT_EQ(i < NCONN ? 11 * (i + 1) : 100 + i - NCONN,
+			  all[i].context);
+	}
+	for (i = 0; i < MORE; i++) {
+		close(client[i]);
+		close(server[i]);
+	}
+	free(all);
+	free(paged);
+}
+
 TEST_F(conns, unknown_and_hidden_enoent)
 {
 	struct lpc_conn_info info[1];
