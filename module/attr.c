@@ -173,7 +173,7 @@ int lpc_attr_attach(struct lpc_port *port, struct lpc_msg *msg, u64 uptr)
 	if (IS_ERR(a))
 		return PTR_ERR(a);
 	ret = lpc_attr_check(a);
-	if (ret)
+	if (ret || !a->flags)
 		goto out;
 	ret = -ENOMEM;
 	msg->ext = kzalloc(sizeof(*msg->ext), GFP_KERNEL_ACCOUNT);
@@ -256,6 +256,13 @@ static void lpc_fill_creds(struct lpc_creds *c, const struct cred *cred,
 	lpc_fill_secctx(c, cred);
 }
 
+/* The receiver has the files now, or will never get them: let go. */
+static void lpc_drop_fds(struct lpc_msg_ext *ext)
+{
+	while (ext->nr_fds)
+		fput(ext->fds[--ext->nr_fds]);
+}
+
 /* Install the passed files in the receiver; undo all on failure. */
 static int lpc_deliver_fds(struct lpc_msg_ext *ext, struct lpc_msg_attr *a)
 {
@@ -333,8 +340,10 @@ int lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg, u64 uptr,
 	int ret = 0;
 
 	if (!uptr) {
-		if (msg->ext)
+		if (msg->ext) {
 			info->flags |= LPC_MSGF_ATTR_LOST;
+			lpc_drop_fds(msg->ext);
+		}
 		return 0;
 	}
 	a = lpc_attr_copy_in(uptr, &usize);
@@ -361,6 +370,8 @@ int lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg, u64 uptr,
 		while (a->nr_fds--)
 			close_fd(a->fds[a->nr_fds]);
 		ret = -EFAULT;
+	} else if (msg->ext) {
+		lpc_drop_fds(msg->ext);
 	}
 out:
 	kfree(a);

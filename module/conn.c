@@ -108,6 +108,16 @@ void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server)
 	}
 	spin_unlock(&lst->lock);
 
+	/*
+	 * A client that goes away takes no more messages; one that stays
+	 * first loses what the server had sent it, then learns the fate of
+	 * its own requests (LOST_REPLY for asynchronous ones), then gets the
+	 * close notice, in that order.
+	 */
+	if (!by_server)
+		lpc_port_mark_dead(client);
+	lpc_port_drain(client, NULL, true);
+
 	/* Server side: nothing of this client's is left for the server. */
 	lpc_port_drain(lst, conn, by_server);
 	lpc_port_fail_pending(lst, conn);
@@ -117,8 +127,6 @@ void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server)
 		lpc_conn_notify(conn, lst, &conn->to_server, notice);
 	trace_lpc_close(conn->serial, notice, by_server);
 
-	/* Client side. */
-	lpc_port_drain(client, NULL, true);
 	if (connected && by_server)
 		lpc_conn_notify(conn, client, &conn->to_client,
 				LPC_MSG_PORT_CLOSED);

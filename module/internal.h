@@ -148,6 +148,8 @@ struct lpc_server {
  * @reply_wait: synchronous requesters wait here; woken keyed by message.
  * @views: views mapped into receivers through this port (section.c;
  *	protected by @lock).
+ * @msg_cache: one freed synchronous request kept for the next one, so a
+ *	round trip does not allocate (swapped with xchg()).
  * @max_queued: bound of @nr_held (invariant).
  * @conn: the connection of a communication port (invariant; holds a ref).
  * @srv: the connection port part (invariant; NULL on other ports).
@@ -170,6 +172,7 @@ struct lpc_port {
 	wait_queue_head_t room;
 	wait_queue_head_t reply_wait;
 	struct list_head views;
+	struct lpc_msg *msg_cache;
 
 	u32 max_queued;
 	struct lpc_conn *conn;
@@ -273,6 +276,7 @@ enum lpc_msg_state {
 
 #define LPC_MSGK_SYNC		BIT(0)	/* a thread waits for the reply */
 #define LPC_MSGK_UNCOUNTED	BIT(1)	/* not counted in nr_held */
+#define LPC_MSGK_RECYCLE	BIT(2)	/* back to origin->msg_cache when freed */
 
 /**
  * struct lpc_msg - one message
@@ -380,6 +384,7 @@ void lpc_listener_shutdown(struct lpc_port *port);
 
 /* msg.c */
 struct lpc_msg *lpc_msg_alloc(u32 cap, gfp_t gfp);
+struct lpc_msg *lpc_msg_alloc_cached(struct lpc_port *port, u32 cap);
 void lpc_msg_put(struct lpc_msg *msg);
 void lpc_msg_stamp(struct lpc_msg *msg, struct lpc_port *inbox);
 int lpc_msg_enqueue(struct lpc_port *inbox, struct lpc_msg *msg,

@@ -76,16 +76,54 @@ struct lpc_msg *lpc_msg_alloc(u32 cap, gfp_t gfp)
 	return msg;
 }
 
+/**
+ * lpc_msg_alloc_cached() - a message for a synchronous request
+ * @port: the requesting port, whose cache is tried first.
+ * @cap: bytes of buffer needed.
+ *
+ * A client doing request after request reuses one buffer instead of
+ * allocating and freeing one per round trip.
+ *
+ * Return: a fresh message, or NULL.
+ */
+struct lpc_msg *lpc_msg_alloc_cached(struct lpc_port *port, u32 cap)
+{
+	struct lpc_msg *msg = xchg(&port->msg_cache, NULL);
+	u32 have;
+
+	if (!msg)
+		return lpc_msg_alloc(cap, GFP_KERNEL_ACCOUNT);
+	if (msg->cap < cap) {
+		kvfree(msg);
+		return lpc_msg_alloc(cap, GFP_KERNEL_ACCOUNT);
+	}
+	have = msg->cap;
+	memset(msg, 0, sizeof(*msg));
+	INIT_LIST_HEAD(&msg->entry);
+	RB_CLEAR_NODE(&msg->snode);
+	RB_CLEAR_NODE(&msg->pnode);
+	refcount_set(&msg->ref, 1);
+	msg->cap = have;
+	return msg;
+}
+
 /* Never called under a port lock: the last put may free a connection. */
 void lpc_msg_put(struct lpc_msg *msg)
 {
+	struct lpc_conn *conn = msg->conn;
+
 	if (!refcount_dec_and_test(&msg->ref))
 		return;
 	lpc_attr_free(msg);
 	put_pid(msg->sender);
-	if (msg->conn)
-		lpc_conn_put(msg->conn);
-	kvfree(msg);
+	if (msg->kflags & LPC_MSGK_RECYCLE) {
+		/* Our conn reference keeps the origin alive until the put. */
+		kvfree(xchg(&msg->origin->msg_cache, msg));
+	} else {
+		kvfree(msg);
+	}
+	if (conn)
+		lpc_conn_put(conn);
 }
 
 /**
@@ -98,6 +136,14 @@ void lpc_msg_put(struct lpc_msg *msg)
  */
 void lpc_msg_stamp(struct lpc_msg *msg, struct lpc_port *to)
 {
+	/* The common case, no namespaces: the global ids are the answer. */
+	if (to->pid_ns == &init_pid_ns && to->user_ns == &init_user_ns) {
+		msg->pid = current->tgid;
+		msg->tid = current->pid;
+		msg->uid = __kuid_val(current_euid());
+		msg->gid = __kgid_val(current_egid());
+		return;
+	}
 	msg->pid = task_tgid_nr_ns(current, to->pid_ns);
 	msg->tid = task_pid_nr_ns(current, to->pid_ns);
 	msg->uid = from_kuid_munged(to->user_ns, current_euid());
@@ -152,6 +198,18 @@ static void lpc_tree_erase(struct rb_root *root, struct lpc_msg *msg,
 
 	rb_erase(node, root);
 	RB_CLEAR_NODE(node);
+}
+
+/*
+ * Senders add themselves to @room with the port lock held (see
+ * lpc_wait_locked()), so under that lock an empty queue means nobody waits
+ * and the wake-up, with its own lock, can be skipped.
+ */
+static void lpc_wake_room(struct lpc_port *port)
+{
+	lockdep_assert_held(&port->lock);
+	if (waitqueue_active(&port->room))
+		wake_up(&port->room);
 }
 
 static void lpc_hold(struct lpc_port *port, struct lpc_msg *msg)
@@ -278,12 +336,16 @@ int lpc_msg_enqueue(struct lpc_port *inbox, struct lpc_msg *msg,
 	msg->inbox = inbox;
 	spin_lock(&inbox->lock);
 	ret = lpc_inbox_open(inbox, msg);
+	/* One freed slot wakes one sender, not a herd. */
 	if (!ret)
 		ret = lpc_wait_locked(inbox, &inbox->room,
-				      lpc_has_room(inbox, msg), deadline, false);
+				      lpc_has_room(inbox, msg), deadline, true);
 	if (!ret)
 		ret = lpc_inbox_open(inbox, msg);
 	if (ret) {
+		/* A wake-up this sender will not use goes to the next. */
+		if (inbox->nr_held < inbox->max_queued)
+			lpc_wake_room(inbox);
 		spin_unlock(&inbox->lock);
 		return ret;
 	}
@@ -377,7 +439,7 @@ void lpc_msg_abandon(struct lpc_msg *msg)
 		lpc_unhold(inbox, msg);
 		msg->state = LPC_MS_DETACHED;
 		put = true;
-		wake_up(&inbox->room);
+		lpc_wake_room(inbox);
 		break;
 	case LPC_MS_SERVICE:
 	case LPC_MS_REPLYING:
@@ -647,7 +709,7 @@ struct lpc_msg *lpc_msg_take_service(struct lpc_port *inbox, u64 id,
 	lpc_unhold(inbox, msg);
 	abandoned = msg->state == LPC_MS_ABANDONED;
 	msg->state = abandoned ? LPC_MS_DETACHED : LPC_MS_REPLYING;
-	wake_up(&inbox->room);
+	lpc_wake_room(inbox);
 	spin_unlock(&inbox->lock);
 
 	if (abandoned) {
@@ -705,13 +767,15 @@ static int lpc_route(struct lpc_port *port, struct lpc_port **inbox,
 	}
 }
 
-static void lpc_fill_info(struct lpc_msg_info *info, const struct lpc_msg *msg)
+/* @to: the port receiving; only the server side sees the port context. */
+static void lpc_fill_info(struct lpc_msg_info *info, const struct lpc_msg *msg,
+			  const struct lpc_port *to)
 {
 	memset(info, 0, sizeof(*info));
 	info->type = msg->type;
 	info->id = msg->id;
 	info->ref_id = msg->ref_id;
-	if (msg->conn && msg->inbox && msg->inbox->kind == LPC_PORT_LISTENER)
+	if (msg->conn && to->kind == LPC_PORT_LISTENER)
 		info->context = msg->conn->context;
 	info->pid = msg->pid;
 	info->tid = msg->tid;
@@ -774,9 +838,16 @@ static int lpc_send(struct lpc_port *port, struct lpc_xfer *x,
 	if (request)
 		cap = max(cap, min(x->recv_cap, max));
 
-	msg = lpc_msg_alloc(cap, GFP_KERNEL_ACCOUNT);
+	if (request && (x->flags & LPC_XFER_RECV) && port == origin)
+		msg = lpc_msg_alloc_cached(port, cap);
+	else
+		msg = lpc_msg_alloc(cap, GFP_KERNEL_ACCOUNT);
 	if (!msg)
 		return -ENOMEM;
+	if (port == origin) {
+		msg->kflags |= LPC_MSGK_RECYCLE;
+		msg->origin = origin;
+	}
 	if (copy_from_user(msg->data, u64_to_user_ptr(x->send_buf),
 			   x->send_len)) {
 		lpc_msg_put(msg);
@@ -928,7 +999,7 @@ static int lpc_receive(struct lpc_port *port, struct lpc_xfer *x,
 	if (!ret && !msg)
 		ret = -ENOTCONN;
 	if (!ret && msg->len > x->recv_cap) {
-		lpc_fill_info(&x->info, msg);
+		lpc_fill_info(&x->info, msg, port);
 		ret = -EMSGSIZE;
 	}
 	if (ret) {
@@ -948,11 +1019,11 @@ static int lpc_receive(struct lpc_port *port, struct lpc_xfer *x,
 	} else {
 		lpc_unhold(port, msg);
 		msg->state = LPC_MS_DETACHED;
-		wake_up(&port->room);
+		lpc_wake_room(port);
 	}
 	spin_unlock(&port->lock);
 
-	lpc_fill_info(&x->info, msg);
+	lpc_fill_info(&x->info, msg, port);
 	trace_lpc_receive(msg->id, msg->type, msg->len,
 			  msg->conn ? msg->conn->serial : 0);
 	if (copy_to_user(u64_to_user_ptr(x->recv_buf), msg->data, msg->len))
@@ -972,7 +1043,7 @@ static int lpc_take_reply(struct lpc_port *port, struct lpc_msg *msg,
 	int ret = msg->status;
 
 	if (!ret) {
-		lpc_fill_info(&x->info, msg);
+		lpc_fill_info(&x->info, msg, msg->origin);
 		if (copy_to_user(u64_to_user_ptr(x->recv_buf), msg->data,
 				 msg->len))
 			ret = -EFAULT;
@@ -1101,6 +1172,24 @@ int lpc_cancel(struct lpc_port *port, void __user *uarg, u32 usize)
 	return 0;
 }
 
+static struct lpc_msg *lpc_service_find(struct lpc_port *inbox, u64 id,
+					struct lpc_conn *only, bool abandoned)
+{
+	struct lpc_msg *msg;
+
+	spin_lock(&inbox->lock);
+	msg = lpc_tree_find(&inbox->service, id, false);
+	if (!msg || msg->type != LPC_MSG_REQUEST ||
+	    (only && msg->conn != only))
+		msg = ERR_PTR(-ENOENT);
+	else if (msg->state == LPC_MS_ABANDONED && !abandoned)
+		msg = ERR_PTR(-ECANCELED);
+	else
+		refcount_inc(&msg->ref);
+	spin_unlock(&inbox->lock);
+	return msg;
+}
+
 /**
  * lpc_msg_get_service() - find a received request still awaiting a reply
  * @inbox: the port whose service tree holds it.
@@ -1113,19 +1202,7 @@ int lpc_cancel(struct lpc_port *port, void __user *uarg, u32 usize)
 struct lpc_msg *lpc_msg_get_service(struct lpc_port *inbox, u64 id,
 				    struct lpc_conn *only)
 {
-	struct lpc_msg *msg;
-
-	spin_lock(&inbox->lock);
-	msg = lpc_tree_find(&inbox->service, id, false);
-	if (!msg || msg->type != LPC_MSG_REQUEST ||
-	    (only && msg->conn != only))
-		msg = ERR_PTR(-ENOENT);
-	else if (msg->state == LPC_MS_ABANDONED)
-		msg = ERR_PTR(-ECANCELED);
-	else
-		refcount_inc(&msg->ref);
-	spin_unlock(&inbox->lock);
-	return msg;
+	return lpc_service_find(inbox, id, only, false);
 }
 
 /* Which process sent @msg: the connection's own, unless recorded. */
@@ -1168,7 +1245,8 @@ int lpc_sender_check(struct lpc_port *port, void __user *uarg, u32 usize)
 			return -EINVAL;
 		pid = port->conn->client_pid;
 	} else {
-		msg = lpc_msg_get_service(inbox, s.id, only);
+		/* A requester that gave up may still be asked about. */
+		msg = lpc_service_find(inbox, s.id, only, true);
 		if (IS_ERR(msg))
 			return PTR_ERR(msg);
 		pid = lpc_msg_sender(msg);
