@@ -654,6 +654,64 @@ TEST_F(sec, readonly_view_as_fd_is_readonly)
 	close(fd);
 }
 
+/*
+ * Another user that got a read-only view fd cannot reopen it read-write
+ * through /proc (a memfd, mode 0777, can be: the control).
+ */
+static int reopen_as_nobody(int vfd, int memfd)
+{
+	char name[16];
+	int dir, fd;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		lpc_child_init();
+		/* Opened first: nobody may not walk the VM's root directory. */
+		dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY);
+		if (dir < 0)
+			_exit(10);
+		if (setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(11);
+		/* Keep /proc/self/fd ours after the uid change. */
+		prctl(PR_SET_DUMPABLE, 1);
+		snprintf(name, sizeof(name), "%d", memfd);
+		fd = openat(dir, name, O_RDWR);
+		if (fd < 0)
+			_exit(20 + errno);
+		close(fd);
+		snprintf(name, sizeof(name), "%d", vfd);
+		fd = openat(dir, name, O_RDWR);
+		if (fd >= 0)
+			_exit(12);
+		_exit(errno == EACCES ? 0 : 13);
+	}
+	return lpc_wait_child(pid, LPC_WAIT_MS);
+}
+
+TEST_F(sec, readonly_view_fd_not_reopened_by_other_user)
+{
+	int fd, vfd, memfd;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to switch users");
+	fd = section_create(self->client, PAGE, 0);
+	ASSERT_LE(0, fd);
+	CLIENT_SEND_VIEW(fd, LPC_VIEW_READONLY, 0, PAGE);
+	SERVER_RECV(LPC_ATTR_VIEW_FD);
+	vfd = self->attr.view.section_fd;
+	ASSERT_LE(0, vfd);
+	memfd = memfd_create("control", 0);
+	ASSERT_LE(0, memfd);
+	EXPECT_EQ(0, reopen_as_nobody(vfd, memfd));
+	close(memfd);
+	close(vfd);
+	close(fd);
+}
+
 /* ---- views: errors at send ---- */
 
 TEST_F(sec, view_bad_fd_ebadf)
