@@ -580,6 +580,96 @@ TEST_F(direct, after_requester_died)
 	close(sfd);
 }
 
+/*
+ * Child: connect (the port survives execve()), send an asynchronous request
+ * declaring a writable range, then on @go execve() another program.
+ */
+static void exec_child(const char *name, int go)
+{
+	static char mem[64] = "before exec";
+	struct lpc_msg_attr a;
+	struct lpc_connect c;
+	int dev, port;
+	__u64 id;
+	char b;
+
+	lpc_child_init();
+	dev = lpc_open_dev();
+	lpc_connect_init(&c, name, LPC_WAIT_NS);
+	c.flags |= LPC_NO_CLOEXEC;
+	port = sys_lpc_connect(dev, &c);
+	if (port < 0)
+		_exit(2);
+	attr_init(&a);
+	attr_range(&a, mem, sizeof(mem), LPC_ACCESS_READ | LPC_ACCESS_WRITE);
+	if (dreq_async(port, &a, &id))
+		_exit(3);
+	if (read(go, &b, 1) != 1)
+		_exit(4);
+	execl("/bin/busybox", "busybox", "sleep", "30", (char *)NULL);
+	_exit(5);
+}
+
+/* Has @pid's execve() of busybox happened? */
+static bool exec_done(pid_t pid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return !strncmp(comm, "busybox", 7);
+}
+
+/*
+ * A requester that execve()s after an asynchronous request: the new
+ * program's memory is never reached, even though the connection (and so
+ * the request) lives on in it.
+ */
+TEST_F(direct, requester_exec_unreachable)
+{
+	char buf[64] = "written after exec";
+	int pfd[2], sfd, ret, i;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(pfd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(pfd[1]);
+		exec_child(self->name, pfd[0]);
+	}
+	close(pfd[0]);
+	SERVER_RECV();
+	ASSERT_EQ((__u32)LPC_MSG_CONNECTION_REQUEST, self->info.type);
+	sfd = lpc_accept_id(self->cport, self->info.id, 5, NULL, 0, 0);
+	ASSERT_LE(0, sfd);
+	SERVER_RECV();
+	ASSERT_EQ((__u32)LPC_MSG_REQUEST, self->info.type);
+	ASSERT_EQ(1, write(pfd[1], "x", 1));
+	for (i = 0; i < 2000 && !exec_done(pid); i++)
+		usleep(10 * 1000);
+	ASSERT_TRUE(exec_done(pid));
+
+	ret = dwrite(self->cport, self->info.id, 0, 0, buf, sizeof(buf));
+	EXPECT_TRUE(ret == -ESRCH || ret == -EOPNOTSUPP) {
+		TH_LOG("write after exec: %d", ret);
+	}
+	ret = dread(self->cport, self->info.id, 0, 0, buf, sizeof(buf));
+	EXPECT_TRUE(ret == -ESRCH || ret == -EOPNOTSUPP) {
+		TH_LOG("read after exec: %d", ret);
+	}
+	kill(pid, SIGKILL);
+	lpc_wait_child(pid, LPC_WAIT_MS);
+	close(pfd[1]);
+	close(sfd);
+}
+
 struct copier {
 	int port;
 	__u64 id;
