@@ -18,7 +18,7 @@ ifeq ($(V),1)
 Q :=
 else
 Q := @
-MAKEFLAGS += --no-print-directory
+MAKEFLAGS += --silent --no-print-directory
 endif
 
 # Tools: tools/Makefile if there is one, else every tools/*/Makefile.

@@ -39,6 +39,14 @@ eval "$kenv"
 out=$BUILD/$KFLAVOR
 mkdir -p "$out"
 
+# One VM per kernel flavour and build directory at a time: runs share the
+# module build copy, the initramfs and the console log.
+exec 8>"$out/.lock"
+if ! flock -n 8; then
+	note "another run uses $out; waiting for it"
+	flock 8
+fi
+
 # Time limits: TCG is slow, the KASAN+lockdep kernel much more so.
 if [ "$KFLAVOR" = debug ]; then
 	slow=3
