@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -746,6 +747,211 @@ TEST_F(attr, creds_on_reply_are_servers)
 	EXPECT_EQ(LPC_ATTR_CREDS, ca.flags);
 	EXPECT_EQ((__u32)geteuid(), ca.creds.euid);
 	EXPECT_EQ(eff, ca.creds.cap_effective);
+}
+
+/*
+ * Nothing of one round trip's attributes sticks to the next one on the
+ * same port (the kernel may reuse a request's buffer).
+ */
+TEST_F(attr, attrs_do_not_stick_to_next_request)
+{
+	struct lpc_msg_attr sa, ca;
+	struct lpc_sync_req r;
+	int p[2], round;
+
+	OPEN_PAIR(LPC_PORT_ALLOW_FDS, false);
+	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
+	for (round = 0; round < 3; round++) {
+		bool with = round == 0;
+
+		attr_fds(&sa, &p[0], 1);
+		sa.flags |= LPC_ATTR_CREDS;
+		attr_init(&ca, 0);
+		lpc_request_init(&r.x, "q", 1, r.rbuf, sizeof(r.rbuf),
+				 LPC_WAIT_NS);
+		r.x.send_attr = with ? lpc_ptr(&sa) : 0;
+		r.x.recv_attr = lpc_ptr(&ca);
+		ASSERT_EQ(0, lpc_call_start(&r.call, self->client,
+					    LPC_IOC_XFER, &r.x));
+		SERVER_RECV_ATTR();
+		ASSERT_EQ((__u32)LPC_MSG_REQUEST, self->info.type);
+		EXPECT_EQ(with ? LPC_MSGF_ATTR : 0U, self->info.flags) {
+			TH_LOG("round %d", round);
+		}
+		EXPECT_EQ(with ? LPC_ATTR_CREDS | LPC_ATTR_FDS : 0U,
+			  self->ra.flags);
+		EXPECT_EQ(with ? 1U : 0U, self->ra.nr_fds);
+		if (self->ra.nr_fds)
+			close(self->ra.fds[0]);
+		ASSERT_EQ(0, send_attr(self->cport, LPC_MSG_REPLY, "r", 1,
+				       with ? &sa : NULL, &self->info.id));
+		ASSERT_EQ(0, lpc_call_join(&r.call));
+		EXPECT_EQ(with ? LPC_MSGF_ATTR : 0U, r.x.info.flags) {
+			TH_LOG("round %d", round);
+		}
+		EXPECT_EQ(with ? LPC_ATTR_CREDS | LPC_ATTR_FDS : 0U, ca.flags);
+		EXPECT_EQ(with ? 1U : 0U, ca.nr_fds);
+		if (ca.nr_fds)
+			close(ca.fds[0]);
+	}
+	close(p[0]);
+	close(p[1]);
+}
+
+/* ---- ids in the receiver's user namespace ---- */
+
+/* The ids the receiving port's user namespace maps (see creds_ns_*). */
+#define NS_EUID		5002	/* T_EUID inside */
+#define NS_EGID		6002	/* T_EGID inside */
+#define NS_GROUP0	7001	/* t_groups[0] inside */
+
+struct ns_result {
+	int ret;
+	struct lpc_msg_info info;
+	struct lpc_msg_attr ra;
+};
+
+static int read_overflow(const char *what, __u32 *val)
+{
+	char path[64];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", what);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	ok = fscanf(f, "%u", val) == 1;
+	fclose(f);
+	return ok ? 0 : -EIO;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Wait (bounded) for a byte on @fd. */
+static int wait_byte(int fd)
+{
+	char c;
+	int ev = lpc_poll(fd, POLLIN, LPC_WAIT_MS);
+
+	if (ev <= 0)
+		return ev ? ev : -ETIMEDOUT;
+	return read(fd, &c, 1) == 1 ? 0 : -EPROTO;
+}
+
+/*
+ * Child: a server in a user namespace of its own (the parent writes its
+ * maps): create @name, accept one client, receive its request with
+ * attributes into @res, answer it.
+ */
+static int ns_server(int dev, const char *name, int sock,
+		     struct ns_result *res)
+{
+	char buf[256];
+	int cport, sfd, ret;
+
+	if (unshare(CLONE_NEWUSER))
+		return 10;
+	if (write(sock, "u", 1) != 1 || wait_byte(sock))
+		return 11;
+	cport = create_port(dev, name, 0, true);
+	if (cport < 0)
+		return 12;
+	if (write(sock, "p", 1) != 1)
+		return 13;
+	ret = lpc_recv(cport, &res->info, buf, sizeof(buf), LPC_WAIT_NS);
+	if (ret || res->info.type != LPC_MSG_CONNECTION_REQUEST)
+		return 14;
+	sfd = lpc_accept_id(cport, res->info.id, 1, NULL, 0, 0);
+	if (sfd < 0)
+		return 15;
+	res->ret = recv_attr(cport, &res->info, buf, sizeof(buf), &res->ra,
+			     LPC_WAIT_NS);
+	if (res->ret || res->info.type != LPC_MSG_REQUEST)
+		return 16;
+	if (lpc_reply(cport, res->info.id, NULL, 0))
+		return 17;
+	return 0;
+}
+
+/*
+ * All ids are in the receiving port's user namespace: mapped ids are
+ * translated, the others read as the overflow ids.
+ */
+TEST_F(attr, creds_ids_in_receivers_user_ns)
+{
+	const struct lpc_creds *c;
+	struct ns_result *res;
+	__u32 ouid, ogid;
+	char path[64];
+	int sv[2];
+	pid_t srv, cli;
+
+	ASSERT_EQ(0, read_overflow("overflowuid", &ouid));
+	ASSERT_EQ(0, read_overflow("overflowgid", &ogid));
+	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
+		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, res);
+	memset(res, 0, sizeof(*res));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+	lpc_name(self->name, sizeof(self->name), _metadata->name);
+	srv = fork();
+	ASSERT_LE(0, srv);
+	if (srv == 0) {
+		lpc_child_init();
+		close(sv[0]);
+		_exit(ns_server(self->dev, self->name, sv[1], res));
+	}
+	close(sv[1]);
+	if (wait_byte(sv[0])) {
+		int rc = lpc_wait_child(srv, LPC_WAIT_MS);
+
+		if (rc == 10)
+			SKIP(return, "no user namespaces");
+		ASSERT_EQ(0, rc);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", srv);
+	ASSERT_EQ(0, write_file(path, "5002 3002 1\n"));
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", srv);
+	ASSERT_EQ(0, write_file(path, "6002 2002 1\n7001 1001 1\n"));
+	ASSERT_EQ(1, write(sv[0], "m", 1));
+	ASSERT_EQ(0, wait_byte(sv[0])) {
+		kill(srv, SIGKILL);
+		lpc_wait_child(srv, LPC_WAIT_MS);
+	}
+	cli = spawn_client(self->name, PRE_IDS, CHG_NONE);
+	ASSERT_LT(0, cli);
+	EXPECT_EQ(0, lpc_wait_child(cli, LPC_WAIT_MS));
+	ASSERT_EQ(0, lpc_wait_child(srv, LPC_WAIT_MS));
+	close(sv[0]);
+
+	c = &res->ra.creds;
+	EXPECT_EQ(LPC_MSGF_ATTR, res->info.flags);
+	EXPECT_EQ((__u32)NS_EUID, res->info.uid);
+	EXPECT_EQ((__u32)NS_EGID, res->info.gid);
+	EXPECT_EQ(ouid, c->uid);
+	EXPECT_EQ((__u32)NS_EUID, c->euid);
+	EXPECT_EQ(ouid, c->suid);
+	EXPECT_EQ((__u32)NS_EUID, c->fsuid);
+	EXPECT_EQ(ogid, c->gid);
+	EXPECT_EQ((__u32)NS_EGID, c->egid);
+	EXPECT_EQ(ogid, c->sgid);
+	EXPECT_EQ((__u32)NS_EGID, c->fsgid);
+	ASSERT_EQ((__u32)T_NGROUPS, c->ngroups);
+	EXPECT_EQ((__u32)NS_GROUP0, c->groups[0]);
+	EXPECT_EQ(ogid, c->groups[1]);
+	EXPECT_EQ(ogid, c->groups[2]);
+	munmap(res, sizeof(*res));
 }
 
 /* ---- LPC_PORT_REQUIRE_CREDS ---- */
