@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -459,6 +460,45 @@ TEST_F(snd, forwarded_port_reports_forwarder)
 	close(sv[0]);
 }
 
+/*
+ * Who sent is decided per request: after a request from the process the
+ * port was passed to, one from the connecting process names that one.
+ */
+TEST_F(snd, sender_decided_per_request)
+{
+	struct lpc_sync_req r;
+	pid_t pid, got = 0;
+	int sv[2];
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		lpc_child_init();
+		close(sv[0]);
+		_exit(child_forwarded_request(sv[1]));
+	}
+	close(sv[1]);
+	OPEN_PAIR();
+	ASSERT_EQ(0, send_fd(sv[0], self->client));
+	SERVER_RECV_TYPE(pid, LPC_MSG_REQUEST);
+	EXPECT_EQ(0, sender_check(self->cport, self->info.id, 0, &got));
+	EXPECT_EQ(pid, got);
+	EXPECT_EQ(0, lpc_reply(self->cport, self->info.id, NULL, 0));
+	EXPECT_EQ(0, lpc_wait_child(pid, LPC_WAIT_MS));
+
+	/* The same port, now from this process. */
+	ASSERT_EQ(0, lpc_sync_req_start(&r, self->client, "me", 2,
+					LPC_WAIT_NS));
+	SERVER_RECV_TYPE(0, LPC_MSG_REQUEST);
+	EXPECT_EQ(getpid(), self->info.pid);
+	EXPECT_EQ(0, sender_check(self->cport, self->info.id, 0, &got));
+	EXPECT_EQ(getpid(), got);
+	EXPECT_EQ(0, lpc_reply(self->cport, self->info.id, NULL, 0));
+	EXPECT_EQ(0, lpc_call_join(&r.call));
+	close(sv[0]);
+}
+
 /* The client checks the server's request the same way. */
 TEST_F(snd, client_side_reports_server)
 {
@@ -473,6 +513,61 @@ TEST_F(snd, client_side_reports_server)
 	EXPECT_EQ(0, sender_check(self->client, self->info.id, 0, &got));
 	EXPECT_EQ(getpid(), got);
 	EXPECT_EQ(0, lpc_reply(self->client, self->info.id, NULL, 0));
+}
+
+/*
+ * A client in a pid namespace of its own is pid 1 there; the checker sees
+ * the pid of its own namespace.
+ */
+TEST_F(snd, pid_in_checkers_pid_ns)
+{
+	pid_t mid, gpid = 0, got = 0;
+	int sv[2], sfd = -1, ev;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+	mid = fork();
+	ASSERT_LE(0, mid);
+	if (mid == 0) {
+		pid_t g;
+
+		lpc_child_init();
+		close(sv[0]);
+		if (unshare(CLONE_NEWPID))
+			_exit(20);
+		g = fork();
+		if (g < 0)
+			_exit(21);
+		if (g == 0) {
+			lpc_child_init();
+			_exit(getpid() == 1 ? child_sync_client(self->name) :
+					      22);
+		}
+		if (write(sv[1], &g, sizeof(g)) != sizeof(g))
+			_exit(23);
+		_exit(lpc_wait_child(g, LPC_WAIT_MS));
+	}
+	close(sv[1]);
+	ev = lpc_poll(sv[0], POLLIN, LPC_WAIT_MS);
+	if (ev <= 0 || read(sv[0], &gpid, sizeof(gpid)) != sizeof(gpid)) {
+		int rc = lpc_wait_child(mid, LPC_WAIT_MS);
+
+		if (rc == 20)
+			SKIP(return, "no pid namespaces");
+		ASSERT_EQ(0, rc);
+	}
+	ASSERT_LT(1, gpid);
+	ACCEPT_CHILD(mid, sfd);
+	SERVER_RECV_TYPE(mid, LPC_MSG_REQUEST);
+	EXPECT_EQ(gpid, self->info.pid);
+	EXPECT_EQ(0, sender_check(self->cport, self->info.id, 0, &got));
+	EXPECT_EQ(gpid, got);
+	got = 0;
+	EXPECT_EQ(0, sender_check(sfd, 0, 0, &got));
+	EXPECT_EQ(gpid, got);
+	EXPECT_EQ(0, lpc_reply(self->cport, self->info.id, NULL, 0));
+	EXPECT_EQ(0, lpc_wait_child(mid, LPC_WAIT_MS));
+	close(sv[0]);
+	close(sfd);
 }
 
 /* ---- id 0: the connection's client ---- */
