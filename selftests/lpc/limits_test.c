@@ -261,6 +261,57 @@ static int try_connect(int dev, const char *name)
 	return fd;
 }
 
+/*
+ * lpc_connect_pair() for connects that may be refused before the server
+ * sees them: the refusal comes back at once instead of after the server's
+ * wait for a request that never comes.
+ */
+static int connect_pair(int dev, int cport, const char *name, int *client,
+			int *server)
+{
+	char buf[LPC_DEFAULT_CONN_DATA];
+	struct lpc_msg_info info;
+	struct lpc_connect c;
+	struct lpc_call call;
+	int ret, cret, sfd = -1, waited;
+
+	*client = *server = -1;
+	lpc_connect_init(&c, name, LPC_WAIT_NS);
+	ret = lpc_call_start(&call, dev, LPC_IOC_CONNECT, &c);
+	if (ret)
+		return ret;
+	for (waited = 0;; waited += 5) {
+		ret = lpc_recv_nb(cport, &info, buf, sizeof(buf));
+		if (ret != -EAGAIN || lpc_call_done(&call))
+			break;
+		if (waited >= LPC_WAIT_MS) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		usleep(5 * 1000);
+	}
+	if (!ret && info.type != LPC_MSG_CONNECTION_REQUEST)
+		ret = -EPROTO;
+	if (!ret) {
+		sfd = lpc_accept_id(cport, info.id, CTX_A, NULL, 0, 0);
+		if (sfd < 0)
+			ret = sfd;
+	}
+	cret = lpc_call_join(&call);
+	if (cret < 0) {
+		if (sfd >= 0)
+			close(sfd);
+		return cret;
+	}
+	if (ret) {
+		close(cret);
+		return ret;
+	}
+	*client = cret;
+	*server = sfd;
+	return 0;
+}
+
 /* Connect from a helper thread and have the server reject it. */
 static int connect_rejected(int dev, int cport, const char *name)
 {
@@ -472,6 +523,27 @@ TEST_F(limits, ports_root_cap_sys_resource_exempt)
 }
 
 /* It is the capability, not uid 0, that lifts the limit. */
+/*
+ * Root's own count is not known here (an earlier test that leaked a port
+ * would have raised it), so: with the cap at 2, the third create fails
+ * at the latest, and every failure is -EDQUOT.
+ */
+#define EXPECT_ROOT_LIMITED(st, first, n) do {				\
+		int __i, __ok = 0;					\
+		for (__i = (first); __i < (first) + (n); __i++) {	\
+			if ((st)->ret[__i] >= 0) {			\
+				__ok++;					\
+				continue;				\
+			}						\
+			EXPECT_STEP((st), __i, -EDQUOT);		\
+		}							\
+		EXPECT_STEP((st), (first) + (n) - 1, -EDQUOT);		\
+		if (__ok < (n) - 1)					\
+			TH_LOG("root had %d charged already: a leak in an " \
+			       "earlier test?", (n) - 1 - __ok);	\
+	} while (0)
+
+/* It is the capability, not uid 0, that lifts the limit. */
 TEST_F(limits, ports_root_without_cap_sys_resource_limited)
 {
 	pid_t pid;
@@ -484,9 +556,7 @@ TEST_F(limits, ports_root_without_cap_sys_resource_limited)
 	});
 	REAP(pid);
 	EXPECT_STEP(self->st, 0, 0);
-	EXPECT_STEP_OK(self->st, 1);
-	EXPECT_STEP_OK(self->st, 2);
-	EXPECT_STEP(self->st, 3, -EDQUOT);
+	EXPECT_ROOT_LIMITED(self->st, 1, 3);
 }
 
 TEST_F(limits, ports_unprivileged_uid_with_cap_sys_resource_exempt)
@@ -547,10 +617,9 @@ TEST_F(limits, ports_userns_root_limited)
 			_exit(2);					\
 		for (__i = 0; __i < (n); __i++) {			\
 			__c[__i] = __s[__i] = -1;			\
-			step(self->st, lpc_connect_pair(self->dev, __cport, \
-							__name, CTX_A, 0, \
-							&__c[__i],	\
-							&__s[__i]));	\
+			step(self->st, connect_pair(self->dev, __cport,	\
+						    __name, &__c[__i],	\
+						    &__s[__i]));	\
 		}							\
 		__VA_ARGS__;						\
 	} while (0)
@@ -595,8 +664,8 @@ TEST_F(limits, conns_close_frees_slot)
 		step(self->st, lpc_recv(__cport, &info, buf, sizeof(buf),
 					LPC_WAIT_NS));
 		step(self->st, (int)info.type);
-		step(self->st, lpc_connect_pair(self->dev, __cport, __name,
-						CTX_A, 0, &c, &s));
+		step(self->st, connect_pair(self->dev, __cport, __name,
+					    &c, &s));
 		step(self->st, try_connect(self->dev, __name));
 	}));
 	REAP(pid);
@@ -619,8 +688,8 @@ TEST_F(limits, conns_rejected_connect_not_charged)
 		int c = -1, s = -1;
 
 		step(self->st, connect_rejected(self->dev, __cport, __name));
-		step(self->st, lpc_connect_pair(self->dev, __cport, __name,
-						CTX_A, 0, &c, &s));
+		step(self->st, connect_pair(self->dev, __cport, __name,
+					    &c, &s));
 		step(self->st, try_connect(self->dev, __name));
 	}));
 	REAP(pid);
@@ -663,7 +732,7 @@ TEST_F(limits, conns_root_without_cap_sys_resource_limited)
 
 	SET_PARAM(P_CONNS, 2);
 	SPAWN(pid, {
-		int cport, c[2], s[2], i;
+		int cport, c[3], s[3], i;
 		char name[LPC_NAME_MAX + 1];
 
 		if (step(self->st, drop_effective_cap(CAP_SYS_RESOURCE)))
@@ -672,17 +741,14 @@ TEST_F(limits, conns_root_without_cap_sys_resource_limited)
 						    sizeof(name), "rc"));
 		if (cport < 0)
 			_exit(2);
-		for (i = 0; i < 2; i++)
-			step(self->st, lpc_connect_pair(self->dev, cport,
-							name, CTX_A, 0,
-							&c[i], &s[i]));
-		step(self->st, try_connect(self->dev, name));
+		for (i = 0; i < 3; i++)
+			step(self->st, connect_pair(self->dev, cport, name,
+						    &c[i], &s[i]));
 	});
 	REAP(pid);
 	EXPECT_STEP(self->st, 0, 0);
-	EXPECT_STEP(self->st, 2, 0);
-	EXPECT_STEP(self->st, 3, 0);
-	EXPECT_STEP(self->st, 4, -EDQUOT);
+	EXPECT_STEP_OK(self->st, 1);
+	EXPECT_ROOT_LIMITED(self->st, 2, 3);
 }
 
 TEST_HARNESS_MAIN
