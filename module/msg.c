@@ -1097,6 +1097,7 @@ int lpc_xfer(struct lpc_port *port, void __user *uarg, u32 usize)
 	ret = lpc_copy_in(&x, sizeof(x), uarg, usize, LPC_XFER_SIZE_VER0);
 	if (ret)
 		return ret;
+	x.flags &= ~LPC_XFER_SENT;
 	ret = lpc_xfer_check(&x);
 	if (ret)
 		return ret;
@@ -1108,8 +1109,13 @@ int lpc_xfer(struct lpc_port *port, void __user *uarg, u32 usize)
 			ret = lpc_reply(port, &x);
 		else
 			ret = lpc_send(port, &x, deadline, &sync);
-		if (ret)
+		if (ret) {
+			/* A reused struct may carry a stale SENT: clear it. */
+			if (put_user(x.flags, (u32 __user *)uarg))
+				return -EFAULT;
 			return ret;
+		}
+		x.flags |= LPC_XFER_SENT;
 	}
 	if (sync) {
 		ret = lpc_msg_wait_reply(sync, deadline);
@@ -1285,6 +1291,7 @@ static int lpc_batch_entry(struct lpc_port *port, struct lpc_xfer *x,
 	ret = lpc_copy_in(x, sizeof(*x), ux, sizeof(*x), LPC_XFER_SIZE_VER0);
 	if (ret)
 		return ret;
+	x->flags &= ~LPC_XFER_SENT;
 	if (x->flags != want)
 		return -EINVAL;
 	ret = lpc_xfer_check(x);

@@ -394,6 +394,39 @@ TEST_F(msg, reply_and_wait_receive)
 	close(server_b);
 }
 
+/*
+ * A reply that went out while the receive after it failed says so with
+ * LPC_XFER_SENT; a reply that failed does not.
+ */
+TEST_F(msg, reply_then_failed_receive_reports_sent)
+{
+	struct lpc_sync_req r;
+	struct lpc_xfer x;
+
+	ASSERT_EQ(0, lpc_sync_req_start(&r, self->client, "q", 1,
+					LPC_WAIT_NS));
+	SERVER_RECV_TYPE(LPC_MSG_REQUEST);
+
+	memset(&x, 0, sizeof(x));
+	x.flags = LPC_XFER_SEND | LPC_XFER_RECV | LPC_XFER_NONBLOCK;
+	x.send_type = LPC_MSG_REPLY;
+	x.send_id = self->info.id;
+	x.send_buf = lpc_ptr("a");
+	x.send_len = 1;
+	x.recv_buf = lpc_ptr(self->buf);
+	x.recv_cap = sizeof(self->buf);
+	EXPECT_EQ(-EAGAIN, sys_lpc_xfer(self->cport, &x));
+	EXPECT_TRUE(x.flags & LPC_XFER_SENT);
+	ASSERT_EQ(0, lpc_call_join(&r.call));
+	EXPECT_EQ('a', r.rbuf[0]);
+
+	/* The same structure again: the reply is gone, nothing was sent. */
+	x.flags = LPC_XFER_SEND | LPC_XFER_RECV | LPC_XFER_NONBLOCK |
+		  LPC_XFER_SENT;
+	EXPECT_EQ(-ENOENT, sys_lpc_xfer(self->cport, &x));
+	EXPECT_FALSE(x.flags & LPC_XFER_SENT);
+}
+
 /* A synchronous request waits for its own reply; the rest stays queued. */
 TEST_F(msg, sync_request_leaves_other_messages_queued)
 {
@@ -872,13 +905,14 @@ TEST_F(msg, queue_full_send_waits_for_space)
 
 /* ---- input validation of LPC_IOC_XFER ---- */
 
+/* LPC_XFER_SENT is output only and ignored on input (see the header). */
 TEST_F(msg, xfer_unknown_flags_einval)
 {
 	struct lpc_xfer x;
 	unsigned int bit;
 
 	for (bit = 0; bit < 32; bit++) {
-		if (LPC_XFER_FLAGS & (1U << bit))
+		if ((LPC_XFER_FLAGS | LPC_XFER_SENT) & (1U << bit))
 			continue;
 		memset(&x, 0, sizeof(x));
 		x.flags = LPC_XFER_RECV | LPC_XFER_NONBLOCK | (1U << bit);

@@ -174,6 +174,12 @@ struct lpc_ace {
  *
  * %LPC_IOC_CREATE_PORT returns the new connection port's fd. The name is
  * visible in the caller's IPC namespace until that port is closed.
+ * Errors, in the order checked: -EINVAL (size below VER0, @name_len 0,
+ * unknown flags, nonzero pad, a limit out of range), -E2BIG (oversized
+ * struct with a nonzero tail), -ENAMETOOLONG, -EFAULT, -EINVAL (a NUL in
+ * the name, a bad ACL entry), -EDQUOT (the caller owns
+ * max_ports_per_user ports), -EEXIST (the name is taken), -ENOMEM,
+ * -EMFILE.
  */
 struct lpc_port_attr {
 	__aligned_u64 name;
@@ -193,6 +199,10 @@ struct lpc_port_attr {
 #define LPC_CONNECT_TIMEOUT	(1U << 0) /* @timeout_ns is valid */
 #define LPC_CONNECT_SERVER_UID	(1U << 1) /* server must be @server_uid */
 #define LPC_CONNECT_SERVER_GID	(1U << 2) /* server must be @server_gid */
+/* Values of &lpc_conn_info.state */
+#define LPC_CONN_STATE_CONNECTING	1
+#define LPC_CONN_STATE_CONNECTED	2
+
 #define LPC_CONNECT_FLAGS	(LPC_CONNECT_TIMEOUT | LPC_CONNECT_SERVER_UID | \
 				 LPC_CONNECT_SERVER_GID | LPC_NO_CLOEXEC)
 
@@ -220,7 +230,8 @@ struct lpc_port_attr {
  * request was withdrawn), -ECONNRESET the server went away before answering,
  * -EUSERS the port has its maximum of connections, -EACCES the ACL denies
  * connect, -EPERM the server identity did not match, -EMSGSIZE @data_len is
- * larger than the port accepts.
+ * larger than the port accepts, -EDQUOT the caller has max_conns_per_user
+ * connections.
  */
 struct lpc_connect {
 	__aligned_u64 name;
@@ -458,19 +469,28 @@ struct lpc_msg_attr {
 #define LPC_XFER_TIMEOUT	(1U << 3) /* @timeout_ns bounds every wait */
 #define LPC_XFER_FLAGS		(LPC_XFER_SEND | LPC_XFER_RECV | \
 				 LPC_XFER_NONBLOCK | LPC_XFER_TIMEOUT)
+/*
+ * Output only: set in the written-back @flags once the send half of the
+ * call is done, so a failed SEND|RECV tells which half failed. Ignored
+ * on input, so a structure can be reused.
+ */
+#define LPC_XFER_SENT		(1U << 16)
 
 /**
  * struct lpc_xfer - send and/or receive one message
- * @flags: %LPC_XFER_* flags; at least one of SEND and RECV.
+ * @flags: %LPC_XFER_* flags; at least one of SEND and RECV; NONBLOCK and
+ *	TIMEOUT exclude each other (-EINVAL).
  * @send_type: %LPC_MSG_REQUEST, %LPC_MSG_DATAGRAM or %LPC_MSG_REPLY.
  * @send_id: for %LPC_MSG_REPLY, the id of the request answered (in); for
  *	a request or datagram, the id the kernel assigned (out; its value on
  *	input is ignored, so a structure can be reused).
  * @send_buf: pointer to @send_len bytes of data.
- * @send_len: up to the port's max_msg_len.
+ * @send_len: up to the port's max_msg_len. Without %LPC_XFER_SEND,
+ *	@send_type, @send_buf and @send_len must be 0.
  * @recv_cap: size of @recv_buf. For a request, also the largest reply the
  *	sender accepts; the kernel reserves that much so the reply cannot fail
- *	for lack of memory.
+ *	for lack of memory. For an asynchronous request (SEND only) it is
+ *	just that reservation; @recv_buf is not used.
  * @recv_buf: buffer for received data.
  * @timeout_ns: with %LPC_XFER_TIMEOUT, relative timeout in nanoseconds.
  * @send_attr: pointer to a &struct lpc_msg_attr to attach, or 0.
@@ -485,7 +505,12 @@ struct lpc_msg_attr {
  * is queued on the sender's port as a %LPC_MSG_REPLY. With a reply, the
  * receive takes the next message of any type (the server loop).
  *
- * Replies: -ENOENT no request with that id awaits a reply through this port
+ * Where a reply may go: the connection port answers requests of any of its
+ * connections, a server communication port those of its own client only,
+ * and a client port the requests its server sent it.
+ *
+ * Returns 0 on success. Replies: -ENOENT no request with that id awaits a
+ * reply through this port
  * (already answered, a datagram, or never received); -ECANCELED the
  * requester gave up (cancelled, interrupted, timed out, closed or died);
  * -EMSGSIZE the reply is larger than the requester's @recv_cap.
@@ -498,7 +523,8 @@ struct lpc_msg_attr {
  * connection port receives for every connection.
  *
  * If the send fails, nothing is received. If the receive fails after a
- * successful send, @send_id is still written back. A receive buffer that is
+ * successful send, @send_id is still written back and @flags carries
+ * %LPC_XFER_SENT. A receive buffer that is
  * too small fails with -EMSGSIZE, sets @info.data_len to the size needed
  * and leaves the message queued; the reply to a synchronous request is
  * reserved at @recv_cap, so it always fits.
@@ -524,9 +550,12 @@ struct lpc_xfer {
  * @flags: must be 0.
  * @__pad: must be zero.
  *
- * Issued on the port the request was sent from. The server's later reply
- * fails with -ECANCELED. -ENOENT: no outstanding request has that id (it was
- * answered already, or never existed).
+ * Issued on the port the request was sent from. A request the server has
+ * not received yet is removed from its queue unseen; one it received stays
+ * until it answers, and that reply fails with -ECANCELED. A synchronous
+ * request another thread waits on is cancelled too: that thread's call
+ * fails with -ECANCELED. -ENOENT: no outstanding request has that id (it
+ * was answered already, or never existed).
  */
 struct lpc_cancel {
 	__aligned_u64 id;
@@ -785,6 +814,13 @@ struct lpc_batch {
 #define LPC_IOC_ACCEPT		_IOW(LPC_IOC_MAGIC, 0x10, struct lpc_accept)
 #define LPC_IOC_XFER		_IOWR(LPC_IOC_MAGIC, 0x11, struct lpc_xfer)
 #define LPC_IOC_CANCEL		_IOW(LPC_IOC_MAGIC, 0x12, struct lpc_cancel)
+/*
+ * LPC_IOC_DISCONNECT, on a client or server communication port, ends the
+ * connection and keeps the fd: messages not yet received on either side
+ * are dropped, the peer gets %LPC_MSG_PORT_CLOSED, waiting requesters wake
+ * with -ECONNRESET, and later sends fail with -ENOTCONN. -EINVAL on a
+ * connection port.
+ */
 #define LPC_IOC_DISCONNECT	_IO(LPC_IOC_MAGIC, 0x13)
 #define LPC_IOC_SENDER_CHECK	_IOWR(LPC_IOC_MAGIC, 0x14, struct lpc_sender)
 #define LPC_IOC_SECTION_CREATE	_IOW(LPC_IOC_MAGIC, 0x15, struct lpc_section_attr)
