@@ -489,7 +489,10 @@ TEST_F(attr, creds_request_carries_all_ids_and_groups)
 		EXPECT_EQ((__u32)t_groups[i], c->groups[i]);
 	for (; i < LPC_MAX_GROUPS; i++)
 		EXPECT_EQ(0U, c->groups[i]);
-	EXPECT_LE(c->secctx_len, (__u32)LPC_SECCTX_MAX);
+	ASSERT_LE(c->secctx_len, (__u32)LPC_SECCTX_MAX);
+	/* NUL-terminated if it fits (an empty context is "" too). */
+	if (c->secctx_len < LPC_SECCTX_MAX)
+		EXPECT_EQ(0, c->secctx[c->secctx_len]);
 	/* The header identity agrees: effective ids. */
 	EXPECT_EQ((__u32)T_EUID, self->info.uid);
 	EXPECT_EQ((__u32)T_EGID, self->info.gid);

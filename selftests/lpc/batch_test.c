@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 /* The 6.1 harness has an unused parameter in __timeout_handler(). */
 #pragma GCC diagnostic push
@@ -605,6 +606,104 @@ TEST_F(batch, recv_on_client_port)
 		EXPECT_EQ(50 + i, self->rdata[i][0]);
 		EXPECT_EQ(0ULL, self->xs[i].info.context);
 	}
+}
+
+/* ================= entries are xfers: attributes and port rules ===== */
+
+/* A port with @flags and one client, instead of OPEN_PAIR. */
+#define OPEN_PAIR_FLAGS(pflags) do {					\
+		struct lpc_port_attr __a;				\
+		int __r;						\
+		lpc_name(self->name, sizeof(self->name), _metadata->name); \
+		lpc_port_attr_init(&__a, self->name);			\
+		__a.flags = (pflags);					\
+		self->cport = sys_lpc_create_port(self->dev, &__a);	\
+		ASSERT_LE(0, self->cport) {				\
+			TH_LOG("create: %s", strerror(-self->cport));	\
+		}							\
+		__r = lpc_connect_pair(self->dev, self->cport, self->name, \
+				       CTX_A, 0, &self->client,		\
+				       &self->server);			\
+		ASSERT_EQ(0, __r) {					\
+			TH_LOG("connect: %s", strerror(-__r));		\
+		}							\
+	} while (0)
+
+/* Each entry carries and receives its own attributes. */
+TEST_F(batch, entries_carry_attributes)
+{
+	struct lpc_msg_attr sa[3], ra[3];
+	struct stat st_sent, st_got;
+	int p[2];
+	__u32 i;
+
+	if (!(lpc_features(self->dev) & LPC_FEAT_CREDS) ||
+	    !(lpc_features(self->dev) & LPC_FEAT_FDS))
+		SKIP(return, "module lacks LPC_FEAT_CREDS or LPC_FEAT_FDS");
+	OPEN_PAIR_FLAGS(LPC_PORT_ALLOW_FDS);
+	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
+	FILL_DATAGRAMS(3);
+	for (i = 0; i < 3; i++) {
+		memset(&sa[i], 0, sizeof(sa[i]));
+		sa[i].size = sizeof(sa[i]);
+	}
+	sa[0].flags = LPC_ATTR_CREDS;
+	sa[2].flags = LPC_ATTR_FDS;
+	sa[2].nr_fds = 1;
+	sa[2].fds[0] = p[0];
+	self->xs[0].send_attr = lpc_ptr(&sa[0]);
+	self->xs[2].send_attr = lpc_ptr(&sa[2]);
+	ASSERT_EQ(3, send_batch(self->client, self->xs, 3, 0, 0));
+
+	FILL_RECVS(3);
+	for (i = 0; i < 3; i++) {
+		memset(&ra[i], 0, sizeof(ra[i]));
+		ra[i].size = sizeof(ra[i]);
+		self->xs[i].recv_attr = lpc_ptr(&ra[i]);
+	}
+	ASSERT_EQ(3, recv_batch(self->cport, self->xs, 3, LPC_XFER_NONBLOCK,
+				0));
+	EXPECT_EQ(LPC_MSGF_ATTR, self->xs[0].info.flags);
+	EXPECT_EQ(LPC_ATTR_CREDS, ra[0].flags);
+	EXPECT_EQ((__u32)geteuid(), ra[0].creds.euid);
+	EXPECT_EQ(0U, self->xs[1].info.flags);
+	EXPECT_EQ(0U, ra[1].flags);
+	EXPECT_EQ(LPC_MSGF_ATTR, self->xs[2].info.flags);
+	ASSERT_EQ(1U, ra[2].nr_fds);
+	ASSERT_EQ(0, fstat(p[0], &st_sent));
+	ASSERT_EQ(0, fstat(ra[2].fds[0], &st_got));
+	EXPECT_EQ(st_sent.st_ino, st_got.st_ino);
+	close(ra[2].fds[0]);
+	close(p[0]);
+	close(p[1]);
+}
+
+/* A port that requires creds on requests refuses a batch's bare ones. */
+TEST_F(batch, require_creds_applies_to_entries)
+{
+	struct lpc_msg_attr sa;
+	__u32 i;
+
+	if (!(lpc_features(self->dev) & LPC_FEAT_CREDS))
+		SKIP(return, "module lacks LPC_FEAT_CREDS");
+	OPEN_PAIR_FLAGS(LPC_PORT_REQUIRE_CREDS);
+	memset(&sa, 0, sizeof(sa));
+	sa.size = sizeof(sa);
+	sa.flags = LPC_ATTR_CREDS;
+	for (i = 0; i < 3; i++) {
+		self->data[i] = i;
+		send_entry(&self->xs[i], LPC_MSG_REQUEST, &self->data[i], 4);
+	}
+	EXPECT_EQ(-EACCES, send_batch(self->client, self->xs, 3, 0, 0));
+	SERVER_RECV_NB_EMPTY();
+	/* With creds on the first only: one request, then the refusal. */
+	self->xs[0].send_attr = lpc_ptr(&sa);
+	EXPECT_EQ(1, send_batch(self->client, self->xs, 3, 0, 0));
+	ASSERT_EQ(0, lpc_recv_nb(self->cport, &self->info, self->buf,
+				 sizeof(self->buf)));
+	EXPECT_EQ((__u32)LPC_MSG_REQUEST, self->info.type);
+	EXPECT_EQ(self->xs[0].send_id, self->info.id);
+	SERVER_RECV_NB_EMPTY();
 }
 
 /* ================= the batch itself ================= */
