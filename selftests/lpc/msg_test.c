@@ -1130,7 +1130,8 @@ TEST_F(msg, bad_xfer_pointer_efault)
 				     lpc_bad_ptr()));
 }
 
-#define XFER_CMD(size) _IOC(_IOC_READ | _IOC_WRITE, LPC_IOC_MAGIC, 0x11, (size))
+#define XFER_CMD(size) _IOC(_IOC_READ | _IOC_WRITE, LPC_IOC_MAGIC, \
+			       _IOC_NR(LPC_IOC_XFER), (size))
 
 struct xfer_big {
 	struct lpc_xfer x;

@@ -351,7 +351,8 @@ TEST_F(port, unknown_ioctl_on_port_enotty)
 
 /* ---- struct size versioning (copy_struct_from_user semantics) ---- */
 
-#define CREATE_PORT_CMD(size) _IOC(_IOC_WRITE, LPC_IOC_MAGIC, 0x01, (size))
+#define CREATE_PORT_CMD(size) _IOC(_IOC_WRITE, LPC_IOC_MAGIC, \
+				      _IOC_NR(LPC_IOC_CREATE_PORT), (size))
 
 struct port_attr_big {
 	struct lpc_port_attr attr;

@@ -79,7 +79,7 @@ TEST(version_abi)
 	EXPECT_EQ(sizeof(struct lpc_version), LPC_VERSION_SIZE_VER0);
 	EXPECT_EQ(_IOC_SIZE(LPC_IOC_VERSION), LPC_VERSION_SIZE_VER0);
 	EXPECT_EQ(_IOC_TYPE(LPC_IOC_VERSION), LPC_IOC_MAGIC);
-	EXPECT_EQ(_IOC_NR(LPC_IOC_VERSION), 0);
+	EXPECT_EQ(_IOC_NR(LPC_IOC_VERSION), 0x40);
 	EXPECT_EQ(_IOC_DIR(LPC_IOC_VERSION), _IOC_READ);
 }
 
@@ -121,7 +121,7 @@ TEST_F(lpc_dev, version_is_stable)
 
 TEST_F(lpc_dev, unknown_ioctl_enotty)
 {
-	EXPECT_EQ(ioctl(self->fd, _IO(LPC_IOC_MAGIC, 0x3f)), -1);
+	EXPECT_EQ(ioctl(self->fd, _IO(LPC_IOC_MAGIC, 0x7f)), -1);
 	EXPECT_EQ(errno, ENOTTY);
 }
 

@@ -48,8 +48,8 @@
 #define LPC_API_VERSION		1
 
 /*
- * 0xBA is unassigned in Documentation/userspace-api/ioctl/ioctl-number.rst
- * (0xB8 and 0xB9 are taken or claimed); lpc uses 0xBA 00-3F.
+ * 0xBA is free in 6.1's Documentation/userspace-api/ioctl/ioctl-number.rst;
+ * later kernels give 0xBA 00-0F to liveupdate.h, so lpc uses 0xBA 40-7F.
  */
 #define LPC_IOC_MAGIC		0xBA
 
@@ -168,7 +168,8 @@ struct lpc_ace {
  * @max_queued: messages that may wait on the port's queue, up to
  *	%LPC_QUEUE_MAX; 0 for %LPC_DEFAULT_QUEUE.
  * @max_conns: connections, up to %LPC_CONNS_MAX; 0 for %LPC_DEFAULT_CONNS.
- * @acl: pointer to an array of @acl_count &struct lpc_ace, or 0.
+ * @acl: pointer to an array of @acl_count &struct lpc_ace; 0 when
+ *	@acl_count is 0 (a pointer without a count is -EINVAL).
  * @acl_count: 0 to %LPC_ACL_MAX; 0 means owner-only.
  * @__pad: must be zero.
  *
@@ -444,8 +445,10 @@ struct lpc_range {
  * @view: see &struct lpc_view.
  * @nr_ranges: number of @ranges.
  * @__pad2: must be zero.
- * @ranges: see &struct lpc_range; a request declares them, its receiver
- *	sees their lengths and access bits.
+ * @ranges: see &struct lpc_range; a synchronous request declares them
+ *	(the requester's memory is reachable only while it waits: an
+ *	asynchronous request with ranges fails with -EOPNOTSUPP), its
+ *	receiver sees their lengths and access bits.
  * @creds: receive: the sender's credentials as of that message.
  */
 struct lpc_msg_attr {
@@ -569,8 +572,8 @@ struct lpc_cancel {
  * @id: a request the caller received and has not answered yet, or 0 for
  *	the connection's client (server communication port only).
  * @flags: must be 0.
- * @pid: out: the sender's pid in the caller's pid namespace.
- * @__pad: must be zero.
+ * @pid: out: the sender's pid in the caller's pid namespace (0 if it is
+ *	not visible there); its value on input is ignored.
  *
  * %LPC_IOC_SENDER_CHECK succeeds only while the sending process is still
  * alive, so a pidfd opened on @pid *before* the call names the sender for
@@ -801,19 +804,19 @@ struct lpc_batch {
 #define LPC_BATCH_MAX		64
 
 /* Ioctls on /dev/lpc */
-#define LPC_IOC_VERSION		_IOR(LPC_IOC_MAGIC, 0x00, struct lpc_version)
-#define LPC_IOC_CREATE_PORT	_IOW(LPC_IOC_MAGIC, 0x01, struct lpc_port_attr)
-#define LPC_IOC_CONNECT		_IOWR(LPC_IOC_MAGIC, 0x02, struct lpc_connect)
-#define LPC_IOC_PORT_LIST	_IOWR(LPC_IOC_MAGIC, 0x03, struct lpc_query)
-#define LPC_IOC_PORT_INFO	_IOWR(LPC_IOC_MAGIC, 0x04, struct lpc_query)
-#define LPC_IOC_CONN_LIST	_IOWR(LPC_IOC_MAGIC, 0x05, struct lpc_query)
-#define LPC_IOC_ACL_GET		_IOWR(LPC_IOC_MAGIC, 0x06, struct lpc_acl_req)
-#define LPC_IOC_ACL_SET		_IOW(LPC_IOC_MAGIC, 0x07, struct lpc_acl_req)
+#define LPC_IOC_VERSION		_IOR(LPC_IOC_MAGIC, 0x40, struct lpc_version)
+#define LPC_IOC_CREATE_PORT	_IOW(LPC_IOC_MAGIC, 0x41, struct lpc_port_attr)
+#define LPC_IOC_CONNECT		_IOWR(LPC_IOC_MAGIC, 0x42, struct lpc_connect)
+#define LPC_IOC_PORT_LIST	_IOWR(LPC_IOC_MAGIC, 0x43, struct lpc_query)
+#define LPC_IOC_PORT_INFO	_IOWR(LPC_IOC_MAGIC, 0x44, struct lpc_query)
+#define LPC_IOC_CONN_LIST	_IOWR(LPC_IOC_MAGIC, 0x45, struct lpc_query)
+#define LPC_IOC_ACL_GET		_IOWR(LPC_IOC_MAGIC, 0x46, struct lpc_acl_req)
+#define LPC_IOC_ACL_SET		_IOW(LPC_IOC_MAGIC, 0x47, struct lpc_acl_req)
 
 /* Ioctls on ports */
-#define LPC_IOC_ACCEPT		_IOW(LPC_IOC_MAGIC, 0x10, struct lpc_accept)
-#define LPC_IOC_XFER		_IOWR(LPC_IOC_MAGIC, 0x11, struct lpc_xfer)
-#define LPC_IOC_CANCEL		_IOW(LPC_IOC_MAGIC, 0x12, struct lpc_cancel)
+#define LPC_IOC_ACCEPT		_IOW(LPC_IOC_MAGIC, 0x50, struct lpc_accept)
+#define LPC_IOC_XFER		_IOWR(LPC_IOC_MAGIC, 0x51, struct lpc_xfer)
+#define LPC_IOC_CANCEL		_IOW(LPC_IOC_MAGIC, 0x52, struct lpc_cancel)
 /*
  * LPC_IOC_DISCONNECT, on a client or server communication port, ends the
  * connection and keeps the fd: messages not yet received on either side
@@ -821,13 +824,13 @@ struct lpc_batch {
  * with -ECONNRESET, and later sends fail with -ENOTCONN. -EINVAL on a
  * connection port.
  */
-#define LPC_IOC_DISCONNECT	_IO(LPC_IOC_MAGIC, 0x13)
-#define LPC_IOC_SENDER_CHECK	_IOWR(LPC_IOC_MAGIC, 0x14, struct lpc_sender)
-#define LPC_IOC_SECTION_CREATE	_IOW(LPC_IOC_MAGIC, 0x15, struct lpc_section_attr)
-#define LPC_IOC_VIEW_RELEASE	_IOW(LPC_IOC_MAGIC, 0x16, struct lpc_view_release)
-#define LPC_IOC_DIRECT_READ	_IOW(LPC_IOC_MAGIC, 0x17, struct lpc_direct)
-#define LPC_IOC_DIRECT_WRITE	_IOW(LPC_IOC_MAGIC, 0x18, struct lpc_direct)
-#define LPC_IOC_SEND_BATCH	_IOW(LPC_IOC_MAGIC, 0x19, struct lpc_batch)
-#define LPC_IOC_RECV_BATCH	_IOW(LPC_IOC_MAGIC, 0x1a, struct lpc_batch)
+#define LPC_IOC_DISCONNECT	_IO(LPC_IOC_MAGIC, 0x53)
+#define LPC_IOC_SENDER_CHECK	_IOWR(LPC_IOC_MAGIC, 0x54, struct lpc_sender)
+#define LPC_IOC_SECTION_CREATE	_IOW(LPC_IOC_MAGIC, 0x55, struct lpc_section_attr)
+#define LPC_IOC_VIEW_RELEASE	_IOW(LPC_IOC_MAGIC, 0x56, struct lpc_view_release)
+#define LPC_IOC_DIRECT_READ	_IOW(LPC_IOC_MAGIC, 0x57, struct lpc_direct)
+#define LPC_IOC_DIRECT_WRITE	_IOW(LPC_IOC_MAGIC, 0x58, struct lpc_direct)
+#define LPC_IOC_SEND_BATCH	_IOW(LPC_IOC_MAGIC, 0x59, struct lpc_batch)
+#define LPC_IOC_RECV_BATCH	_IOW(LPC_IOC_MAGIC, 0x5a, struct lpc_batch)
 
 #endif /* _UAPI_LINUX_LPC_H */
