@@ -17,7 +17,7 @@
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/net.h>
-#include <linux/sched/task.h>
+#include <linux/sched/mm.h>
 #include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -124,7 +124,8 @@ static int lpc_attach_ranges(struct lpc_msg *msg, struct lpc_msg_ext *ext,
 		ext->ranges[i] = *r;
 	}
 	ext->nr_ranges = a->nr_ranges;
-	ext->requester = get_task_struct(current);
+	ext->requester_mm = current->mm;
+	mmgrab(ext->requester_mm);
 	return 0;
 }
 
@@ -211,8 +212,8 @@ void lpc_attr_free(struct lpc_msg *msg)
 	lpc_view_drop(msg);
 	for (i = 0; i < ext->nr_fds; i++)
 		fput(ext->fds[i]);
-	if (ext->requester)
-		put_task_struct(ext->requester);
+	if (ext->requester_mm)
+		mmdrop(ext->requester_mm);
 	if (ext->cred)
 		put_cred(ext->cred);
 	kfree(ext);

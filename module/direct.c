@@ -17,9 +17,9 @@
  * gives up mid-copy stops the copy at the next chunk (-ESRCH, -ECANCELED,
  * or the bytes done so far) and its memory is not held beyond one chunk.
  *
- * Only synchronous requests can be accessed: see lpc_requester_mm() for
- * why an asynchronous requester's memory cannot be reached safely without
- * the address space recorded when the request was sent.
+ * The address space is the one recorded when the request was sent: a
+ * requester that execve()s another program, perhaps a set-uid one, takes
+ * its new memory out of reach.
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
@@ -44,16 +44,10 @@ static struct lpc_msg *lpc_direct_lookup(struct lpc_port *port, u64 id)
 }
 
 /*
- * The requester's address space, with a user reference (mmput() it).
- *
- * A synchronous requester's thread sleeps in its request until the
- * request is answered or abandoned, so it cannot execve() meanwhile (an
- * execve() in another thread kills it first). Its mm is therefore the one
- * the ranges were declared in as long as the request is still in service
- * and not abandoned *after* the mm was taken: hence the second lookup.
- * An asynchronous requester's thread runs on and may have exec'd another
- * program since, whose memory must not be reached; lpc_direct_range()
- * refuses those requests.
+ * The requester's address space, with a user reference (mmput() it): the
+ * one recorded when the request was sent, so an execve() since (a new mm)
+ * or an exit (no user left) makes it unreachable. The request is looked
+ * up again so that a requester giving up mid-copy stops the copy.
  *
  * Return: the mm, or ERR_PTR(-ESRCH) once the requester exited,
  * -ECANCELED once it gave up, -ENOENT once the request was answered.
@@ -61,11 +55,10 @@ static struct lpc_msg *lpc_direct_lookup(struct lpc_port *port, u64 id)
 static struct mm_struct *lpc_requester_mm(struct lpc_port *port, u64 id,
 					  const struct lpc_msg_ext *ext)
 {
-	struct mm_struct *mm;
+	struct mm_struct *mm = ext->requester_mm;
 	struct lpc_msg *msg;
 
-	mm = ext->requester ? get_task_mm(ext->requester) : NULL;
-	if (!mm)
+	if (!mm || !mmget_not_zero(mm))
 		return ERR_PTR(-ESRCH);
 	msg = lpc_direct_lookup(port, id);
 	if (IS_ERR(msg)) {
@@ -214,9 +207,6 @@ static int lpc_direct_range(const struct lpc_msg *msg,
 		return -EACCES;
 	if (d->offset > r->length || d->len > r->length - d->offset)
 		return -ERANGE;
-	/* See lpc_requester_mm(). */
-	if (!(msg->kflags & LPC_MSGK_SYNC))
-		return -EOPNOTSUPP;
 	*rp = r;
 	return 0;
 }
@@ -234,8 +224,7 @@ static int lpc_direct_range(const struct lpc_msg *msg,
  * Return: bytes copied, or -EINVAL (flags, bad range index, no ranges),
  * -ENOENT (no such request in service), -ECANCELED (the requester gave
  * up), -ESRCH (it exited), -EACCES (access not declared), -ERANGE
- * (outside the range), -EOPNOTSUPP (an asynchronous request), -EFAULT,
- * -EINTR, -ENOMEM.
+ * (outside the range), -EFAULT, -EINTR, -ENOMEM.
  */
 int lpc_direct(struct lpc_port *port, void __user *uarg, u32 usize,
 	       bool write)

@@ -245,7 +245,9 @@ struct lpc_conn {
  * @view_flags: see &struct lpc_view.
  * @nr_ranges: LPC_ATTR_DIRECT: ranges in @ranges.
  * @ranges: the requester's declared memory (direct.c).
- * @requester: the requesting thread, whose memory @ranges are in (ref).
+ * @requester_mm: the address space @ranges are in, as of the send
+ *	(mmgrab()ed; direct.c reaches it only through mmget_not_zero(), so
+ *	neither an exit nor an execve() of the requester lets it through).
  *
  * Written by the sender before the message is queued, then invariant
  * until the message is freed; fds and the view are handed to the receiver
@@ -262,7 +264,7 @@ struct lpc_msg_ext {
 	u32 view_flags;
 	u32 nr_ranges;
 	struct lpc_range ranges[LPC_MAX_RANGES];
-	struct task_struct *requester;
+	struct mm_struct *requester_mm;
 };
 
 /* Where a message stands on its inbox side; protected by the inbox lock. */
