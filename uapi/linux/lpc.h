@@ -445,10 +445,10 @@ struct lpc_range {
  * @view: see &struct lpc_view.
  * @nr_ranges: number of @ranges.
  * @__pad2: must be zero.
- * @ranges: see &struct lpc_range; a synchronous request declares them
- *	(the requester's memory is reachable only while it waits: an
- *	asynchronous request with ranges fails with -EOPNOTSUPP), its
- *	receiver sees their lengths and access bits.
+ * @ranges: see &struct lpc_range; a request declares them, its receiver
+ *	sees their lengths and access bits. They name memory of the address
+ *	space the request was sent from: after the requester exits or calls
+ *	execve(), direct access fails with -ESRCH.
  * @creds: receive: the sender's credentials as of that message.
  */
 struct lpc_msg_attr {
