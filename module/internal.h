@@ -454,6 +454,8 @@ int lpc_user_charge_port(void);
 void lpc_user_uncharge_port(kuid_t uid);
 int lpc_user_charge_conn(void);
 void lpc_user_uncharge_conn(kuid_t uid);
+int lpc_user_charge_sections(u64 bytes);
+void lpc_user_uncharge_sections(kuid_t uid, u64 bytes);
 
 /* ioctl helpers (main.c) */
 int lpc_copy_in(void *dst, size_t ksize, const void __user *src,

@@ -21,8 +21,9 @@
  * together. A section whose every fd, mapping and in-flight view is gone
  * stops counting (it is pruned when the next one is created). Memory is
  * charged, page by page, to the memory cgroup of the task that first
- * touches it, normally the creator filling it. There is no per-user total
- * beyond that: limits.c counts connections per user, which bounds it.
+ * touches it, normally the creator filling it. Sizes are also charged to
+ * the creator's euid, up to limits.c's max_section_bytes_per_user, until
+ * the section leaves its connection.
  *
  * A view (LPC_ATTR_VIEW) names a range of one of the connection's
  * sections. The receiver gets it mapped (MAP_SHARED, nothing copied) or
@@ -78,11 +79,13 @@ MODULE_PARM_DESC(max_conn_section_bytes,
  * @entry: on conn->sections (protected by conn->lock).
  * @file: the shmem file (a reference of its own).
  * @size: bytes at creation, page-aligned (invariant).
+ * @uid: the creator's euid, charged @size (invariant).
  */
 struct lpc_section {
 	struct list_head entry;
 	struct file *file;
 	u64 size;
+	kuid_t uid;
 };
 
 /**
@@ -116,9 +119,11 @@ static bool lpc_conn_ended(struct lpc_conn *conn)
 
 /* ---- sections ---- */
 
+/* Its memory is gone or going: the file is emptied or unreferenced. */
 static void lpc_section_free(struct lpc_section *sec)
 {
 	fput(sec->file);
+	lpc_user_uncharge_sections(sec->uid, sec->size);
 	kfree(sec);
 }
 
@@ -234,8 +239,8 @@ static int lpc_section_check(struct lpc_port *port,
  * @usize: its size.
  *
  * Return: the section's fd, or -EINVAL (connection port, bad flags, size
- * 0), -E2BIG (larger than max_section_size), -EDQUOT (the connection holds
- * its maximum of sections), -ENOTCONN (the connection ended), -ENOMEM,
+ * 0), -E2BIG (larger than max_section_size), -EDQUOT (the connection or
+ * the user holds its maximum of sections), -ENOTCONN (the connection ended), -ENOMEM,
  * -EMFILE, -EFAULT.
  */
 int lpc_section_create(struct lpc_port *port, void __user *uarg, u32 usize)
@@ -257,10 +262,14 @@ int lpc_section_create(struct lpc_port *port, void __user *uarg, u32 usize)
 	if (!sec)
 		return -ENOMEM;
 	sec->size = PAGE_ALIGN(a.size);
+	sec->uid = current_euid();
+	ret = lpc_user_charge_sections(sec->size);
+	if (ret)
+		goto err_free;
 	file = lpc_section_file(sec->size);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
-		goto err_free;
+		goto err_uncharge;
 	}
 	/* One reference for the connection's list, one for the new fd. */
 	sec->file = get_file(file);
@@ -280,6 +289,8 @@ err_fd:
 err_file:
 	fput(file);
 	fput(sec->file);
+err_uncharge:
+	lpc_user_uncharge_sections(sec->uid, sec->size);
 err_free:
 	kfree(sec);
 	return ret;

@@ -425,6 +425,55 @@ TEST_F(sec, quota_bytes_per_connection_edquot)
 		close(fds[i]);
 }
 
+/*
+ * As a user without CAP_SYS_RESOURCE: 1 GiB of sections per user, spread
+ * over connections (each holds at most 256 MiB). Exit status: 0 when the
+ * 17th 64 MiB section fails with -EDQUOT on a fresh connection.
+ */
+static int user_quota_child(int dev, const char *name)
+{
+	int cport, c[5], s[5], i, fd, made = 0;
+
+	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+		return 10;
+	cport = lpc_create(dev, name);
+	if (cport < 0)
+		return 11;
+	for (i = 0; i < 5; i++)
+		if (lpc_connect_pair(dev, cport, name, i + 1, 0, &c[i], &s[i]))
+			return 12;
+	for (i = 0; i < 16; i++) {
+		fd = section_create(c[i / 4], MAX_SECTION, 0);
+		if (fd < 0)
+			return 20 + i;
+		made++;
+	}
+	fd = section_create(c[4], MAX_SECTION, 0);
+	if (fd != -EDQUOT)
+		return 40;
+	/* Ending a connection gives its share back. */
+	close(c[0]);
+	fd = section_create(c[4], MAX_SECTION, 0);
+	return fd >= 0 && made == 16 ? 0 : 41;
+}
+
+TEST_F(sec, quota_per_user_edquot)
+{
+	char name[LPC_NAME_MAX + 1];
+	pid_t pid;
+
+	if (geteuid() != 0)
+		SKIP(return, "needs root to switch users");
+	lpc_name(name, sizeof(name), "user-quota");
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		lpc_child_init();
+		_exit(user_quota_child(self->dev, name));
+	}
+	EXPECT_EQ(0, lpc_wait_child(pid, LPC_WAIT_MS));
+}
+
 /* A mapping of a section keeps it counted, even with the fd closed. */
 TEST_F(sec, mapped_section_keeps_counting)
 {
