@@ -192,6 +192,7 @@ bench)
 	done
 	note "CSV files in $csvdir: $(cd "$csvdir" && ls | tr '\n' ' ')"
 	if [ -x "$top/tools/lpcbench/plot.sh" ] && ls "$csvdir"/*.csv >/dev/null 2>&1; then
+		need_pkgs gnuplot-nox
 		"$top/tools/lpcbench/plot.sh" "$csvdir" || failed=1
 	fi
 	note "bench done in $(elapsed)"
