@@ -13,7 +13,7 @@
 /* kernel_cap_t became a single u64 in 6.3. */
 static inline u64 lpc_cap_bits(kernel_cap_t cap)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
 	return cap.val;
 #else
 	return ((u64)cap.cap[1] << 32) | cap.cap[0];
@@ -23,7 +23,7 @@ static inline u64 lpc_cap_bits(kernel_cap_t cap)
 /* receive_fd() took over receive_fd_user()'s user-pointer argument. */
 static inline int lpc_receive_fd(struct file *file, unsigned int o_flags)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#if KERNEL_VERSION(6, 8, 0) <= LINUX_VERSION_CODE
 	return receive_fd(file, NULL, o_flags);
 #else
 	return receive_fd(file, o_flags);

@@ -258,7 +258,7 @@ static struct lpc_port *lpc_connect_lookup(struct lpc_connect *c)
 	if (!ret)
 		ret = lpc_server_identity(lst, c);
 	if (ret)
-		lpc_stat_add(lst->srv, denied, 1);
+		lpc_stat_add(&lst->srv->stats->denied, 1);
 	if (!ret && c->data_len > lst->srv->max_conn_data_len)
 		ret = -EMSGSIZE;
 	if (ret) {
@@ -334,7 +334,7 @@ static int lpc_connect_wait(struct lpc_conn *conn, struct lpc_msg *msg,
 			lpc_msg_put(msg);
 		goto out_put;
 	}
-	lpc_stat_add(conn->listener->srv, connects, 1);
+	lpc_stat_add(&conn->listener->srv->stats->connects, 1);
 	ret = lpc_msg_wait_reply(msg, deadline);
 	if (ret == -EAGAIN)
 		ret = -ETIMEDOUT;
@@ -518,10 +518,10 @@ int lpc_accept(struct lpc_port *port, void __user *uarg, u32 usize)
 	if (ret)
 		goto err_file;
 	if (reject) {
-		lpc_stat_add(port->srv, refused, 1);
+		lpc_stat_add(&port->srv->stats->refused, 1);
 		trace_lpc_reject(port->srv->name, serial);
 	} else {
-		lpc_stat_add(port->srv, accepted, 1);
+		lpc_stat_add(&port->srv->stats->accepted, 1);
 		trace_lpc_accept(port->srv->name, serial,
 				 a.context);
 	}

@@ -78,7 +78,11 @@ struct lpc_stats {
 	u64 lost_replies;
 };
 
-#define lpc_stat_add(srv, field, n)	this_cpu_add((srv)->stats->field, (n))
+/* Count into one counter, e.g. lpc_stat_add(&srv->stats->denied, 1). */
+static inline void lpc_stat_add(u64 __percpu *stat, u64 n)
+{
+	this_cpu_add(*stat, n);
+}
 
 enum lpc_port_kind {
 	LPC_PORT_LISTENER,	/* named connection port */
@@ -161,7 +165,7 @@ struct lpc_port {
 	struct kref ref;
 	enum lpc_port_kind kind;
 
-	spinlock_t lock;
+	spinlock_t lock;	/* see the field list above */
 	bool dead;
 	struct list_head queue;
 	u32 nr_held;
@@ -228,7 +232,7 @@ struct lpc_conn {
 	struct pid *client_pid;
 	struct pid *server_pid;
 	const struct cred *server_cred;
-	spinlock_t lock;
+	spinlock_t lock;	/* sections only */
 	struct list_head sections;
 	u32 nr_sections;
 };

@@ -208,6 +208,7 @@ static void lpc_tree_erase(struct rb_root *root, struct lpc_msg *msg,
 static void lpc_wake_room(struct lpc_port *port)
 {
 	lockdep_assert_held(&port->lock);
+	/* waitqueue_active() is exact here: waiters join under port->lock. */
 	if (waitqueue_active(&port->room))
 		wake_up(&port->room);
 }
@@ -263,42 +264,45 @@ ktime_t *lpc_deadline(ktime_t *buf, bool has_timeout, bool nonblock,
 	}
 	if (!has_timeout)
 		return NULL;
-	*buf = ktime_add_safe(ktime_get(), ns_to_ktime(min_t(u64, timeout_ns,
-							      KTIME_MAX)));
+	timeout_ns = min_t(u64, timeout_ns, KTIME_MAX);
+	*buf = ktime_add_safe(ktime_get(), ns_to_ktime(timeout_ns));
 	return buf;
 }
 
 /*
  * Wait on @wq, with @port->lock held on entry and exit, until @cond holds.
- * Exclusive waiters take one message each; one that gives up passes the
- * wake-up on so that a message is never left with a sleeping receiver.
+ * Every change that can make @cond true happens under that lock, and the
+ * waiter is queued before the lock is dropped, so no wake-up is missed.
+ * Exclusive waiters each take one message or slot; the callers pass on a
+ * wake-up they end up not using.
  */
-#define lpc_wait_locked(port, wq, cond, deadline, exclusive) ({		\
-	int __ret = 0;							\
-	DEFINE_WAIT(__w);						\
-	while (!(cond)) {						\
-		if ((deadline) && !*(deadline)) {			\
-			__ret = -EAGAIN;				\
-			break;						\
-		}							\
-		if (exclusive)						\
-			prepare_to_wait_exclusive(wq, &__w,		\
-						  TASK_INTERRUPTIBLE);	\
-		else							\
-			prepare_to_wait(wq, &__w, TASK_INTERRUPTIBLE);	\
-		spin_unlock(&(port)->lock);				\
-		if (signal_pending(current))				\
-			__ret = -EINTR;					\
-		else							\
-			__ret = lpc_sleep(deadline);			\
-		finish_wait(wq, &__w);					\
-		spin_lock(&(port)->lock);				\
-		if (__ret && !(cond))					\
-			break;						\
-		__ret = 0;						\
-	}								\
-	__ret;								\
-})
+static int lpc_wait_locked(struct lpc_port *port, struct wait_queue_head *wq,
+			   bool (*cond)(struct lpc_port *port,
+					struct lpc_msg *msg),
+			   struct lpc_msg *msg, const ktime_t *deadline)
+	__must_hold(&port->lock)
+{
+	DEFINE_WAIT(w);
+	int ret = 0;
+
+	lockdep_assert_held(&port->lock);
+	while (!cond(port, msg)) {
+		if (deadline && !*deadline)
+			return -EAGAIN;
+		prepare_to_wait_exclusive(wq, &w, TASK_INTERRUPTIBLE);
+		spin_unlock(&port->lock);
+		if (signal_pending(current))
+			ret = -EINTR;
+		else
+			ret = lpc_sleep(deadline);
+		finish_wait(wq, &w);
+		spin_lock(&port->lock);
+		if (ret && !cond(port, msg))
+			return ret;
+		ret = 0;
+	}
+	return 0;
+}
 
 static bool lpc_has_room(struct lpc_port *port, struct lpc_msg *msg)
 {
@@ -330,7 +334,6 @@ static int lpc_inbox_open(struct lpc_port *inbox, struct lpc_msg *msg)
 int lpc_msg_enqueue(struct lpc_port *inbox, struct lpc_msg *msg,
 		    const ktime_t *deadline)
 {
-	u32 len = msg->len;
 	int ret;
 
 	msg->inbox = inbox;
@@ -338,8 +341,8 @@ int lpc_msg_enqueue(struct lpc_port *inbox, struct lpc_msg *msg,
 	ret = lpc_inbox_open(inbox, msg);
 	/* One freed slot wakes one sender, not a herd. */
 	if (!ret)
-		ret = lpc_wait_locked(inbox, &inbox->room,
-				      lpc_has_room(inbox, msg), deadline, true);
+		ret = lpc_wait_locked(inbox, &inbox->room, lpc_has_room, msg,
+				      deadline);
 	if (!ret)
 		ret = lpc_inbox_open(inbox, msg);
 	if (ret) {
@@ -349,16 +352,16 @@ int lpc_msg_enqueue(struct lpc_port *inbox, struct lpc_msg *msg,
 		spin_unlock(&inbox->lock);
 		return ret;
 	}
+	/* Counted before anyone can receive it, so queries never lag. */
+	if (inbox->srv) {
+		lpc_stat_add(&inbox->srv->stats->msgs_in, 1);
+		lpc_stat_add(&inbox->srv->stats->bytes_in, msg->len);
+	}
 	lpc_hold(inbox, msg);
 	msg->state = LPC_MS_QUEUED;
 	list_add_tail(&msg->entry, &inbox->queue);
 	wake_up_interruptible_poll(&inbox->wait, EPOLLIN | EPOLLRDNORM);
 	spin_unlock(&inbox->lock);
-	/* From here the message may be received, answered and freed. */
-	if (inbox->srv) {
-		lpc_stat_add(inbox->srv, msgs_in, 1);
-		lpc_stat_add(inbox->srv, bytes_in, len);
-	}
 	return 0;
 }
 
@@ -465,6 +468,7 @@ static void lpc_msg_deliver(struct lpc_port *origin, struct lpc_msg *msg,
 	msg->id = lpc_next_id();
 	if (msg->kflags & LPC_MSGK_SYNC) {
 		msg->status = status;
+		/* Publishes status and reply; see lpc_msg_wait_reply(). */
 		smp_store_release(&msg->done, 1);
 		__wake_up_sync_key(&origin->reply_wait, TASK_INTERRUPTIBLE, msg);
 		return;
@@ -603,6 +607,7 @@ void lpc_port_fail_pending(struct lpc_port *port, struct lpc_conn *only)
 		if (msg->kflags & LPC_MSGK_SYNC) {
 			/* The waiter withdraws the inbox side itself. */
 			msg->status = -ECONNRESET;
+			/* Publishes status; see lpc_msg_wait_reply(). */
 			smp_store_release(&msg->done, 1);
 			__wake_up(&port->reply_wait, TASK_INTERRUPTIBLE, 1, msg);
 			spin_unlock(&port->lock);
@@ -652,6 +657,7 @@ int lpc_msg_wait_reply(struct lpc_msg *msg, const ktime_t *deadline)
 	INIT_LIST_HEAD(&w.wq.entry);
 	for (;;) {
 		prepare_to_wait(&origin->reply_wait, &w.wq, TASK_INTERRUPTIBLE);
+		/* Pairs with the smp_store_release() of whoever answers. */
 		if (smp_load_acquire(&msg->done))
 			break;
 		if (deadline && !*deadline) {
@@ -786,8 +792,8 @@ static void lpc_fill_info(struct lpc_msg_info *info, const struct lpc_msg *msg,
 
 static void lpc_count_out(struct lpc_port *lst, u32 len)
 {
-	lpc_stat_add(lst->srv, msgs_out, 1);
-	lpc_stat_add(lst->srv, bytes_out, len);
+	lpc_stat_add(&lst->srv->stats->msgs_out, 1);
+	lpc_stat_add(&lst->srv->stats->bytes_out, len);
 }
 
 /*
@@ -919,7 +925,7 @@ static int lpc_reply(struct lpc_port *port, struct lpc_xfer *x)
 	}
 	msg = lpc_msg_take_service(inbox, x->send_id, only, LPC_MSG_REQUEST);
 	if (PTR_ERR_OR_ZERO(msg) == -ECANCELED)
-		lpc_stat_add(inbox_server(inbox)->srv, lost_replies, 1);
+		lpc_stat_add(&inbox_server(inbox)->srv->stats->lost_replies, 1);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
 	ret = -EMSGSIZE;
@@ -941,7 +947,7 @@ static int lpc_reply(struct lpc_port *port, struct lpc_xfer *x)
 	ret = lpc_msg_complete(msg, 0);
 	trace_lpc_reply(x->send_id, x->send_len, ret);
 	if (ret)
-		lpc_stat_add(inbox_server(inbox)->srv, lost_replies, 1);
+		lpc_stat_add(&inbox_server(inbox)->srv->stats->lost_replies, 1);
 	else if (inbox->kind == LPC_PORT_LISTENER)
 		lpc_count_out(inbox, x->send_len);
 	return ret;
@@ -951,7 +957,7 @@ err_return:
 	return ret;
 }
 
-static bool lpc_can_receive(struct lpc_port *port)
+static bool lpc_can_receive(struct lpc_port *port, struct lpc_msg *unused)
 {
 	return !list_empty(&port->queue) || port->dead;
 }
@@ -993,8 +999,8 @@ static int lpc_receive(struct lpc_port *port, struct lpc_xfer *x,
 		return -EINVAL;
 
 	spin_lock(&port->lock);
-	ret = lpc_wait_locked(port, &port->wait, lpc_can_receive(port),
-			      deadline, true);
+	ret = lpc_wait_locked(port, &port->wait, lpc_can_receive, NULL,
+			      deadline);
 	msg = list_first_entry_or_null(&port->queue, struct lpc_msg, entry);
 	if (!ret && !msg)
 		ret = -ENOTCONN;
@@ -1167,6 +1173,7 @@ int lpc_cancel(struct lpc_port *port, void __user *uarg, u32 usize)
 	if (msg->kflags & LPC_MSGK_SYNC) {
 		/* Another thread waits for it: wake it with the news. */
 		msg->status = -ECANCELED;
+		/* Publishes status; see lpc_msg_wait_reply(). */
 		smp_store_release(&msg->done, 1);
 		__wake_up(&origin->reply_wait, TASK_INTERRUPTIBLE, 1, msg);
 		spin_unlock(&origin->lock);

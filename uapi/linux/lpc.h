@@ -107,6 +107,7 @@ struct lpc_version {
 	__u32 max_msg_len;
 	__u32 module_version;
 };
+
 #define LPC_VERSION_SIZE_VER0	24
 
 /**
@@ -194,6 +195,7 @@ struct lpc_port_attr {
 	__u32 acl_count;
 	__u32 __pad;
 };
+
 #define LPC_PORT_ATTR_SIZE_VER0	48
 
 /* Flags for &lpc_connect.flags */
@@ -248,6 +250,7 @@ struct lpc_connect {
 	__u32 __pad;
 	__aligned_u64 timeout_ns;
 };
+
 #define LPC_CONNECT_SIZE_VER0	64
 
 /* Flags for &lpc_accept.flags */
@@ -276,6 +279,7 @@ struct lpc_accept {
 	__u32 data_len;
 	__u32 flags;
 };
+
 #define LPC_ACCEPT_SIZE_VER0	32
 
 /**
@@ -463,6 +467,7 @@ struct lpc_msg_attr {
 	struct lpc_range ranges[LPC_MAX_RANGES];
 	struct lpc_creds creds;
 };
+
 #define LPC_MSG_ATTR_SIZE_VER0	608
 
 /* Flags for &lpc_xfer.flags */
@@ -545,6 +550,7 @@ struct lpc_xfer {
 	__aligned_u64 recv_attr;
 	struct lpc_msg_info info;
 };
+
 #define LPC_XFER_SIZE_VER0	120
 
 /**
@@ -565,6 +571,7 @@ struct lpc_cancel {
 	__u32 flags;
 	__u32 __pad;
 };
+
 #define LPC_CANCEL_SIZE_VER0	16
 
 /**
@@ -585,6 +592,7 @@ struct lpc_sender {
 	__u32 flags;
 	__s32 pid;
 };
+
 #define LPC_SENDER_SIZE_VER0	16
 
 /**
@@ -604,6 +612,7 @@ struct lpc_section_attr {
 	__u32 flags;
 	__u32 __pad;
 };
+
 #define LPC_SECTION_ATTR_SIZE_VER0	16
 
 /**
@@ -617,6 +626,7 @@ struct lpc_view_release {
 	__u32 flags;
 	__u32 __pad;
 };
+
 #define LPC_VIEW_RELEASE_SIZE_VER0	16
 
 /**
@@ -643,6 +653,7 @@ struct lpc_direct {
 	__aligned_u64 buf;
 	__aligned_u64 len;
 };
+
 #define LPC_DIRECT_SIZE_VER0	40
 
 /**
@@ -668,6 +679,7 @@ struct lpc_acl_req {
 	__u32 count;
 	__u32 __pad;
 };
+
 #define LPC_ACL_REQ_SIZE_VER0	32
 
 /**
@@ -776,6 +788,7 @@ struct lpc_query {
 	__u32 count;
 	__u32 entry_size;
 };
+
 #define LPC_QUERY_SIZE_VER0		40
 #define LPC_PORT_INFO_SIZE_VER0		400
 #define LPC_CONN_INFO_SIZE_VER0		48
@@ -800,6 +813,7 @@ struct lpc_batch {
 	__u32 flags;
 	__aligned_u64 timeout_ns;
 };
+
 #define LPC_BATCH_SIZE_VER0	24
 #define LPC_BATCH_MAX		64
 
