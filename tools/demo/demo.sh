@@ -11,6 +11,7 @@
 bin=${LPC_BIN:+$LPC_BIN/}
 clients=2
 status=0
+port='\RPC Control\lpc-demo'
 
 say() { printf '\n=== %s\n' "$*"; }
 
@@ -31,6 +32,12 @@ while [ "$i" -le "$clients" ]; do
 		say "portctl port list (the server waits for client 2)"
 		if "${bin}portctl" version | grep -q '^features:.* query'; then
 			"${bin}portctl" port list || status=1
+			say "portctl port show (text, then JSON)"
+			"${bin}portctl" port show "$port" || status=1
+			"${bin}portctl" -j -p port show "$port" || status=1
+			say "portctl conn list (text, then JSON)"
+			"${bin}portctl" conn list "$port" || status=1
+			"${bin}portctl" -j conn list "$port" || status=1
 		else
 			echo "(this lpc module cannot list ports yet)"
 		fi
