@@ -58,6 +58,27 @@ const struct field version_fields[] = {
 	{ NULL, 0, 0, FMT_NUM }
 };
 
+const struct field stats_fields[] = {
+	FIELD(lpc_port_info, connects, FMT_NUM),
+	FIELD(lpc_port_info, accepted, FMT_NUM),
+	FIELD(lpc_port_info, refused, FMT_NUM),
+	FIELD(lpc_port_info, denied, FMT_NUM),
+	FIELD(lpc_port_info, msgs_in, FMT_NUM),
+	FIELD(lpc_port_info, bytes_in, FMT_BYTES),
+	FIELD(lpc_port_info, msgs_out, FMT_NUM),
+	FIELD(lpc_port_info, bytes_out, FMT_BYTES),
+	FIELD(lpc_port_info, lost_replies, FMT_NUM),
+	{ NULL, 0, 0, FMT_NUM }
+};
+
+const struct field ace_fields[] = {
+	FIELD(lpc_ace, action, FMT_NUM),
+	FIELD(lpc_ace, who, FMT_NUM),
+	FIELD(lpc_ace, id, FMT_NUM),
+	FIELD(lpc_ace, rights, FMT_HEX),
+	{ NULL, 0, 0, FMT_NUM }
+};
+
 const struct field *field_find(const struct field *table, const char *key)
 {
 	for (; table->key; table++)
@@ -103,5 +124,32 @@ const char *format_time_ns(char *buf, size_t len, unsigned long long ns)
 	if (!ns || !localtime_r(&t, &tm) ||
 	    !strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm))
 		snprintf(buf, len, "-");
+	return buf;
+}
+
+const char *format_bytes(char *buf, size_t len, unsigned long long bytes)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)bytes;
+	unsigned long long tenths;
+	unsigned int i = 0;
+
+	while (i < 4 && v >= 1024) {
+		v /= 1024;
+		i++;
+	}
+	if (!i) {
+		snprintf(buf, len, "%llu B", bytes);
+		return buf;
+	}
+	tenths = (unsigned long long)(v * 10 + 0.5);
+	if (tenths >= 100)
+		snprintf(buf, len, "%llu %s", (unsigned long long)(v + 0.5),
+			 unit[i]);
+	else if (tenths % 10 == 0)
+		snprintf(buf, len, "%llu %s", tenths / 10, unit[i]);
+	else
+		snprintf(buf, len, "%llu.%llu %s", tenths / 10, tenths % 10,
+			 unit[i]);
 	return buf;
 }

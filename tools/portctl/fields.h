@@ -16,6 +16,7 @@ enum field_fmt {
 	FMT_TIME,	/* CLOCK_REALTIME nanoseconds */
 	FMT_HEX,	/* flags, contexts */
 	FMT_STATE,	/* a connection state */
+	FMT_BYTES,	/* a byte counter: "1.5 KiB" in text */
 };
 
 struct field {
@@ -30,6 +31,10 @@ extern const struct field port_fields[];
 extern const struct field conn_fields[];
 /* The fields of struct lpc_version, for the replay file. */
 extern const struct field version_fields[];
+/* The counters of struct lpc_port_info (portctl stats). */
+extern const struct field stats_fields[];
+/* struct lpc_ace, for the replay file. */
+extern const struct field ace_fields[];
 
 const struct field *field_find(const struct field *table, const char *key);
 unsigned long long field_get(const struct field *f, const void *obj);
@@ -37,5 +42,8 @@ void field_set(const struct field *f, void *obj, unsigned long long val);
 
 /* "2026-11-24 22:13:29" (local time) into @buf. */
 const char *format_time_ns(char *buf, size_t len, unsigned long long ns);
+
+/* A byte count for people, rounded: "512 B", "1.5 KiB", "12 MiB". */
+const char *format_bytes(char *buf, size_t len, unsigned long long bytes);
 
 #endif /* PORTCTL_FIELDS_H */

@@ -19,6 +19,8 @@ static const struct cmd objects[] = {
 	{ "version",	do_version },
 	{ "port",	do_port },
 	{ "conn",	do_conn },
+	{ "acl",	do_acl },
+	{ "stats",	do_stats },
 	{ "help",	do_help },
 	{ NULL,		NULL },
 };
@@ -84,13 +86,16 @@ static void usage(FILE *f)
 		"       portctl help\n"
 		"       portctl -V\n"
 		"\n"
-		"OBJECT := { version | port | conn }\n"
+		"OBJECT := { version | port | conn | acl | stats }\n"
 		"OPTIONS := { -j|--json [-p|--pretty] | -H|--no-header |\n"
-		"             -V|--version | -h|--help | --replay FILE }\n"
+		"             -V|--version | -h|--help | --replay FILE |\n"
+		"             -n|--dry-run }\n"
 		"\n"
 		"portctl version\n"
 		"portctl port { list | show NAME | help }\n"
 		"portctl conn { list PORT | help }\n"
+		"portctl acl { show NAME | set NAME RULE... | help }\n"
+		"portctl stats [ NAME | help ]\n"
 		"\n"
 		"Commands accept unambiguous prefixes: 'portctl p l'.\n"
 		"Environment: LPC_DEVICE (default %s), PORTCTL_REPLAY.\n",
@@ -132,6 +137,7 @@ static const struct option long_options[] = {
 	{ "version",	no_argument,		NULL, 'V' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ "replay",	required_argument,	NULL, 'R' },
+	{ "dry-run",	no_argument,		NULL, 'n' },
 	{ NULL,		0,			NULL, 0 }
 };
 
@@ -142,7 +148,7 @@ static int parse_options(int argc, char **argv)
 	int opt;
 
 	opterr = 0;	/* report through p_err, in JSON when asked */
-	while ((opt = getopt_long(argc, argv, "jpHVh", long_options,
+	while ((opt = getopt_long(argc, argv, "jpHVhn", long_options,
 				  NULL)) >= 0) {
 		switch (opt) {
 		case 'j':
@@ -159,6 +165,9 @@ static int parse_options(int argc, char **argv)
 			break;
 		case 'h':
 			help = true;
+			break;
+		case 'n':
+			opts.dry_run = true;
 			break;
 		case 'R':
 			opts.replay = optarg;

@@ -34,6 +34,7 @@ struct portctl_opts {
 	bool json;
 	bool pretty;
 	bool no_header;
+	bool dry_run;		/* --dry-run: change nothing, print */
 	const char *device;	/* LPC_DEVICE or /dev/lpc */
 	const char *replay;	/* --replay / PORTCTL_REPLAY, or NULL */
 };
@@ -58,5 +59,7 @@ const char *version_str(char *buf, size_t len, unsigned int code);
 int do_version(int argc, char **argv);
 int do_port(int argc, char **argv);
 int do_conn(int argc, char **argv);
+int do_acl(int argc, char **argv);
+int do_stats(int argc, char **argv);
 
 #endif /* PORTCTL_MAIN_H */

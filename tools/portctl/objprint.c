@@ -80,6 +80,10 @@ void table_add_fields(struct table *t, const struct field *fields,
 		case FMT_STATE:
 			table_uint_text(t, v, state_name(v));
 			break;
+		case FMT_BYTES:
+			table_uint_text(t, v, format_bytes(buf, sizeof(buf),
+							   v));
+			break;
 		default:
 			table_uint(t, v, NULL);
 			break;
@@ -113,6 +117,10 @@ void print_fields(const struct field *fields, const void *obj)
 		case FMT_STATE:
 			print_uint(PRINT_JSON, f->key, NULL, v);
 			print_text("%s\n", state_name(v));
+			break;
+		case FMT_BYTES:
+			print_uint(PRINT_JSON, f->key, NULL, v);
+			print_text("%s\n", format_bytes(buf, sizeof(buf), v));
 			break;
 		default:
 			print_uint(PRINT_ANY, f->key, fmt, v);

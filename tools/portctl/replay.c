@@ -16,6 +16,11 @@ struct conn_rec {
 	char port[LPC_NAME_MAX + 1];
 };
 
+struct ace_rec {
+	struct lpc_ace ace;
+	char port[LPC_NAME_MAX + 1];
+};
+
 struct replay {
 	const char *path;
 	struct lpc_version version;
@@ -24,9 +29,11 @@ struct replay {
 	size_t nports;
 	struct conn_rec *conns;
 	size_t nconns;
+	struct ace_rec *aces;
+	size_t naces;
 	/* while parsing */
 	unsigned int line;
-	enum { SEC_TOP, SEC_PORT, SEC_CONN } section;
+	enum { SEC_TOP, SEC_PORT, SEC_CONN, SEC_ACE } section;
 };
 
 #define bad(r, ...) do {						\
@@ -79,6 +86,7 @@ static int parse_section(struct replay *r, char *line)
 {
 	size_t len = strlen(line);
 	struct conn_rec *c;
+	struct ace_rec *a;
 
 	if (!strcmp(line, "[port]")) {
 		if (!grow((void **)&r->ports, &r->nports, sizeof(*r->ports)))
@@ -86,9 +94,18 @@ static int parse_section(struct replay *r, char *line)
 		r->section = SEC_PORT;
 		return 0;
 	}
+	if (!strncmp(line, "[ace ", 5) && line[len - 1] == ']' &&
+	    len - 6 >= 1 && len - 6 <= LPC_NAME_MAX) {
+		a = grow((void **)&r->aces, &r->naces, sizeof(*r->aces));
+		if (!a)
+			goto nomem;
+		memcpy(a->port, line + 5, len - 6);
+		r->section = SEC_ACE;
+		return 0;
+	}
 	if (strncmp(line, "[conn ", 6) || line[len - 1] != ']' ||
 	    len - 7 < 1 || len - 7 > LPC_NAME_MAX) {
-		bad(r, "expected [port] or [conn PORT]");
+		bad(r, "expected [port], [conn PORT] or [ace PORT]");
 		return -EINVAL;
 	}
 	c = grow((void **)&r->conns, &r->nconns, sizeof(*r->conns));
@@ -148,9 +165,12 @@ static int set_field(struct replay *r, const char *key, char *value)
 			return set_port_name(r, value);
 		table = port_fields;
 		obj = &r->ports[r->nports - 1];
-	} else {
+	} else if (r->section == SEC_CONN) {
 		table = conn_fields;
 		obj = &r->conns[r->nconns - 1].info;
+	} else {
+		table = ace_fields;
+		obj = &r->aces[r->naces - 1].ace;
 	}
 	f = field_find(table, key);
 	if (!f) {
@@ -190,6 +210,7 @@ void replay_free(struct replay *r)
 		return;
 	free(r->ports);
 	free(r->conns);
+	free(r->aces);
 	free(r);
 }
 
@@ -259,4 +280,16 @@ const struct lpc_conn_info *replay_conn(const struct replay *r, size_t i,
 {
 	*port = r->conns[i].port;
 	return &r->conns[i].info;
+}
+
+size_t replay_naces(const struct replay *r)
+{
+	return r->naces;
+}
+
+const struct lpc_ace *replay_ace(const struct replay *r, size_t i,
+				 const char **port)
+{
+	*port = r->aces[i].port;
+	return &r->aces[i].ace;
 }

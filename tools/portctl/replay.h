@@ -10,6 +10,8 @@
  *	nr_conns 2			<field> <number>: uapi field names
  *	[conn \RPC Control\lpc-demo]	one struct lpc_conn_info of that port
  *	context 1
+ *	[ace \RPC Control\lpc-demo]	one struct lpc_ace of that port's ACL,
+ *	action 1			in order
  *
  * Numbers are decimal, 0x hex or 0 octal; fields not given are 0.
  */
@@ -34,5 +36,10 @@ size_t replay_nconns(const struct replay *r);
 /* The i-th connection, and in *port the name of its port. */
 const struct lpc_conn_info *replay_conn(const struct replay *r, size_t i,
 					const char **port);
+
+size_t replay_naces(const struct replay *r);
+/* The i-th ACL entry, and in *port the name of its port. */
+const struct lpc_ace *replay_ace(const struct replay *r, size_t i,
+				 const char **port);
 
 #endif /* PORTCTL_REPLAY_H */

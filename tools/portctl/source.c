@@ -206,3 +206,80 @@ int source_conns(struct source *src, const char *name, conn_fn fn,
 	}
 	return 0;
 }
+
+static int need_acl(struct source *src)
+{
+	struct lpc_version v;
+	int ret;
+
+	ret = source_version(src, &v);
+	if (ret < 0)
+		return ret;
+	if (!(v.features & LPC_FEAT_ACL_GETSET)) {
+		p_err("this lpc module cannot read or change ACLs (no 'acl_getset' feature)");
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+static int acl_failed(const char *what, const char *name, int err)
+{
+	if (err == -EACCES || err == -EPERM)
+		p_err("permission denied (need the %s right or ownership of the port)",
+		      what);
+	else
+		query_failed(what[0] == 'a' ? "changing the ACL" :
+			     "reading the ACL", name, err);
+	return err;
+}
+
+int source_acl_get(struct source *src, const char *name,
+		   struct lpc_ace *aces, unsigned int *count)
+{
+	const struct lpc_ace *a;
+	const char *port;
+	unsigned int n = 0;
+	size_t i;
+	int ret;
+
+	ret = need_acl(src);
+	if (ret)
+		return ret;
+	if (!src->replay) {
+		ret = lpc_acl_get(src->fd, name, aces, count);
+		if (ret < 0 && ret != -ENOSPC)
+			acl_failed("query", name, ret);
+		return ret;
+	}
+	if (!replay_find(src->replay, name))
+		return query_failed("", name, -ENOENT);
+	for (i = 0; i < replay_naces(src->replay); i++) {
+		a = replay_ace(src->replay, i, &port);
+		if (strcmp(port, name))
+			continue;
+		if (n < *count)
+			aces[n] = *a;
+		n++;
+	}
+	ret = n > *count ? -ENOSPC : 0;
+	*count = n;
+	return ret;
+}
+
+int source_acl_set(struct source *src, const char *name,
+		   const struct lpc_ace *aces, unsigned int count)
+{
+	int ret;
+
+	ret = need_acl(src);
+	if (ret)
+		return ret;
+	if (src->replay) {
+		p_err("%s: a replay file cannot be changed", src->path);
+		return -EROFS;
+	}
+	ret = lpc_acl_set(src->fd, name, aces, count);
+	if (ret < 0)
+		acl_failed("admin", name, ret);
+	return ret;
+}

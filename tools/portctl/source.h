@@ -36,4 +36,14 @@ int source_port(struct source *src, const char *name,
 int source_conns(struct source *src, const char *name, conn_fn fn,
 		 void *arg);
 
+/*
+ * The ACL of port @name into @aces (room for *@count); *@count gets the
+ * number of entries. -ENOSPC if there is not room (*@count: needed).
+ */
+int source_acl_get(struct source *src, const char *name,
+		   struct lpc_ace *aces, unsigned int *count);
+/* Replace the ACL of port @name (live device only). */
+int source_acl_set(struct source *src, const char *name,
+		   const struct lpc_ace *aces, unsigned int count);
+
 #endif /* PORTCTL_SOURCE_H */
