@@ -176,6 +176,65 @@ run LPC_DEVICE=$missing -- port list
 check "port list without the module: the same error as version" \
 	test $rc -eq 1 -a -n "$(grep 'lpc module not loaded' "$tmp/err")"
 
+# --- ACLs and counters, replayed ------------------------------------
+run -- --replay "$dump" acl show "$demo"
+check "acl show (text)" cmp -s "$tmp/out" "$here/acl-show.txt"
+run -- --replay "$dump" acl show nope
+check "acl show of a missing port: exit 1" \
+	test $rc -eq 1 -a "$(cat "$tmp/err")" = \
+	"Error: no port 'nope' (or not visible to you)"
+run -- --replay "$dump" acl show
+check "acl show without NAME: exit 2" test $rc -eq 2
+run -- --replay "$dump" acl set "$demo" allow owner all
+check "acl set on a replay file: exit 1" \
+	test $rc -eq 1 -a -n "$(grep 'cannot be changed' "$tmp/err")"
+run -- --replay "$here/version.dump" acl show "$demo"
+check "a module without ACL get/set: clear error, exit 1" \
+	test $rc -eq 1 -a -n "$(grep "no 'acl_getset' feature" "$tmp/err")"
+run -- --replay "$dump" stats
+check "stats of every port (text)" cmp -s "$tmp/out" "$here/stats.txt"
+run -- --replay "$dump" stats "$demo"
+check "stats of one port (text)" cmp -s "$tmp/out" "$here/stats-port.txt"
+run -- --replay "$dump" stats nope
+check "stats of a missing port: exit 1" test $rc -eq 1
+run -- --replay "$dump" stats a b
+check "stats with two names: exit 2" test $rc -eq 2
+# acl set --dry-run parses the rules and prints them, device untouched.
+set -- allow uid 1000 connect,query deny gid 50 connect \
+	allow cap cap_net_admin admin allow cap sys_admin query,admin \
+	allow cap 45 query allow everyone query allow owner all \
+	allow user 0 connect,query,admin
+run LPC_DEVICE=$missing -- --dry-run acl set x "$@"
+check "acl set --dry-run (text)" test $rc -eq 0 -a "$(cat "$tmp/out")" = \
+"allow uid 1000 connect,query
+deny group 50 connect
+allow cap cap_net_admin admin
+allow cap cap_sys_admin query,admin
+allow cap 45 query
+allow everyone query
+allow owner connect,query,admin
+allow uid 0 connect,query,admin"
+run -- -n acl set x allow uid
+check "rule without an id: exit 2" \
+	test $rc -eq 2 -a "$(cat "$tmp/err")" = "Error: rule 1: uid needs an id"
+run -- -n acl set x allow uid 1 connect deny
+check "second rule without whom: exit 2" \
+	test $rc -eq 2 -a -n "$(grep '^Error: rule 2: allow or deny whom' "$tmp/err")"
+run -- -n acl set x permit owner all
+check "bad action: exit 2" test $rc -eq 2
+run -- -n acl set x allow owner frob
+check "bad right: exit 2" \
+	test $rc -eq 2 -a -n "$(grep "unknown right 'frob'" "$tmp/err")"
+run -- -n acl set x allow cap cap_bogus all
+check "unknown capability: exit 2" test $rc -eq 2
+run -- -n acl set x allow uid -1 all
+check "negative id: exit 2" test $rc -eq 2
+run -- -n acl set x allow uid no-such-user-lpc all
+check "unknown user: exit 2" \
+	test $rc -eq 2 -a -n "$(grep "no user 'no-such-user-lpc'" "$tmp/err")"
+run -- -n acl set x
+check "acl set without rules: exit 2" test $rc -eq 2
+
 # --- JSON -----------------------------------------------------------
 if $has_python; then
 	run LPC_DEVICE=$missing -- -j version
@@ -204,6 +263,22 @@ if $has_python; then
 	check "port show (JSON)" json_eq "$tmp/out" "$here/port-show.json"
 	run -- --replay "$dump" -j conn list "$demo"
 	check "conn list (JSON)" json_eq "$tmp/out" "$here/conn-list.json"
+	run -- --replay "$dump" -j acl show "$demo"
+	check "acl show (JSON)" json_eq "$tmp/out" "$here/acl-show.json"
+	run -- --replay "$dump" -j stats
+	check "stats of every port (JSON)" json_eq "$tmp/out" "$here/stats.json"
+	run -- --replay "$dump" -j stats "$demo"
+	check "stats of one port (JSON)" \
+		json_eq "$tmp/out" "$here/stats-port.json"
+	set -- allow uid 1000 connect,query deny gid 50 connect \
+		allow cap cap_net_admin admin allow cap sys_admin query,admin \
+		allow cap 45 query allow everyone query allow owner all \
+		allow user 0 connect,query,admin
+	run LPC_DEVICE=$missing -- -j --dry-run acl set x "$@"
+	check "acl set --dry-run (JSON)" json_eq "$tmp/out" "$here/acl-set.json"
+	run -- -j -n acl set x allow owner frob
+	check "rule error in JSON" json_error "$tmp/out" \
+		"unknown right 'frob' in 'frob' (connect, query, admin or all)"
 	run -- --replay "$dump" -j port show nope
 	check "missing port in JSON parses" json_ok "$tmp/out"
 else
@@ -256,7 +331,7 @@ if command -v bash >/dev/null 2>&1; then
 			sh "$src/bash-completion/portctl" "$@"
 	}
 	check "completion: objects" \
-		test "$(complete_words '')" = "version port conn help"
+		test "$(complete_words '')" = "version port conn acl stats help"
 	check "completion: prefix" test "$(complete_words ve)" = version
 	check "completion: options" \
 		test "$(complete_words -j --p)" = --pretty
@@ -266,6 +341,10 @@ if command -v bash >/dev/null 2>&1; then
 		test "$(complete_words port '')" = "list show help"
 	check "completion: conn commands" \
 		test "$(complete_words conn l)" = "list"
+	check "completion: acl commands" \
+		test "$(complete_words acl '')" = "show set help"
+	check "completion: --dry-run" \
+		test "$(complete_words --d)" = --dry-run
 else
 	skipped "completion: bash not installed"
 fi
