@@ -39,7 +39,7 @@ help:
 	@echo '               KVER=6.12   the same on Debian'"'"'s 6.12 kernel (backports)'
 	@echo '               T=pattern   only test binaries or tests matching *pattern*'
 	@echo '  check-debug  the same on a KASAN/lockdep/kmemleak kernel built from'
-	@echo '               linux-source-6.1 (cached; a cold build takes ~35 min)'
+	@echo '               linux-source-6.1 (cached; a cold build takes ~13 min idle)'
 	@echo '  run          boot the VM and run the demo (tools/demo/demo.sh)'
 	@echo '  shell        boot the VM to an interactive shell (Ctrl-a x quits)'
 	@echo '  bench        run lpcbench in the VM, under icount and under -smp 2;'

@@ -66,7 +66,9 @@ build_check()
 	make -C "$src/module" KDIR="$KDIR" "$@" >"$log" 2>&1
 	rc=$?
 	# Kbuild's own chatter is not a report; compiler and sparse output is.
-	grep -v -E '^make(\[[0-9]+\])?: (Entering|Leaving)|^make -C |^  [A-Z0-9]+( \[M\])? +[^ ]+$|^Skipping BTF' "$log"
+	# Reports name module/... rather than the copy.
+	grep -v -E '^make(\[[0-9]+\])?: (Entering|Leaving)|^make -C |^  [A-Z0-9]+( \[M\])? +[^ ]+$|^Skipping BTF' "$log" |
+		sed "s|$src/||g"
 	if [ $rc -ne 0 ]; then
 		echo "lint: $title: the build failed"
 		problems=$((problems + 1))
