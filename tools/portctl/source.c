@@ -222,14 +222,17 @@ static int need_acl(struct source *src)
 	return 0;
 }
 
-static int acl_failed(const char *what, const char *name, int err)
+static int acl_failed(bool set, const char *name, int err)
 {
-	if (err == -EACCES || err == -EPERM)
-		p_err("permission denied (need the %s right or ownership of the port)",
-		      what);
+	if ((err == -EACCES || err == -EPERM) && set)
+		p_err("permission denied (need the admin right or ownership of the port)");
+	else if (err == -EACCES || err == -EPERM)
+		p_err("permission denied (need the query right on the port)");
+	else if (err == -EINVAL && set)
+		p_err("the module rejected the ACL (%s)", strerror(EINVAL));
 	else
-		query_failed(what[0] == 'a' ? "changing the ACL" :
-			     "reading the ACL", name, err);
+		query_failed(set ? "changing the ACL" : "reading the ACL",
+			     name, err);
 	return err;
 }
 
@@ -248,7 +251,7 @@ int source_acl_get(struct source *src, const char *name,
 	if (!src->replay) {
 		ret = lpc_acl_get(src->fd, name, aces, count);
 		if (ret < 0 && ret != -ENOSPC)
-			acl_failed("query", name, ret);
+			acl_failed(false, name, ret);
 		return ret;
 	}
 	if (!replay_find(src->replay, name))
@@ -280,6 +283,6 @@ int source_acl_set(struct source *src, const char *name,
 	}
 	ret = lpc_acl_set(src->fd, name, aces, count);
 	if (ret < 0)
-		acl_failed("admin", name, ret);
+		acl_failed(true, name, ret);
 	return ret;
 }
