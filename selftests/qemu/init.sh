@@ -156,7 +156,11 @@ run_check()
 	if [ -z "$selected" ]; then
 		echo "lpc-test: plan filter"
 		echo "lpc-test: begin filter"
-		echo "not ok - no test binary or test matches T='$LPC_FILTER'"
+		if [ -n "$LPC_FILTER" ]; then
+			echo "not ok - no test binary or test matches T='$LPC_FILTER'"
+		else
+			echo "not ok - no test binaries in /tests"
+		fi
 		echo "lpc-test: end filter rc=1"
 		echo "lpc-test: done"
 		return
