@@ -107,6 +107,7 @@ void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server)
 		lst->srv->nr_conns--;
 	}
 	spin_unlock(&lst->lock);
+	wake_up_all(&conn->room);
 
 	/*
 	 * A client that goes away takes no more messages; one that stays
@@ -193,6 +194,7 @@ static struct lpc_conn *lpc_conn_alloc(struct lpc_port *lst, int *ret)
 	refcount_set(&conn->ref, 1);
 	INIT_LIST_HEAD(&conn->entry);
 	spin_lock_init(&conn->lock);
+	init_waitqueue_head(&conn->room);
 	INIT_LIST_HEAD(&conn->sections);
 	conn->state = LPC_CONN_CONNECTING;
 	conn->cred = get_current_cred();

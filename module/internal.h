@@ -211,6 +211,10 @@ enum lpc_conn_state {
  * @client_pid: the connecting process's tgid (invariant, pid ref).
  * @server_pid: the accepting process's tgid (set with @server, pid ref).
  * @server_cred: the accepting process's credentials (set with @server).
+ * @held_bytes: data bytes of this client's counted messages held by the
+ *	connection port (protected by @listener's lock).
+ * @room: this client's senders wait here while @held_bytes is at the
+ *	per-connection limit.
  * @lock: protects @sections and @nr_sections.
  * @sections: sections created on this connection (section.c).
  * @nr_sections: entries on @sections.
@@ -232,6 +236,8 @@ struct lpc_conn {
 	struct pid *client_pid;
 	struct pid *server_pid;
 	const struct cred *server_cred;
+	u64 held_bytes;
+	wait_queue_head_t room;
 	spinlock_t lock;	/* sections only */
 	struct list_head sections;
 	u32 nr_sections;
@@ -454,6 +460,7 @@ int lpc_acl_get(void __user *uarg, u32 usize);
 int lpc_acl_set(void __user *uarg, u32 usize);
 
 /* limits.c */
+u64 lpc_conn_bytes_limit(void);
 int lpc_user_charge_port(void);
 void lpc_user_uncharge_port(kuid_t uid);
 int lpc_user_charge_conn(void);

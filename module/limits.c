@@ -44,6 +44,21 @@ enum lpc_charge {
 	LPC_CHARGE_NR,
 };
 
+static unsigned long max_conn_queued_bytes = 4 << 20;
+module_param(max_conn_queued_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_conn_queued_bytes,
+		 "bytes one connection may have queued at its server (default 4 MiB)");
+
+/*
+ * One client must not fill the connection port's queue memory for all
+ * others: its messages held by the server (queued or awaiting a reply)
+ * are bounded too. A connection with nothing held may always queue one.
+ */
+u64 lpc_conn_bytes_limit(void)
+{
+	return READ_ONCE(max_conn_queued_bytes);
+}
+
 struct lpc_user {
 	struct hlist_node node;
 	kuid_t uid;

@@ -220,6 +220,8 @@ static void lpc_hold(struct lpc_port *port, struct lpc_msg *msg)
 		return;
 	port->nr_held++;
 	port->held_bytes += msg->len;
+	if (port->srv)
+		msg->conn->held_bytes += msg->len;
 }
 
 static void lpc_unhold(struct lpc_port *port, struct lpc_msg *msg)
@@ -229,6 +231,12 @@ static void lpc_unhold(struct lpc_port *port, struct lpc_msg *msg)
 		return;
 	port->nr_held--;
 	port->held_bytes -= msg->len;
+	if (port->srv) {
+		msg->conn->held_bytes -= msg->len;
+		/* Exact under port->lock, as for lpc_wake_room(). */
+		if (waitqueue_active(&msg->conn->room))
+			wake_up_all(&msg->conn->room);
+	}
 }
 
 /* Sleep until woken or @deadline (NULL: no deadline). */
@@ -304,10 +312,52 @@ static int lpc_wait_locked(struct lpc_port *port, struct wait_queue_head *wq,
 	return 0;
 }
 
-static bool lpc_has_room(struct lpc_port *port, struct lpc_msg *msg)
+static bool lpc_has_slot(struct lpc_port *port, struct lpc_msg *msg)
 {
 	return port->dead || (msg->kflags & LPC_MSGK_UNCOUNTED) ||
 	       port->nr_held < port->max_queued;
+}
+
+/*
+ * A connection port also bounds each client's share of it; a connection
+ * that holds nothing may always queue one message.
+ */
+static bool lpc_conn_has_room(struct lpc_port *port, struct lpc_msg *msg)
+{
+	u64 held;
+
+	if (port->dead || !port->srv || (msg->kflags & LPC_MSGK_UNCOUNTED) ||
+	    msg->conn->state == LPC_CONN_CLOSED)
+		return true;
+	held = msg->conn->held_bytes;
+	return !held || held + msg->len <= lpc_conn_bytes_limit();
+}
+
+static bool lpc_has_room(struct lpc_port *port, struct lpc_msg *msg)
+{
+	return lpc_has_slot(port, msg) && lpc_conn_has_room(port, msg);
+}
+
+/*
+ * Wait until both a slot on the port and room in the connection's share
+ * are free: each on its own queue, so that a slot is never handed to a
+ * sender that its own share still holds back.
+ */
+static int lpc_wait_room(struct lpc_port *inbox, struct lpc_msg *msg,
+			 const ktime_t *deadline)
+	__must_hold(&inbox->lock)
+{
+	int ret = 0;
+
+	while (!ret && !lpc_has_room(inbox, msg)) {
+		if (!lpc_conn_has_room(inbox, msg))
+			ret = lpc_wait_locked(inbox, &msg->conn->room,
+					      lpc_conn_has_room, msg, deadline);
+		else
+			ret = lpc_wait_locked(inbox, &inbox->room,
+					      lpc_has_slot, msg, deadline);
+	}
+	return ret;
 }
 
 /* Can @msg still enter @inbox? Called with the inbox lock held. */
@@ -341,8 +391,7 @@ int lpc_msg_enqueue(struct lpc_port *inbox, struct lpc_msg *msg,
 	ret = lpc_inbox_open(inbox, msg);
 	/* One freed slot wakes one sender, not a herd. */
 	if (!ret)
-		ret = lpc_wait_locked(inbox, &inbox->room, lpc_has_room, msg,
-				      deadline);
+		ret = lpc_wait_room(inbox, msg, deadline);
 	if (!ret)
 		ret = lpc_inbox_open(inbox, msg);
 	if (ret) {
