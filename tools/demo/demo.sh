@@ -38,6 +38,9 @@ while [ "$i" -le "$clients" ]; do
 			say "portctl conn list (text, then JSON)"
 			"${bin}portctl" conn list "$port" || status=1
 			"${bin}portctl" -j conn list "$port" || status=1
+			say "portctl acl show and stats"
+			"${bin}portctl" acl show "$port" || status=1
+			"${bin}portctl" stats "$port" || status=1
 		else
 			echo "(this lpc module cannot list ports yet)"
 		fi
