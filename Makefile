@@ -99,3 +99,33 @@ clean:
 	$(Q)rm -rf $(BUILD)
 	$(Q)cd module && rm -rf *.o *.ko *.mod *.mod.c .*.cmd .*.d .tmp_versions \
 		modules.order Module.symvers
+
+# Installation, on a real host. DESTDIR stages it (no depmod then);
+# KERNELRELEASE and KDIR pick another kernel than the running one.
+PREFIX		?= /usr/local
+KERNELRELEASE	?= $(shell uname -r)
+MODDIR		:= /lib/modules/$(KERNELRELEASE)/extra
+SBINDIR		:= $(PREFIX)/sbin
+MAN8DIR		:= $(PREFIX)/share/man/man8
+COMPLETIONDIR	:= $(PREFIX)/share/bash-completion/completions
+
+install: module
+	$(Q)install -D -m 644 module/lpc.ko $(DESTDIR)$(MODDIR)/lpc.ko
+	$(Q)$(if $(DESTDIR),true,depmod -a $(KERNELRELEASE))
+	$(Q)$(MAKE) -C lib install O=$(BUILD)/lib PREFIX=$(PREFIX) \
+		DESTDIR=$(DESTDIR)
+	$(Q)$(MAKE) -C tools/portctl O=$(BUILD)/host LIBLPC_DIR=$(BUILD)/lib
+	$(Q)install -D -m 755 $(BUILD)/host/portctl $(DESTDIR)$(SBINDIR)/portctl
+	$(Q)install -D -m 644 tools/portctl/portctl.8 \
+		$(DESTDIR)$(MAN8DIR)/portctl.8
+	$(Q)install -D -m 644 tools/portctl/bash-completion/portctl \
+		$(DESTDIR)$(COMPLETIONDIR)/portctl
+
+uninstall:
+	$(Q)rm -f $(DESTDIR)$(MODDIR)/lpc.ko $(DESTDIR)$(SBINDIR)/portctl \
+		$(DESTDIR)$(MAN8DIR)/portctl.8 $(DESTDIR)$(COMPLETIONDIR)/portctl
+	$(Q)$(if $(DESTDIR),true,depmod -a $(KERNELRELEASE))
+	$(Q)$(MAKE) -C lib uninstall O=$(BUILD)/lib PREFIX=$(PREFIX) \
+		DESTDIR=$(DESTDIR)
+
+.PHONY: install uninstall
