@@ -45,6 +45,9 @@ help:
 	@echo '  bench        run lpcbench in the VM, under icount and under -smp 2;'
 	@echo '               CSV in build/bench/ (BENCH_ARGS=... for lpcbench)'
 	@echo '  lint         checkpatch --strict, sparse and a W=1 build of the module'
+	@echo '  install      install lpc.ko, liblpc, headers, man pages and portctl'
+	@echo '               (PREFIX, DESTDIR; uninstall removes them)'
+	@echo '  check-install  make install into a scratch DESTDIR and check it'
 	@echo '  userspace    build the selftests, lib/ and tools/ (static) into build/'
 	@echo '  deps         install the Debian packages the targets need'
 	@echo '  clean        remove build/ and the module'"'"'s build products'
@@ -128,4 +131,8 @@ uninstall:
 	$(Q)$(MAKE) -C lib uninstall O=$(BUILD)/lib PREFIX=$(PREFIX) \
 		DESTDIR=$(DESTDIR)
 
-.PHONY: install uninstall
+# make install into a scratch DESTDIR, with pkg-config and uninstall.
+check-install:
+	$(Q)selftests/install/install-test.sh
+
+.PHONY: install uninstall check-install
