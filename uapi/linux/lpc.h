@@ -523,8 +523,11 @@ struct lpc_msg_attr {
  * requester gave up (cancelled, interrupted, timed out, closed or died);
  * -EMSGSIZE the reply is larger than the requester's @recv_cap.
  * Sends on a disconnected port fail with -ENOTCONN; a synchronous request
- * whose server went away fails with -ECONNRESET. A full queue makes a send
- * wait (or fail with -EAGAIN under %LPC_XFER_NONBLOCK, -ETIMEDOUT after
+ * whose server went away fails with -ECONNRESET. A full queue, or a client
+ * over its share of the connection port (the module parameter
+ * max_conn_queued_bytes bounds the bytes one connection has queued or
+ * awaiting reply there; one message always fits), makes a send wait (or
+ * fail with -EAGAIN under %LPC_XFER_NONBLOCK, -ETIMEDOUT after
  * @timeout_ns). A signal makes a waiting call fail with -EINTR; it is not
  * restarted, and a synchronous request interrupted this way is withdrawn.
  * Receiving on a server communication port fails with -EINVAL: the
