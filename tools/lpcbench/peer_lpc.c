@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <linux/lpc.h>
@@ -194,31 +195,60 @@ static int lpc_probe(char *why)
 /* ------------------------------------------------------------------ */
 /* Rows "through a view" (sizes above LPC_MSG_MAX).
  *
- * The payload would live in a section mapped by both sides and only a
- * reference would travel in the message (lpc_xfer.send_attr/recv_attr are
- * reserved, presumably for this). uapi v1 has no sections, so these rows
- * are n/a. To measure them, implement this one function: on the side
- * given by @server, map the section on first use (keep it in @st), put the
- * c->size payload bytes through it and fill in @x's attr fields instead of
- * the inline buffer. lpc_size_ok() asks it with x == NULL; the round-trip
- * code calls it for every request and reply of a view size.
+ * The client creates one section per cell on its communication port and
+ * maps it; each request carries a view of all of it, and the server
+ * receives it mapped into its address space (the reply unmaps it). No
+ * payload byte is copied by anyone: the row measures moving a view, so
+ * its cost should not depend on the size. The client stamps the first
+ * bytes, which the server could read through its mapping.
  */
-struct lpc_state;
-static int lpc_view_attach(struct lpc_state *st, struct rtt_ctx *c,
-			   struct lpc_xfer *x, bool server, char *err)
-{
-	(void)st;
-	(void)c;
-	(void)x;
-	(void)server;
-	return fail_msg(err, "views (sections) not in uapi v%d",
-			LPC_API_VERSION);
-}
-
 struct lpc_state {
 	char name[64];
 	int comm;	/* client communication port (parent) */
+	int section;	/* client: the section, once created */
+	void *map;	/* client: its mapping */
+	struct lpc_msg_attr attr;
 };
+
+static int lpc_section_map(struct lpc_state *st, size_t size, char *err)
+{
+	struct lpc_section_attr sa = { .size = size };
+
+	st->section = ioctl(st->comm, LPC_IOC_SECTION_CREATE, &sa);
+	if (st->section < 0)
+		return fail_errno(err, "LPC_IOC_SECTION_CREATE(%zu)", size);
+	st->map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       st->section, 0);
+	if (st->map == MAP_FAILED) {
+		st->map = NULL;
+		return fail_errno(err, "mmap(section)");
+	}
+	return 0;
+}
+
+static int lpc_view_attach(struct lpc_state *st, struct rtt_ctx *c,
+			   struct lpc_xfer *x, bool server, char *err)
+{
+	if (!x)		/* lpc_size_ok() asks whether views can work */
+		return g_ver.features & LPC_FEAT_SECTIONS ? 0 :
+		       fail_msg(err, "module has no sections");
+	memset(&st->attr, 0, sizeof(st->attr));
+	st->attr.size = sizeof(st->attr);
+	if (server) {
+		/* Receive the view mapped; the reply carries nothing. */
+		if (x->flags & LPC_XFER_RECV)
+			x->recv_attr = (__u64)(uintptr_t)&st->attr;
+		return 0;
+	}
+	if (!st->map && lpc_section_map(st, c->size, err) < 0)
+		return -1;
+	memcpy(st->map, c->sbuf, 16);
+	st->attr.flags = LPC_ATTR_VIEW;
+	st->attr.view.section_fd = st->section;
+	st->attr.view.length = c->size;
+	x->send_attr = (__u64)(uintptr_t)&st->attr;
+	return 0;
+}
 
 /* Point @x at the payload: inline buffers, or a view for big sizes. */
 static int lpc_payload(struct lpc_state *st, struct rtt_ctx *c,
@@ -266,6 +296,7 @@ static int lpc_prepare(struct rtt_ctx *c)
 	if (!st)
 		return fail_errno(c->err, "calloc");
 	st->comm = -1;
+	st->section = -1;
 	snprintf(st->name, sizeof(st->name), "lpcbench.%d.%u",
 		 (int)getpid(), ++g_seq);
 	c->priv = st;
@@ -282,7 +313,8 @@ static int check_request(const struct rtt_ctx *c, const struct lpc_xfer *x,
 				"expected REQUEST", (unsigned long long)n,
 				i->type, msg_type_name(i->type));
 	if (i->id == 0 || i->context != RTT_CONTEXT ||
-	    i->data_len != inline_len(c) || i->flags != 0)
+	    i->data_len != inline_len(c) ||
+	    (i->flags & ~(c->size > INLINE_MAX ? LPC_MSGF_ATTR : 0)))
 		return fail_msg(err, "server: request %llu: id %llu context "
 				"0x%llx data_len %u flags 0x%x",
 				(unsigned long long)n,
@@ -404,6 +436,14 @@ static void lpc_client_close(struct rtt_ctx *c)
 {
 	struct lpc_state *st = c->priv;
 
+	if (st && st->map) {
+		munmap(st->map, c->size);
+		st->map = NULL;
+	}
+	if (st && st->section >= 0) {
+		close(st->section);
+		st->section = -1;
+	}
 	if (st && st->comm >= 0) {
 		close(st->comm);
 		st->comm = -1;
