@@ -4,9 +4,11 @@
  *
  * The lpc selftests are built against kselftest_harness.h from Debian's
  * linux-source-6.1, whose TEST_HARNESS_MAIN ignores its arguments: it
- * cannot list tests or run only some of them (6.3 added -l/-t/-T). This
- * header sits in front of the real one on the include path, includes it, and
- * replaces TEST_HARNESS_MAIN so that a test binary also understands
+ * cannot list tests or run only some of them (6.3 added -l/-t/-T). The
+ * build force-includes this header (-include) before every test: it
+ * includes the real one, whose include guard then makes the test's own
+ * #include a no-op, and replaces TEST_HARNESS_MAIN so that a test binary
+ * also understands
  *
  *   test -l                      list "fixture[.variant].test", one a line
  *   LPC_TEST_FILTER=PAT test     run only the tests whose full name
@@ -20,7 +22,7 @@
 #ifndef LPC_KSELFTEST_HARNESS_FILTER_H
 #define LPC_KSELFTEST_HARNESS_FILTER_H
 
-#include_next <kselftest_harness.h>
+#include <kselftest_harness.h>
 
 #include <fnmatch.h>
 
