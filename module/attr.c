@@ -29,22 +29,54 @@
 #define LPC_ATTR_SEND_FLAGS	(LPC_ATTR_CREDS | LPC_ATTR_FDS | \
 				 LPC_ATTR_VIEW | LPC_ATTR_DIRECT)
 
-static struct lpc_msg_attr *lpc_attr_copy_in(u64 uptr, u32 *usize)
+/*
+ * A sender fills in everything before @creds; @creds is only ever written
+ * by the kernel. Copying just the part that is read keeps a message with
+ * attributes from paying for the 440 bytes of credentials twice.
+ */
+#define LPC_ATTR_IN_SIZE	offsetof(struct lpc_msg_attr, creds)
+
+/*
+ * The size user space gives its struct lpc_msg_attr, checked as
+ * copy_struct_from_user() would: at least VER0, at most a page, and
+ * whatever lies beyond the struct this module knows must be zero.
+ */
+static int lpc_attr_usize(void __user *uattr, u32 *usize)
 {
-	void __user *uattr = u64_to_user_ptr(uptr);
-	struct lpc_msg_attr *a;
+	size_t ksize = sizeof(struct lpc_msg_attr);
 	int ret;
 
 	if (get_user(*usize, (u32 __user *)uattr))
-		return ERR_PTR(-EFAULT);
+		return -EFAULT;
+	if (*usize < LPC_MSG_ATTR_SIZE_VER0)
+		return -EINVAL;
+	if (*usize > PAGE_SIZE)
+		return -E2BIG;
+	if (*usize <= ksize)
+		return 0;
+	ret = check_zeroed_user(uattr + ksize, *usize - ksize);
+	if (ret < 0)
+		return ret;
+	return ret ? 0 : -E2BIG;
+}
+
+/* The sender's attributes, up to (not including) @creds. */
+static struct lpc_msg_attr *lpc_attr_copy_in(u64 uptr)
+{
+	void __user *uattr = u64_to_user_ptr(uptr);
+	struct lpc_msg_attr *a;
+	u32 usize;
+	int ret;
+
+	ret = lpc_attr_usize(uattr, &usize);
+	if (ret)
+		return ERR_PTR(ret);
 	a = kmalloc(sizeof(*a), GFP_KERNEL);
 	if (!a)
 		return ERR_PTR(-ENOMEM);
-	ret = lpc_copy_in(a, sizeof(*a), uattr, *usize,
-			  LPC_MSG_ATTR_SIZE_VER0);
-	if (ret) {
+	if (copy_from_user(a, uattr, LPC_ATTR_IN_SIZE)) {
 		kfree(a);
-		return ERR_PTR(ret);
+		return ERR_PTR(-EFAULT);
 	}
 	return a;
 }
@@ -167,10 +199,9 @@ static const struct cred *lpc_conn_cred(struct lpc_port *port,
 int lpc_attr_attach(struct lpc_port *port, struct lpc_msg *msg, u64 uptr)
 {
 	struct lpc_msg_attr *a;
-	u32 usize;
 	int ret;
 
-	a = lpc_attr_copy_in(uptr, &usize);
+	a = lpc_attr_copy_in(uptr);
 	if (IS_ERR(a))
 		return PTR_ERR(a);
 	ret = lpc_attr_check(a);
@@ -293,6 +324,7 @@ static int lpc_deliver_ext(struct lpc_port *port, struct lpc_msg *msg,
 	a->view.section_fd = -1;
 	if (ext->cred) {
 		a->flags |= LPC_ATTR_CREDS;
+		memset(&a->creds, 0, sizeof(a->creds));
 		lpc_fill_creds(&a->creds, ext->cred, port->user_ns);
 	}
 	for (i = 0; i < ext->nr_ranges; i++) {
@@ -321,6 +353,21 @@ static int lpc_deliver_ext(struct lpc_port *port, struct lpc_msg *msg,
 	return 0;
 }
 
+/*
+ * Write the whole struct lpc_msg_attr back: the credentials if they came,
+ * else zeros in their place, so that nothing of an earlier message stays.
+ */
+static int lpc_attr_copy_out(struct lpc_msg_attr __user *uattr,
+			     const struct lpc_msg_attr *a)
+{
+	if (copy_to_user(uattr, a, LPC_ATTR_IN_SIZE))
+		return -EFAULT;
+	if (a->flags & LPC_ATTR_CREDS)
+		return copy_to_user(&uattr->creds, &a->creds,
+				    sizeof(a->creds)) ? -EFAULT : 0;
+	return clear_user(&uattr->creds, sizeof(a->creds)) ? -EFAULT : 0;
+}
+
 /**
  * lpc_attr_deliver() - hand a received message's attributes over
  * @port: the port the message was received on.
@@ -336,9 +383,10 @@ static int lpc_deliver_ext(struct lpc_port *port, struct lpc_msg *msg,
 int lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg, u64 uptr,
 		     struct lpc_msg_info *info)
 {
+	struct lpc_msg_attr __user *uattr = u64_to_user_ptr(uptr);
 	struct lpc_msg_attr *a;
 	u32 usize, want;
-	int ret = 0;
+	int ret;
 
 	if (!uptr) {
 		if (msg->ext) {
@@ -347,16 +395,19 @@ int lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg, u64 uptr,
 		}
 		return 0;
 	}
-	a = lpc_attr_copy_in(uptr, &usize);
-	if (IS_ERR(a))
-		return PTR_ERR(a);
-	want = a->flags;
-	if (want & ~LPC_ATTR_FLAGS) {
-		kfree(a);
+	ret = lpc_attr_usize(uattr, &usize);
+	if (ret)
+		return ret;
+	if (get_user(want, &uattr->flags))
+		return -EFAULT;
+	if (want & ~LPC_ATTR_FLAGS)
 		return -EINVAL;
-	}
-	memset(a, 0, sizeof(*a));
-	a->size = min_t(u32, usize, sizeof(*a));
+	a = kmalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	/* @creds is cleared only if it is filled; see lpc_attr_copy_out(). */
+	memset(a, 0, LPC_ATTR_IN_SIZE);
+	a->size = sizeof(*a);
 	a->view.section_fd = -1;
 	if (msg->ext) {
 		ret = lpc_deliver_ext(port, msg, a, want);
@@ -366,7 +417,7 @@ int lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg, u64 uptr,
 		if (msg->ext->cred_changed)
 			info->flags |= LPC_MSGF_CREDS_CHANGED;
 	}
-	if (copy_to_user(u64_to_user_ptr(uptr), a, a->size)) {
+	if (lpc_attr_copy_out(uattr, a)) {
 		/* The receiver cannot learn these fds: do not leave them. */
 		while (a->nr_fds--)
 			close_fd(a->fds[a->nr_fds]);
