@@ -1134,6 +1134,50 @@ static int lpc_xfer_check(const struct lpc_xfer *x)
 	return 0;
 }
 
+/* What user space fills in: @info is output only and never read. */
+#define LPC_XFER_IN_SIZE	offsetof(struct lpc_xfer, info)
+
+/*
+ * Like lpc_copy_in(), but copying only the input fields: a round trip
+ * makes two of these calls, so every byte not copied counts.
+ */
+static int lpc_xfer_copy_in(struct lpc_xfer *x, void __user *uarg, u32 usize)
+{
+	int ret;
+
+	if (usize < LPC_XFER_SIZE_VER0)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	if (usize > sizeof(*x)) {
+		ret = check_zeroed_user(uarg + sizeof(*x), usize - sizeof(*x));
+		if (ret <= 0)
+			return ret ?: -E2BIG;
+	}
+	if (copy_from_user(x, uarg, LPC_XFER_IN_SIZE))
+		return -EFAULT;
+	/* lpc_fill_info() sets a type: no message has type 0. */
+	x->info.type = 0;
+	return 0;
+}
+
+/*
+ * Write back what the call produced: the flags, the id of what was sent,
+ * and the header of what was received (or was too big to be).
+ */
+static int lpc_xfer_copy_out(struct lpc_xfer __user *uarg,
+			     const struct lpc_xfer *x)
+{
+	if (put_user(x->flags, &uarg->flags))
+		return -EFAULT;
+	if ((x->flags & LPC_XFER_SENT) && put_user(x->send_id, &uarg->send_id))
+		return -EFAULT;
+	if (x->info.type &&
+	    copy_to_user(&uarg->info, &x->info, sizeof(x->info)))
+		return -EFAULT;
+	return 0;
+}
+
 /**
  * lpc_xfer() - %LPC_IOC_XFER
  * @port: the port the call is made on.
@@ -1149,7 +1193,7 @@ int lpc_xfer(struct lpc_port *port, void __user *uarg, u32 usize)
 	ktime_t buf, *deadline;
 	int ret;
 
-	ret = lpc_copy_in(&x, sizeof(x), uarg, usize, LPC_XFER_SIZE_VER0);
+	ret = lpc_xfer_copy_in(&x, uarg, usize);
 	if (ret)
 		return ret;
 	x.flags &= ~LPC_XFER_SENT;
@@ -1182,7 +1226,7 @@ int lpc_xfer(struct lpc_port *port, void __user *uarg, u32 usize)
 		ret = lpc_receive(port, &x, deadline);
 	}
 
-	if (copy_to_user(uarg, &x, min_t(size_t, usize, sizeof(x))))
+	if (lpc_xfer_copy_out(uarg, &x))
 		return -EFAULT;
 	return ret;
 }
@@ -1344,7 +1388,7 @@ static int lpc_batch_entry(struct lpc_port *port, struct lpc_xfer *x,
 {
 	int ret;
 
-	ret = lpc_copy_in(x, sizeof(*x), ux, sizeof(*x), LPC_XFER_SIZE_VER0);
+	ret = lpc_xfer_copy_in(x, ux, sizeof(*x));
 	if (ret)
 		return ret;
 	x->flags &= ~LPC_XFER_SENT;
@@ -1381,7 +1425,10 @@ static int lpc_batch(struct lpc_port *port, void __user *uarg, u32 usize,
 				      i ? &now : deadline);
 		if (ret && ret != -EMSGSIZE)
 			break;
-		if (copy_to_user(&ux[i], &x, sizeof(x)))
+		/* Only the outputs: the id of a send, a receive's header. */
+		if (want == LPC_XFER_SEND ?
+		    put_user(x.send_id, &ux[i].send_id) :
+		    copy_to_user(&ux[i].info, &x.info, sizeof(x.info)))
 			return i ? i : -EFAULT;
 		if (ret)
 			break;
