@@ -19,8 +19,11 @@
 #include <sys/types.h>
 
 #define ERRLEN		256
-/* Largest inline message: the same as LPC_MSG_MAX; larger sizes are
- * "through a view" rows, which only lpc sections will carry. */
+/* Largest inline message: the same as LPC_MSG_MAX. Larger sizes are the
+ * "through a view" rows: lpc sends a view of a section of that size and an
+ * empty reply; the peers that can carry them (stream, pipe, eventfd,
+ * futex) send that many bytes in the request, which the server reads or
+ * copies into its private buffer, and an 8-byte stamp as the reply. */
 #define INLINE_MAX	65536
 #define MAX_PEERS	16
 #define MAX_SIZES	32
@@ -40,6 +43,8 @@ struct opts {
 	bool verbose;		/* per-round medians */
 	bool rtt;		/* run the round-trip tables */
 	bool tput;		/* run the throughput tables */
+	bool scale;		/* run the connection scale table */
+	unsigned scale_count;	/* connections held open at once */
 	const char *tag;	/* CSV block name suffix, or NULL */
 	size_t sizes[MAX_SIZES];
 	unsigned nsizes;
@@ -138,6 +143,29 @@ static inline bool stamp_ok(const unsigned char *reply, size_t size,
 	return v == ~seq;
 }
 
+/*
+ * Rows above INLINE_MAX: the request carries @size bytes, the reply only
+ * the 8-byte stamp. The request also carries its number in its last 8
+ * bytes, and the server checks that both ends agree, so a request that
+ * did not move whole (a short read, a stale tail) fails the cell.
+ */
+static inline size_t rtt_reply_len(size_t size)
+{
+	return size > INLINE_MAX ? 8 : size;
+}
+
+static inline void stamp_request(unsigned char *buf, size_t size, uint64_t seq)
+{
+	stamp_put(buf, size, seq);
+	if (size > INLINE_MAX)
+		memcpy(buf + size - 8, &seq, 8);
+}
+
+static inline bool stamp_request_ok(const unsigned char *req, size_t size)
+{
+	return size <= INLINE_MAX || !memcmp(req, req + size - 8, 8);
+}
+
 /* ---- round-trip peers ---- */
 struct rtt_ctx {
 	size_t size;		/* payload bytes, each way */
@@ -178,19 +206,35 @@ struct rtt_peer {
 extern char g_reply_info_note[ERRLEN];
 
 extern const struct rtt_peer rtt_lpc, rtt_eventfd, rtt_futex, rtt_mq,
-	rtt_pipe, rtt_seqpacket, rtt_binder;
+	rtt_pipe, rtt_stream, rtt_seqpacket, rtt_binder;
+
+/* size_ok for peers that carry every size. */
+int size_ok_any(size_t size, char *why);
 
 /* ---- datagram throughput peers (tput.c drives them) ---- */
+
+/* Most datagrams one send_batch/recv_batch call moves (LPC_BATCH_MAX). */
+#define TPUT_BATCH	64
+
 struct tput_ctx {
 	size_t size;		/* datagram payload bytes */
 	unsigned nsenders;
 	uint64_t per_sender;	/* datagrams each sender sends */
-	unsigned char *buf;	/* max(size, 8) bytes */
+	/* TPUT_BATCH buffers of bufsz = max(size, 8) bytes each, one per
+	 * batch entry (TPUT_BUF); send_one and recv_one use the first. The
+	 * driver stamps what is sent and checks what was received. */
+	unsigned char *buf;
 	size_t bufsz;
+	unsigned sender;	/* in a sender child: its index */
+	/* recv_one/recv_batch: the sender index of each datagram received,
+	 * when the peer knows it (lpc: the port context), else -1. */
+	int src[TPUT_BATCH];
 	void *priv;
 	bool fatal;
 	char err[ERRLEN];
 };
+
+#define TPUT_BUF(c, i)	((c)->buf + (size_t)(i) * (c)->bufsz)
 
 struct tput_peer {
 	const char *name;
@@ -205,20 +249,22 @@ struct tput_peer {
 	int (*send_one)(struct tput_ctx *c);
 	/* Parent, after forking, before the start (lpc accepts here). */
 	int (*accept)(struct tput_ctx *c);
-	/* Parent: receive one datagram. */
+	/* Parent: receive one datagram into TPUT_BUF(c, 0). */
 	int (*recv_one)(struct tput_ctx *c);
 	/*
-	 * Extension point: uapi v1 has no batching ioctls. When it does,
-	 * fill these in; the driver then calls them instead of send_one and
-	 * recv_one, to move up to @batch datagrams per call. They return
-	 * how many moved (at least 1), or -1 with c->err set.
+	 * Batching peers (lpc-batch, seqpacket-mmsg) fill these in; the
+	 * driver then calls them instead of send_one and recv_one, to move
+	 * up to @batch (<= TPUT_BATCH) datagrams per call, entry i in
+	 * TPUT_BUF(c, i). They return how many moved (at least 1), or -1
+	 * with c->err set.
 	 */
 	int (*send_batch)(struct tput_ctx *c, unsigned batch);
 	int (*recv_batch)(struct tput_ctx *c, unsigned batch);
 	void (*cleanup)(struct tput_ctx *c);
 };
 
-extern const struct tput_peer tput_lpc, tput_seqpacket, tput_pipe;
+extern const struct tput_peer tput_lpc, tput_lpc_batch, tput_seqpacket,
+	tput_seqpacket_mmsg, tput_pipe;
 
 int run_tput(const struct tput_peer *const *peers, unsigned npeers);
 

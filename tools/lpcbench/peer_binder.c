@@ -304,7 +304,9 @@ static int binder_probe(char *why)
 static int binder_size_ok(size_t size, char *why)
 {
 	if (size > INLINE_MAX)
-		return fail_msg(why, "inline sizes only");
+		return fail_msg(why, "a transaction must fit the receiver's "
+				"binder mapping (1 MiB - 8 KiB, as libbinder "
+				"maps it); not run above 64 KiB");
 	return 0;
 }
 

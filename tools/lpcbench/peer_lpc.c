@@ -13,6 +13,9 @@
  *
  * Throughput: each sender child connects and sends LPC_MSG_DATAGRAM on its
  * communication port; the parent receives them on the connection port.
+ * "lpc" moves one datagram per LPC_IOC_XFER; "lpc-batch" up to TPUT_BATCH
+ * (64) per LPC_IOC_SEND_BATCH on each sender and per LPC_IOC_RECV_BATCH
+ * on the receiver.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -45,6 +48,11 @@ _Static_assert(_IOC_SIZE(LPC_IOC_XFER) == LPC_XFER_SIZE_VER0,
 _Static_assert(_IOC_SIZE(LPC_IOC_CONNECT) == LPC_CONNECT_SIZE_VER0,
 	       "LPC_IOC_CONNECT encodes the VER0 size");
 _Static_assert(LPC_MSG_MAX == INLINE_MAX, "INLINE_MAX is LPC_MSG_MAX");
+_Static_assert(sizeof(struct lpc_batch) == LPC_BATCH_SIZE_VER0,
+	       "lpc_batch size");
+_Static_assert(_IOC_SIZE(LPC_IOC_SEND_BATCH) == LPC_BATCH_SIZE_VER0,
+	       "LPC_IOC_SEND_BATCH encodes the VER0 size");
+_Static_assert(TPUT_BATCH <= LPC_BATCH_MAX, "TPUT_BATCH fits a batch");
 
 #define LPC_DEV			"/dev/lpc"
 #define RTT_CONTEXT		0x6c706362656e6368ULL	/* "lpcbench" */
@@ -461,7 +469,9 @@ const struct rtt_peer rtt_lpc = {
 	.name = "lpc",
 	.how = "one LPC_IOC_XFER per side per round trip, inline data "
 	       "(client SEND|RECV REQUEST, server SEND|RECV REPLY on the "
-	       "connection port)",
+	       "connection port; * rows: the request carries a view of a "
+	       "SIZE-byte section, mapped into the server, not copied, and "
+	       "the reply nothing)",
 	.probe = lpc_probe,
 	.size_ok = lpc_size_ok,
 	.prepare = lpc_prepare,
@@ -481,6 +491,7 @@ struct lpc_tput {
 	int comm[MAX_SENDERS];		/* accepted ports (parent) */
 	unsigned ncomm;
 	int mine;			/* sender's communication port */
+	struct lpc_xfer x[TPUT_BATCH];	/* batch entries */
 };
 
 static int lpc_tput_size_ok(size_t size, unsigned nsenders, char *why)
@@ -568,6 +579,20 @@ static int lpc_tput_accept(struct tput_ctx *c)
 	return 0;
 }
 
+/* A received datagram's header; records its sender for the driver. */
+static int lpc_tput_check(struct tput_ctx *c, const struct lpc_xfer *x,
+			  unsigned entry)
+{
+	if (x->info.type != LPC_MSG_DATAGRAM || x->info.data_len != c->size ||
+	    x->info.context < 1 || x->info.context > c->nsenders)
+		return fail_msg(c->err, "received type %u (%s), data_len %u, "
+				"context %llu", x->info.type,
+				msg_type_name(x->info.type), x->info.data_len,
+				(unsigned long long)x->info.context);
+	c->src[entry] = (int)x->info.context - 1;
+	return 0;
+}
+
 static int lpc_tput_recv(struct tput_ctx *c)
 {
 	struct lpc_tput *s = c->priv;
@@ -579,13 +604,77 @@ static int lpc_tput_recv(struct tput_ctx *c)
 	x.recv_cap = (__u32)c->size;
 	if (xfer(s->port, &x) < 0)
 		return fail_errno(c->err, "LPC_IOC_XFER(receive datagram)");
-	if (x.info.type != LPC_MSG_DATAGRAM || x.info.data_len != c->size ||
-	    x.info.context < 1 || x.info.context > c->nsenders)
-		return fail_msg(c->err, "received type %u (%s), data_len %u, "
-				"context %llu", x.info.type,
-				msg_type_name(x.info.type), x.info.data_len,
-				(unsigned long long)x.info.context);
-	return 0;
+	return lpc_tput_check(c, &x, 0);
+}
+
+/* One LPC_IOC_SEND_BATCH or LPC_IOC_RECV_BATCH of @n entries of s->x.
+ * Returns the entries done, or -1 with errno. */
+static int lpc_batch_call(int fd, unsigned long cmd, struct lpc_tput *s,
+			  unsigned n)
+{
+	struct lpc_batch b;
+	int r;
+
+	memset(&b, 0, sizeof(b));
+	b.xfers = (__u64)(uintptr_t)s->x;
+	b.count = n;
+	r = ioctl(fd, cmd, &b);
+	if (r < 0 && errno == EINTR && g_timeout)
+		errno = ETIMEDOUT;
+	if (r == 0 || r > (int)n) {
+		errno = EPROTO;		/* "returns the entries done" */
+		return -1;
+	}
+	return r;
+}
+
+static int lpc_tput_send_batch(struct tput_ctx *c, unsigned batch)
+{
+	struct lpc_tput *s = c->priv;
+	unsigned i;
+	int r;
+
+	for (;;) {
+		memset(s->x, 0, batch * sizeof(s->x[0]));
+		for (i = 0; i < batch; i++) {
+			s->x[i].flags = LPC_XFER_SEND;
+			s->x[i].send_type = LPC_MSG_DATAGRAM;
+			s->x[i].send_buf = (__u64)(uintptr_t)TPUT_BUF(c, i);
+			s->x[i].send_len = (__u32)c->size;
+		}
+		r = lpc_batch_call(s->mine, LPC_IOC_SEND_BATCH, s, batch);
+		if (r > 0)
+			return r;
+		/* As for one datagram: a full queue may fail, not block. */
+		if (errno == EAGAIN || errno == ENOBUFS || errno == ENOSPC) {
+			sched_yield();
+			continue;
+		}
+		return fail_errno(c->err, "LPC_IOC_SEND_BATCH(%u datagrams)",
+				  batch);
+	}
+}
+
+static int lpc_tput_recv_batch(struct tput_ctx *c, unsigned batch)
+{
+	struct lpc_tput *s = c->priv;
+	unsigned i;
+	int r;
+
+	memset(s->x, 0, batch * sizeof(s->x[0]));
+	for (i = 0; i < batch; i++) {
+		s->x[i].flags = LPC_XFER_RECV;
+		s->x[i].recv_buf = (__u64)(uintptr_t)TPUT_BUF(c, i);
+		s->x[i].recv_cap = (__u32)c->size;
+	}
+	r = lpc_batch_call(s->port, LPC_IOC_RECV_BATCH, s, batch);
+	if (r < 0)
+		return fail_errno(c->err, "LPC_IOC_RECV_BATCH(up to %u)",
+				  batch);
+	for (i = 0; i < (unsigned)r; i++)
+		if (lpc_tput_check(c, &s->x[i], i) < 0)
+			return -1;
+	return r;
 }
 
 static void lpc_tput_cleanup(struct tput_ctx *c)
@@ -612,6 +701,15 @@ static int lpc_tput_probe(char *why)
 	return lpc_probe(why);
 }
 
+static int lpc_batch_probe(char *why)
+{
+	if (lpc_tput_probe(why) < 0)
+		return -1;
+	if (!(g_ver.features & LPC_FEAT_BATCH))
+		return fail_msg(why, "module does not report LPC_FEAT_BATCH");
+	return 0;
+}
+
 const struct tput_peer tput_lpc = {
 	.name = "lpc",
 	.how = "LPC_MSG_DATAGRAM, one LPC_IOC_XFER per datagram, each sender "
@@ -623,5 +721,20 @@ const struct tput_peer tput_lpc = {
 	.send_one = lpc_tput_send,
 	.accept = lpc_tput_accept,
 	.recv_one = lpc_tput_recv,
+	.cleanup = lpc_tput_cleanup,
+};
+
+const struct tput_peer tput_lpc_batch = {
+	.name = "lpc-batch",
+	.how = "as lpc, but up to 64 datagrams per call: LPC_IOC_SEND_BATCH "
+	       "on each sender, LPC_IOC_RECV_BATCH on the receiver (which "
+	       "waits for the first entry only)",
+	.probe = lpc_batch_probe,
+	.size_ok = lpc_tput_size_ok,
+	.prepare = lpc_tput_prepare,
+	.sender_open = lpc_tput_sender_open,
+	.accept = lpc_tput_accept,
+	.send_batch = lpc_tput_send_batch,
+	.recv_batch = lpc_tput_recv_batch,
 	.cleanup = lpc_tput_cleanup,
 };

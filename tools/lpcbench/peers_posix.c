@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * The ordinary Linux IPC peers: eventfd pair, futex ping-pong, POSIX
- * message queue pair, pipe pair and AF_UNIX SOCK_SEQPACKET socketpair.
+ * message queue pair, pipe pair, AF_UNIX SOCK_STREAM and SOCK_SEQPACKET
+ * socketpairs.
  *
  * eventfd and futex can only signal, so the payload goes through a
  * MAP_SHARED anonymous buffer: the sender memcpy()s it in, the receiver
  * memcpy()s it out into its private buffer, each way, so the same bytes
  * move as with the peers that copy through the kernel.
+ *
+ * Rows above INLINE_MAX (the lpc view rows): eventfd, futex, pipe and
+ * stream move the request's SIZE bytes the same way (the server copies or
+ * reads every byte into its private buffer) and reply with the 8-byte
+ * stamp only (rtt_reply_len()); mq and seqpacket cannot carry one message
+ * that large with default limits and say why.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -37,6 +44,13 @@ static void close_fd(int *fd)
 static size_t wire_len(size_t size)
 {
 	return size ? size : 1;
+}
+
+int size_ok_any(size_t size, char *why)
+{
+	(void)size;
+	(void)why;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -123,6 +137,39 @@ static int ev_wait(int fd, char *err)
 	return 0;
 }
 
+/* Server side of the shared buffer: copy the request out (every byte),
+ * check it, put the reply in. */
+static int shm_take_request(struct rtt_ctx *c, unsigned char *data,
+			    uint64_t n)
+{
+	size_t rl = rtt_reply_len(c->size);
+
+	memcpy(c->rbuf, data, c->size);
+	if (!stamp_request_ok(c->rbuf, c->size))
+		return fail_msg(c->err, "request %llu: head and tail stamps "
+				"differ", (unsigned long long)n);
+	stamp_reply(c->sbuf, c->rbuf, rl);
+	memcpy(data, c->sbuf, rl);
+	return 0;
+}
+
+/* Client side: the request in, then (after the wait) the reply out. */
+static void shm_put_request(struct rtt_ctx *c, unsigned char *data,
+			    uint64_t seq)
+{
+	stamp_request(c->sbuf, c->size, seq);
+	memcpy(data, c->sbuf, c->size);
+}
+
+static bool shm_get_reply(struct rtt_ctx *c, unsigned char *data,
+			  uint64_t seq)
+{
+	size_t rl = rtt_reply_len(c->size);
+
+	memcpy(c->rbuf, data, rl);
+	return stamp_ok(c->rbuf, rl, seq);
+}
+
 static int eventfd_prepare(struct rtt_ctx *c)
 {
 	return shm_prepare(c, true);
@@ -139,9 +186,8 @@ static int eventfd_serve(struct rtt_ctx *c)
 	for (i = 1; i <= c->total; i++) {
 		if (ev_wait(s->efd[0], c->err) < 0)
 			return -1;
-		memcpy(c->rbuf, data, c->size);
-		stamp_reply(c->sbuf, c->rbuf, c->size);
-		memcpy(data, c->sbuf, c->size);
+		if (shm_take_request(c, data, i) < 0)
+			return -1;
 		if (ev_post(s->efd[1], c->err) < 0)
 			return -1;
 	}
@@ -153,12 +199,10 @@ static int eventfd_roundtrip(struct rtt_ctx *c, uint64_t seq)
 	struct shm_state *s = c->priv;
 	unsigned char *data = s->shm + SHM_HDR;
 
-	stamp_put(c->sbuf, c->size, seq);
-	memcpy(data, c->sbuf, c->size);
+	shm_put_request(c, data, seq);
 	if (ev_post(s->efd[0], c->err) < 0 || ev_wait(s->efd[1], c->err) < 0)
 		return -1;
-	memcpy(c->rbuf, data, c->size);
-	if (!stamp_ok(c->rbuf, c->size, seq))
+	if (!shm_get_reply(c, data, seq))
 		return fail_msg(c->err, "eventfd: wrong reply to #%llu",
 				(unsigned long long)seq);
 	return 0;
@@ -167,7 +211,9 @@ static int eventfd_roundtrip(struct rtt_ctx *c, uint64_t seq)
 const struct rtt_peer rtt_eventfd = {
 	.name = "eventfd",
 	.how = "two eventfds signal; payload memcpy'd in and out of a "
-	       "MAP_SHARED buffer each way",
+	       "MAP_SHARED buffer each way (* rows: SIZE bytes in and out "
+	       "for the request, 8 for the reply)",
+	.size_ok = size_ok_any,
 	.prepare = eventfd_prepare,
 	.serve = eventfd_serve,
 	.roundtrip = eventfd_roundtrip,
@@ -226,9 +272,8 @@ static int futex_serve(struct rtt_ctx *c)
 	for (i = 1; i <= c->total; i++) {
 		if (futex_wait_for(&w->req, (uint32_t)i) < 0)
 			return fail_errno(c->err, "FUTEX_WAIT");
-		memcpy(c->rbuf, data, c->size);
-		stamp_reply(c->sbuf, c->rbuf, c->size);
-		memcpy(data, c->sbuf, c->size);
+		if (shm_take_request(c, data, i) < 0)
+			return -1;
 		if (futex_post(&w->rep, (uint32_t)i, c->err) < 0)
 			return -1;
 	}
@@ -241,14 +286,12 @@ static int futex_roundtrip(struct rtt_ctx *c, uint64_t seq)
 	struct futex_words *w = (struct futex_words *)s->shm;
 	unsigned char *data = s->shm + SHM_HDR;
 
-	stamp_put(c->sbuf, c->size, seq);
-	memcpy(data, c->sbuf, c->size);
+	shm_put_request(c, data, seq);
 	if (futex_post(&w->req, (uint32_t)seq, c->err) < 0)
 		return -1;
 	if (futex_wait_for(&w->rep, (uint32_t)seq) < 0)
 		return fail_errno(c->err, "FUTEX_WAIT");
-	memcpy(c->rbuf, data, c->size);
-	if (!stamp_ok(c->rbuf, c->size, seq))
+	if (!shm_get_reply(c, data, seq))
 		return fail_msg(c->err, "futex: wrong reply to #%llu",
 				(unsigned long long)seq);
 	return 0;
@@ -257,7 +300,9 @@ static int futex_roundtrip(struct rtt_ctx *c, uint64_t seq)
 const struct rtt_peer rtt_futex = {
 	.name = "futex",
 	.how = "FUTEX_WAIT/WAKE on two shared words; payload memcpy'd in and "
-	       "out of a MAP_SHARED buffer each way",
+	       "out of a MAP_SHARED buffer each way (* rows: SIZE bytes in "
+	       "and out for the request, 8 for the reply)",
+	.size_ok = size_ok_any,
 	.prepare = futex_prepare,
 	.serve = futex_serve,
 	.roundtrip = futex_roundtrip,
@@ -325,7 +370,9 @@ static int mq_probe(char *why)
 static int mq_size_ok(size_t size, char *why)
 {
 	if (size > INLINE_MAX)
-		return fail_msg(why, "inline sizes only");
+		return fail_msg(why, "one POSIX message per request must fit "
+				"msgsize_max and RLIMIT_MSGQUEUE (800 KiB by "
+				"default); not run above 64 KiB");
 	if (g_mq_msgsize_max >= 0 && (long)size > g_mq_msgsize_max &&
 	    geteuid() != 0)
 		return fail_msg(why, "msgsize_max is %ld", g_mq_msgsize_max);
@@ -455,7 +502,7 @@ const struct rtt_peer rtt_mq = {
 };
 
 /* ------------------------------------------------------------------ */
-/* pipe pair and SOCK_SEQPACKET socketpair                            */
+/* pipe pair, SOCK_STREAM and SOCK_SEQPACKET socketpairs              */
 
 struct fd_pair_state {
 	int cli[2];	/* client's ends: [0] read, [1] write */
@@ -532,49 +579,64 @@ static int pipe_prepare(struct rtt_ctx *c)
 	return 0;
 }
 
-static int pipe_xfer(int rfd, int wfd, struct rtt_ctx *c, bool send_first)
+/*
+ * Byte streams (pipe, stream): the request is wire_len(size) bytes, the
+ * reply wire_len(rtt_reply_len(size)); both are read whole. A pipe pair
+ * has a read and a write end per side, a socketpair one fd per side
+ * (cli[1] and srv[1] are then -1 and [0] does both).
+ */
+static int wfd_of(const int *fds)
 {
-	size_t n = wire_len(c->size);
-	int r;
+	return fds[1] >= 0 ? fds[1] : fds[0];
+}
 
-	if (send_first && write_full(wfd, c->sbuf, n) < 0)
-		return fail_errno(c->err, "pipe write");
-	r = read_full(rfd, c->rbuf, n);
+static int stream_read(int fd, unsigned char *buf, size_t n, char *err)
+{
+	int r = read_full(fd, buf, n);
+
 	if (r != 0) {
 		if (r > 0)
 			errno = EPIPE;
-		return fail_errno(c->err, "pipe read");
+		return fail_errno(err, "read");
 	}
 	return 0;
 }
 
-static int pipe_serve(struct rtt_ctx *c)
+static int bytes_serve(struct rtt_ctx *c)
 {
 	struct fd_pair_state *s = c->priv;
+	size_t rl = rtt_reply_len(c->size);
 	uint64_t i;
 
 	fdp_keep_server(c);
 	if (child_ready(c->sock) < 0)
 		return fail_errno(c->err, "ready");
 	for (i = 1; i <= c->total; i++) {
-		if (pipe_xfer(s->srv[0], -1, c, false) < 0)
+		if (stream_read(s->srv[0], c->rbuf, wire_len(c->size),
+				c->err) < 0)
 			return -1;
-		stamp_reply(c->sbuf, c->rbuf, c->size);
-		if (write_full(s->srv[1], c->sbuf, wire_len(c->size)) < 0)
-			return fail_errno(c->err, "pipe write");
+		if (!stamp_request_ok(c->rbuf, c->size))
+			return fail_msg(c->err, "request %llu: head and tail "
+					"stamps differ", (unsigned long long)i);
+		stamp_reply(c->sbuf, c->rbuf, rl);
+		if (write_full(wfd_of(s->srv), c->sbuf, wire_len(rl)) < 0)
+			return fail_errno(c->err, "write");
 	}
 	return 0;
 }
 
-static int pipe_roundtrip(struct rtt_ctx *c, uint64_t seq)
+static int bytes_roundtrip(struct rtt_ctx *c, uint64_t seq)
 {
 	struct fd_pair_state *s = c->priv;
+	size_t rl = rtt_reply_len(c->size);
 
-	stamp_put(c->sbuf, c->size, seq);
-	if (pipe_xfer(s->cli[0], s->cli[1], c, true) < 0)
+	stamp_request(c->sbuf, c->size, seq);
+	if (write_full(wfd_of(s->cli), c->sbuf, wire_len(c->size)) < 0)
+		return fail_errno(c->err, "write");
+	if (stream_read(s->cli[0], c->rbuf, wire_len(rl), c->err) < 0)
 		return -1;
-	if (!stamp_ok(c->rbuf, c->size, seq))
-		return fail_msg(c->err, "pipe: wrong reply to #%llu",
+	if (!stamp_ok(c->rbuf, rl, seq))
+		return fail_msg(c->err, "wrong reply to #%llu",
 				(unsigned long long)seq);
 	return 0;
 }
@@ -582,13 +644,53 @@ static int pipe_roundtrip(struct rtt_ctx *c, uint64_t seq)
 const struct rtt_peer rtt_pipe = {
 	.name = "pipe",
 	.how = "two pipes, read/write of the whole payload (size 0 sends a "
-	       "1-byte token)",
+	       "1-byte token; * rows: SIZE bytes for the request, 8 for the "
+	       "reply)",
+	.size_ok = size_ok_any,
 	.prepare = pipe_prepare,
-	.serve = pipe_serve,
+	.serve = bytes_serve,
 	.client_open = fdp_client_open,
-	.roundtrip = pipe_roundtrip,
+	.roundtrip = bytes_roundtrip,
 	.cleanup = fdp_cleanup,
 };
+
+static int stream_prepare(struct rtt_ctx *c)
+{
+	struct fd_pair_state *s = fdp_new(c);
+	int sv[2];
+
+	if (!s)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		c->fatal = true;
+		return fail_errno(c->err, "socketpair(SOCK_STREAM)");
+	}
+	s->cli[0] = sv[0];
+	s->srv[0] = sv[1];
+	return 0;
+}
+
+const struct rtt_peer rtt_stream = {
+	.name = "stream",
+	.how = "AF_UNIX SOCK_STREAM socketpair, write/read of the whole "
+	       "payload (size 0 sends a 1-byte token; * rows: SIZE bytes for "
+	       "the request, 8 for the reply)",
+	.size_ok = size_ok_any,
+	.prepare = stream_prepare,
+	.serve = bytes_serve,
+	.client_open = fdp_client_open,
+	.roundtrip = bytes_roundtrip,
+	.cleanup = fdp_cleanup,
+};
+
+static int seqpacket_size_ok(size_t size, char *why)
+{
+	if (size > INLINE_MAX)
+		return fail_msg(why, "one record per request must fit the "
+				"socket send buffer (wmem_default, 208 KiB); "
+				"not run above 64 KiB");
+	return 0;
+}
 
 static int seqpacket_prepare(struct rtt_ctx *c)
 {
@@ -680,6 +782,7 @@ static int seqpacket_roundtrip(struct rtt_ctx *c, uint64_t seq)
 const struct rtt_peer rtt_seqpacket = {
 	.name = "seqpacket",
 	.how = "AF_UNIX SOCK_SEQPACKET socketpair, one send/recv each way",
+	.size_ok = seqpacket_size_ok,
 	.prepare = seqpacket_prepare,
 	.serve = seqpacket_serve,
 	.client_open = fdp_client_open,
@@ -860,6 +963,95 @@ const struct tput_peer tput_seqpacket = {
 	.send_one = tput_sp_send,
 	.accept = tput_fds_accept,
 	.recv_one = tput_sp_recv,
+	.cleanup = tput_fds_cleanup,
+};
+
+/* seqpacket-mmsg: the same socketpair, up to TPUT_BATCH datagrams per
+ * sendmmsg() on each sender and per recvmmsg(MSG_WAITFORONE). */
+struct mmsg_vec {
+	struct mmsghdr m[TPUT_BATCH];
+	struct iovec iov[TPUT_BATCH];
+};
+
+static void mmsg_fill(struct mmsg_vec *v, struct tput_ctx *c, unsigned n,
+		      size_t len)
+{
+	unsigned i;
+
+	memset(v, 0, sizeof(*v));
+	for (i = 0; i < n; i++) {
+		v->iov[i].iov_base = TPUT_BUF(c, i);
+		v->iov[i].iov_len = len;
+		v->m[i].msg_hdr.msg_iov = &v->iov[i];
+		v->m[i].msg_hdr.msg_iovlen = 1;
+	}
+}
+
+static int tput_mmsg_send(struct tput_ctx *c, unsigned batch)
+{
+	struct tput_fds *s = c->priv;
+	struct mmsg_vec v;
+	unsigned i;
+	int r;
+
+	mmsg_fill(&v, c, batch, c->size);
+	for (;;) {
+		r = sendmmsg(s->wfd, v.m, batch, 0);
+		if (r > 0)
+			break;
+		if (r < 0 && retry_eintr(errno))
+			continue;
+		if (r == 0)
+			return fail_msg(c->err, "sendmmsg sent nothing");
+		return fail_errno(c->err, "sendmmsg");
+	}
+	for (i = 0; i < (unsigned)r; i++)
+		if (v.m[i].msg_len != c->size)
+			return fail_msg(c->err, "sendmmsg: %u of %zu bytes",
+					v.m[i].msg_len, c->size);
+	return r;
+}
+
+static int tput_mmsg_recv(struct tput_ctx *c, unsigned batch)
+{
+	struct tput_fds *s = c->priv;
+	struct mmsg_vec v;
+	unsigned i;
+	int r;
+
+	mmsg_fill(&v, c, batch, c->bufsz);
+	for (;;) {
+		r = recvmmsg(s->rfd, v.m, batch, MSG_WAITFORONE, NULL);
+		if (r > 0)
+			break;
+		if (r < 0 && retry_eintr(errno))
+			continue;
+		if (r == 0)
+			return fail_msg(c->err, "recvmmsg: end of file");
+		if (errno == EINTR)
+			errno = ETIMEDOUT;
+		return fail_errno(c->err, "recvmmsg");
+	}
+	for (i = 0; i < (unsigned)r; i++)
+		if (v.m[i].msg_len != c->size ||
+		    (v.m[i].msg_hdr.msg_flags & MSG_TRUNC))
+			return fail_msg(c->err, "recvmmsg: entry %u: %u bytes, "
+					"flags 0x%x, expected %zu", i,
+					v.m[i].msg_len,
+					v.m[i].msg_hdr.msg_flags, c->size);
+	return r;
+}
+
+const struct tput_peer tput_seqpacket_mmsg = {
+	.name = "seqpacket-mmsg",
+	.how = "the same socketpair, up to 64 datagrams per sendmmsg() on "
+	       "each sender and per recvmmsg(MSG_WAITFORONE) on the receiver",
+	.size_ok = tput_sp_size_ok,
+	.prepare = tput_sp_prepare,
+	.sender_open = tput_fds_sender_open,
+	.accept = tput_fds_accept,
+	.send_batch = tput_mmsg_send,
+	.recv_batch = tput_mmsg_recv,
 	.cleanup = tput_fds_cleanup,
 };
 

@@ -5,6 +5,10 @@
  * the rate is datagrams received per second between the start signal and
  * the last datagram. Peers and sender counts are interleaved over rounds
  * like the latency cells; the reported rate is the median of the rounds.
+ *
+ * Every datagram of 8 bytes or more carries (sender + 1) << 48 | number
+ * in its first 8 bytes; the receiver checks that each sender's datagrams
+ * arrive complete, once each and in order, and counts them all.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,9 +19,6 @@
 #include <unistd.h>
 
 #include "lpcbench.h"
-
-/* Most datagrams one send_batch/recv_batch call may move. */
-#define TPUT_BATCH	64
 
 struct tput_cell {
 	double *rate;		/* one per round */
@@ -34,6 +35,63 @@ struct sender_arg {
 	struct tput_ctx *c;
 	int go_fd;
 };
+
+#define STAMP_SHIFT	48
+
+static void tput_stamp(struct tput_ctx *c, unsigned entry, uint64_t n)
+{
+	uint64_t v = (uint64_t)(c->sender + 1) << STAMP_SHIFT | n;
+
+	if (c->size >= 8)
+		memcpy(TPUT_BUF(c, entry), &v, 8);
+}
+
+/*
+ * Check the k datagrams just received against each sender's next number
+ * (next[s]), and advance it. Where the peer reports the connection
+ * (c->src), each connection must carry one sender's datagrams and each
+ * sender use one connection: conn[src] and rev[s] record the pairing
+ * first seen (-1: none yet; connections are accepted in arrival order).
+ */
+static int tput_check(struct tput_ctx *c, unsigned k, uint64_t *next,
+		      int *conn, int *rev)
+{
+	unsigned i;
+
+	for (i = 0; i < k; i++) {
+		uint64_t v, s, n;
+
+		if (c->size < 8)
+			continue;
+		memcpy(&v, TPUT_BUF(c, i), 8);
+		s = (v >> STAMP_SHIFT) - 1;
+		n = v & ((1ULL << STAMP_SHIFT) - 1);
+		if ((v >> STAMP_SHIFT) == 0 || s >= c->nsenders)
+			return fail_msg(c->err, "datagram with stamp 0x%llx "
+					"from no sender", (unsigned long long)v);
+		if (c->src[i] >= 0) {
+			int src = c->src[i];
+
+			if (conn[src] < 0 && rev[s] < 0) {
+				conn[src] = (int)s;
+				rev[s] = src;
+			} else if (conn[src] != (int)s) {
+				return fail_msg(c->err, "connection %d carries "
+						"datagrams of senders %d and "
+						"%llu", src, conn[src],
+						(unsigned long long)s);
+			}
+		}
+		if (n != next[s])
+			return fail_msg(c->err, "sender %llu: datagram %llu, "
+					"expected %llu (lost, repeated or out "
+					"of order)", (unsigned long long)s,
+					(unsigned long long)n,
+					(unsigned long long)next[s]);
+		next[s]++;
+	}
+	return 0;
+}
 
 static int sender_main(void *arg, int sock, char *err)
 {
@@ -54,18 +112,24 @@ static int sender_main(void *arg, int sock, char *err)
 	if (r != 0)
 		return fail_errno(err, "sender: start signal");
 	for (i = 0; i < c->per_sender;) {
+		uint64_t left = c->per_sender - i;
+		unsigned want = 1, j;
 		int k;
 
-		if (a->p->send_batch) {
-			uint64_t left = c->per_sender - i;
-
-			k = a->p->send_batch(c, left < TPUT_BATCH ?
-					     (unsigned)left : TPUT_BATCH);
-		} else {
+		if (a->p->send_batch && left > 1)
+			want = left < TPUT_BATCH ? (unsigned)left : TPUT_BATCH;
+		for (j = 0; j < want; j++)
+			tput_stamp(c, j, i + j);
+		if (a->p->send_batch)
+			k = a->p->send_batch(c, want);
+		else
 			k = a->p->send_one(c) < 0 ? -1 : 1;
-		}
-		if (k <= 0)
+		if (k <= 0 || (unsigned)k > want) {
+			if (k >= 0)
+				fail_msg(c->err, "a batch of %u sent %d", want,
+					 k);
 			goto fail;
+		}
 		i += (unsigned)k;
 	}
 	return 0;
@@ -83,7 +147,8 @@ static int run_one(const struct tput_peer *p, size_t size, unsigned nsenders,
 	int closefds[MAX_SENDERS + 1];
 	struct sender_arg arg;
 	struct tput_ctx c;
-	uint64_t t0, t1, m, n;
+	uint64_t t0, t1, m, n, check_at, *next = NULL;
+	int *conn = NULL, *rev = NULL;
 	int go[2] = { -1, -1 };
 	unsigned i, spawned = 0;
 	int cpu_rx = -1, cpu_tx = -1;
@@ -93,9 +158,19 @@ static int run_one(const struct tput_peer *p, size_t size, unsigned nsenders,
 	c.nsenders = nsenders;
 	c.per_sender = total / nsenders ? total / nsenders : 1;
 	c.bufsz = size > 8 ? size : 8;
-	c.buf = calloc(1, c.bufsz);
-	if (!c.buf)
+	c.buf = calloc(TPUT_BATCH, c.bufsz);
+	next = calloc(nsenders, sizeof(*next));
+	conn = malloc(nsenders * sizeof(*conn));
+	rev = malloc(nsenders * sizeof(*rev));
+	if (!c.buf || !next || !conn || !rev) {
+		free(c.buf);
+		free(next);
+		free(conn);
+		free(rev);
 		return fail_errno(err, "calloc");
+	}
+	for (i = 0; i < nsenders; i++)
+		conn[i] = rev[i] = -1;
 	if (g_opt.pin == PIN_SAME) {
 		cpu_rx = cpu_tx = g_opt.cpu_a;
 	} else if (g_opt.pin == PIN_SPLIT) {
@@ -116,6 +191,7 @@ static int run_one(const struct tput_peer *p, size_t size, unsigned nsenders,
 	arg.go_fd = go[0];
 	closefds[0] = go[1];
 	for (i = 0; i < nsenders; i++) {
+		c.sender = i;	/* the child's copy keeps it */
 		if (child_spawn(&kids[i], sender_main, &arg, cpu_tx, closefds,
 				i + 1, c.err) < 0) {
 			c.fatal = true;
@@ -136,26 +212,49 @@ static int run_one(const struct tput_peer *p, size_t size, unsigned nsenders,
 	}
 
 	n = c.per_sender * nsenders;
+	check_at = 64;
 	t0 = now_ns();
 	close(go[1]);
 	go[1] = -1;
 	for (m = 0; m < n;) {
+		unsigned want = n - m < TPUT_BATCH ? (unsigned)(n - m) :
+			TPUT_BATCH;
 		int k;
 
+		for (i = 0; i < TPUT_BATCH; i++)
+			c.src[i] = -1;
 		if (p->recv_batch)
-			k = p->recv_batch(&c, n - m < TPUT_BATCH ?
-					  (unsigned)(n - m) : TPUT_BATCH);
+			k = p->recv_batch(&c, want);
 		else
 			k = p->recv_one(&c) < 0 ? -1 : 1;
-		if (k <= 0)
+		if (k <= 0 || (unsigned)k > (p->recv_batch ? want : 1)) {
+			if (k >= 0)
+				fail_msg(c.err, "a receive of up to %u returned "
+					 "%d", want, k);
+			goto fail_kill;
+		}
+		if (tput_check(&c, (unsigned)k, next, conn, rev) < 0)
 			goto fail_kill;
 		m += (unsigned)k;
-		/* The time cap, looked at every 64 datagrams. */
-		if (g_opt.cap_ns && m % 64 == 0 && m < n &&
-		    now_ns() - t0 > g_opt.cap_ns)
-			break;
+		/* The time cap, looked at every 64 datagrams or so. */
+		if (g_opt.cap_ns && m >= check_at && m < n) {
+			check_at = m + 64;
+			if (now_ns() - t0 > g_opt.cap_ns)
+				break;
+		}
 	}
 	t1 = now_ns();
+
+	if (m == n && c.size >= 8) {
+		for (i = 0; i < nsenders; i++)
+			if (next[i] != c.per_sender) {
+				fail_msg(c.err, "sender %u: %llu of %llu "
+					 "datagrams received", i,
+					 (unsigned long long)next[i],
+					 (unsigned long long)c.per_sender);
+				goto fail_kill;
+			}
+	}
 
 	if (m < n) {
 		/* Capped: the senders still have datagrams to send. */
@@ -176,6 +275,9 @@ static int run_one(const struct tput_peer *p, size_t size, unsigned nsenders,
 	if (p->cleanup)
 		p->cleanup(&c);
 	free(c.buf);
+	free(next);
+	free(conn);
+	free(rev);
 	*rate = (double)m * 1e9 / (double)(t1 > t0 ? t1 - t0 : 1);
 	*moved = m;
 	return 0;
@@ -196,10 +298,16 @@ fail:
 	if (p->cleanup)
 		p->cleanup(&c);
 	free(c.buf);
+	free(next);
+	free(conn);
+	free(rev);
 	snprintf(err, ERRLEN, "%s", c.err[0] ? c.err : "failed");
 	*fatal = c.fatal;
 	return -1;
 }
+
+/* cells of run_tput: peer p, size s, sender count k; needs ns and nk */
+#define CELL(p, s, k) (&cells[((p) * ns + (s)) * nk + (k)])
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -227,8 +335,44 @@ static void print_head(const struct tput_peer *const *peers, unsigned np,
 	printf("%-6s %-7s", "size", "senders");
 	for (pi = 0; pi < np; pi++)
 		if ((int)pi != skip)
-			printf(" %11s", peers[pi]->name);
+			printf(" %14s", peers[pi]->name);
 	printf("\n");
+}
+
+/* Ratio @base/peer of the medians, if @base is among the peers. */
+static void ratio_table(const struct tput_peer *const *peers, unsigned np,
+			const struct tput_cell *cells, const char *base)
+{
+	unsigned ns = g_opt.nsizes, nk = g_opt.nsenders, b, pi, si, ki;
+
+	for (b = 0; b < np; b++)
+		if (!strcmp(peers[b]->name, base))
+			break;
+	if (b == np || np < 2)
+		return;
+	printf("\nRatio %s/peer of datagrams per second (>1: %s moves "
+	       "more)\n", base, base);
+	print_head(peers, np, (int)b);
+	for (si = 0; si < ns; si++)
+		for (ki = 0; ki < nk; ki++) {
+			double l = CELL(b, si, ki)->med;
+			char lbl[32];
+
+			printf("%-6s %-7u", size_label(g_opt.sizes[si], lbl,
+							sizeof(lbl)),
+			       g_opt.senders[ki]);
+			for (pi = 0; pi < np; pi++) {
+				double o = CELL(pi, si, ki)->med;
+
+				if (pi == b)
+					continue;
+				if (l > 0 && o > 0)
+					printf(" %14.2f", l / o);
+				else
+					printf(" %14s", "n/a");
+			}
+			printf("\n");
+		}
 }
 
 int run_tput(const struct tput_peer *const *peers, unsigned np)
@@ -237,7 +381,7 @@ int run_tput(const struct tput_peer *const *peers, unsigned np)
 	struct tput_cell *cells;
 	bool avail[MAX_PEERS];
 	char why[MAX_PEERS][ERRLEN];
-	unsigned pi, si, ki, r, j, lpc;
+	unsigned pi, si, ki, r, j;
 	uint64_t total = g_opt.n;
 	int status = 0;
 
@@ -246,7 +390,6 @@ int run_tput(const struct tput_peer *const *peers, unsigned np)
 		perror("lpcbench: calloc");
 		return -1;
 	}
-#define CELL(p, s, k) (&cells[((p) * ns + (s)) * nk + (k)])
 
 	printf("\n== datagram throughput: %llu datagrams per cell and round, "
 	       "%u rounds ==\n", (unsigned long long)total, g_opt.rounds);
@@ -351,42 +494,16 @@ int run_tput(const struct tput_peer *const *peers, unsigned np)
 				struct tput_cell *t = CELL(pi, si, ki);
 
 				if (t->med > 0)
-					printf(" %11.0f", t->med);
+					printf(" %14.0f", t->med);
 				else
-					printf(" %11s", t->state == T_ERR ?
+					printf(" %14s", t->state == T_ERR ?
 					       "ERR" : "n/a");
 			}
 			printf("\n");
 		}
 
-	for (lpc = 0; lpc < np; lpc++)
-		if (!strcmp(peers[lpc]->name, "lpc"))
-			break;
-	if (lpc < np && np > 1) {
-		printf("\nRatio lpc/peer of datagrams per second (>1: lpc "
-		       "moves more)\n");
-		print_head(peers, np, (int)lpc);
-		for (si = 0; si < ns; si++)
-			for (ki = 0; ki < nk; ki++) {
-				double l = CELL(lpc, si, ki)->med;
-				char lbl[32];
-
-				printf("%-6s %-7u", size_label(g_opt.sizes[si],
-							lbl, sizeof(lbl)),
-				       g_opt.senders[ki]);
-				for (pi = 0; pi < np; pi++) {
-					double o = CELL(pi, si, ki)->med;
-
-					if (pi == lpc)
-						continue;
-					if (l > 0 && o > 0)
-						printf(" %11.2f", l / o);
-					else
-						printf(" %11s", "n/a");
-				}
-				printf("\n");
-			}
-	}
+	ratio_table(peers, np, cells, "lpc");
+	ratio_table(peers, np, cells, "lpc-batch");
 
 	for (pi = 0; pi < np; pi++)
 		for (si = 0; si < ns; si++)
@@ -411,7 +528,7 @@ int run_tput(const struct tput_peer *const *peers, unsigned np)
 					       (double)g_opt.cap_ns / 1e9,
 					       (unsigned long long)t->msgs);
 				if (t->state == T_ERR &&
-				    strcmp(peers[pi]->name, "lpc"))
+				    strncmp(peers[pi]->name, "lpc", 3))
 					status = 1;
 			}
 	for (pi = 0; pi < np; pi++)
@@ -440,6 +557,5 @@ int run_tput(const struct tput_peer *const *peers, unsigned np)
 	for (j = 0; j < np * ns * nk; j++)
 		free(cells[j].rate);
 	free(cells);
-#undef CELL
 	return status;
 }
