@@ -341,8 +341,7 @@ static int lpc_deliver_ext(struct lpc_port *port, struct lpc_msg *msg,
 		a->flags |= LPC_ATTR_FDS;
 	}
 	if (ext->view_file) {
-		ret = lpc_view_deliver(port, msg, &a->view,
-				       want & LPC_ATTR_VIEW_FD);
+		ret = lpc_view_deliver(port, msg, &a->view, want);
 		if (ret) {
 			for (i = 0; i < a->nr_fds; i++)
 				close_fd(a->fds[i]);
@@ -400,7 +399,9 @@ int lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg, u64 uptr,
 		return ret;
 	if (get_user(want, &uattr->flags))
 		return -EFAULT;
-	if (want & ~LPC_ATTR_FLAGS)
+	if ((want & ~LPC_ATTR_FLAGS) ||
+	    (want & (LPC_ATTR_VIEW_FD | LPC_ATTR_VIEW_KEEP)) ==
+	    (LPC_ATTR_VIEW_FD | LPC_ATTR_VIEW_KEEP))
 		return -EINVAL;
 	a = kmalloc(sizeof(*a), GFP_KERNEL);
 	if (!a)

@@ -57,7 +57,8 @@
 			 LPC_FEAT_CANCEL | LPC_FEAT_DISCONNECT | \
 			 LPC_FEAT_CREDS | LPC_FEAT_FDS | LPC_FEAT_SENDER | \
 			 LPC_FEAT_BATCH | LPC_FEAT_ACL_GETSET | LPC_FEAT_QUERY | \
-			 LPC_FEAT_SECTIONS | LPC_FEAT_DIRECT)
+			 LPC_FEAT_SECTIONS | LPC_FEAT_DIRECT | \
+			 LPC_FEAT_VIEW_KEEP)
 
 struct lpc_ns;
 struct lpc_conn;
@@ -153,6 +154,8 @@ struct lpc_server {
  * @reply_wait: synchronous requesters wait here; woken keyed by message.
  * @views: views mapped into receivers through this port (section.c;
  *	protected by @lock).
+ * @nr_kept: entries of @views kept past their reply, bound by the module
+ *	parameter max_kept_views (protected by @lock).
  * @msg_cache: one freed synchronous request kept for the next one, so a
  *	round trip does not allocate (swapped with xchg()).
  * @max_queued: bound of @nr_held (invariant).
@@ -177,6 +180,7 @@ struct lpc_port {
 	wait_queue_head_t room;
 	wait_queue_head_t reply_wait;
 	struct list_head views;
+	u32 nr_kept;
 	struct lpc_msg *msg_cache;
 
 	u32 max_queued;
@@ -441,7 +445,7 @@ int lpc_section_create(struct lpc_port *port, void __user *uarg, u32 usize);
 int lpc_view_attach(struct lpc_port *port, struct lpc_msg *msg,
 		    const struct lpc_view *view);
 int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
-		     struct lpc_view *out, bool want_fd);
+		     struct lpc_view *out, u32 want);
 void lpc_view_drop(struct lpc_msg *msg);
 void lpc_view_unmap_request(struct lpc_port *port, u64 id);
 int lpc_view_release(struct lpc_port *port, void __user *uarg, u32 usize);

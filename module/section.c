@@ -37,6 +37,10 @@
  * connection port for a server, the client port for a client) until they
  * are unmapped: on reply to the request that carried them, on
  * %LPC_IOC_VIEW_RELEASE, when the connection ends or when the port closes.
+ * A receiver asking for LPC_ATTR_VIEW_KEEP keeps its views past the reply
+ * (up to max_kept_views per port), and a later view of the same pages, with
+ * the same protection, on the same connection is handed the same mapping:
+ * the mmap and munmap that cost most of a view's round trip happen once.
  * vm_munmap() works on current->mm only, so each of these unmaps the views
  * that live in the caller's address space; a view mapped elsewhere is left
  * to its process (its memory is released with the connection anyway) and
@@ -65,6 +69,11 @@ static unsigned int max_conn_sections = 16;
 module_param(max_conn_sections, uint, 0644);
 MODULE_PARM_DESC(max_conn_sections,
 		 "sections one connection may hold (default 16)");
+
+static unsigned int max_kept_views = 16;
+module_param(max_kept_views, uint, 0644);
+MODULE_PARM_DESC(max_kept_views,
+		 "views one port keeps mapped past their reply (default 16)");
 
 static unsigned long max_conn_section_bytes = SZ_256M;
 module_param(max_conn_section_bytes, ulong, 0644);
@@ -99,7 +108,10 @@ struct lpc_section {
  * @addr: where it was mapped.
  * @len: bytes mapped, page-aligned.
  * @pgoff: the file page mapped at @addr.
- * @id: the request that carried it, or 0.
+ * @id: the request that carried it, or 0 (and always 0 when @kept).
+ * @readonly: mapped without write access (invariant).
+ * @kept: outlives its reply and may be handed out again (invariant;
+ *	counted in the port's nr_kept while on its list).
  */
 struct lpc_view_map {
 	struct list_head entry;
@@ -110,6 +122,8 @@ struct lpc_view_map {
 	unsigned long len;
 	pgoff_t pgoff;
 	u64 id;
+	bool readonly;
+	bool kept;
 };
 
 static bool lpc_conn_ended(struct lpc_conn *conn)
@@ -452,23 +466,28 @@ static void lpc_view_map_free(struct lpc_view_map *v)
 	kfree(v);
 }
 
-/* Does @mm still map @v's page at @addr, where @v mapped it? */
-static bool lpc_view_mapped_at(struct mm_struct *mm,
-			       const struct lpc_view_map *v,
-			       unsigned long addr)
+/*
+ * Does @mm still map all of @v, as @v mapped it? User space may have
+ * unmapped or moved part of it and put something else there; that
+ * something is none of our business. Called with the mmap lock held.
+ */
+static bool lpc_view_intact(struct mm_struct *mm, const struct lpc_view_map *v)
 {
-	struct vm_area_struct *vma = vma_lookup(mm, addr);
+	unsigned long addr = v->addr, end = v->addr + v->len;
+	struct vm_area_struct *vma;
 
-	return vma && vma->vm_file == v->file &&
-	       vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT) ==
-	       v->pgoff + ((addr - v->addr) >> PAGE_SHIFT);
+	while (addr < end) {
+		vma = vma_lookup(mm, addr);
+		if (!vma || vma->vm_file != v->file ||
+		    vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT) !=
+		    v->pgoff + ((addr - v->addr) >> PAGE_SHIFT))
+			return false;
+		addr = vma->vm_end;
+	}
+	return true;
 }
 
-/*
- * Unmap @v if it lives in the caller's address space and is still there:
- * if user space unmapped it and put something else in its place, that
- * something is none of our business.
- */
+/* Unmap @v if it lives in the caller's address space and is still there. */
 static void lpc_view_unmap(const struct lpc_view_map *v)
 {
 	struct mm_struct *mm = current->mm;
@@ -477,11 +496,23 @@ static void lpc_view_unmap(const struct lpc_view_map *v)
 	if (!mm || mm != v->mm)
 		return;
 	mmap_read_lock(mm);
-	ours = lpc_view_mapped_at(mm, v, v->addr) &&
-	       lpc_view_mapped_at(mm, v, v->addr + v->len - 1);
+	ours = lpc_view_intact(mm, v);
 	mmap_read_unlock(mm);
 	if (ours)
 		vm_munmap(v->addr, v->len);
+}
+
+/* Take @v off @home's list, with @home->lock held. */
+static void lpc_view_unlink(struct lpc_port *home, struct lpc_view_map *v,
+			    struct list_head *to)
+{
+	lockdep_assert_held(&home->lock);
+	if (v->kept)
+		home->nr_kept--;
+	if (to)
+		list_move_tail(&v->entry, to);
+	else
+		list_del(&v->entry);
 }
 
 /* Unmap (where we can) and free views taken off their port's list. */
@@ -496,9 +527,12 @@ static void lpc_views_free(struct list_head *list)
 	}
 }
 
-/* Map @file's view into the caller and track it on @home. */
+/*
+ * Map @file's view into the caller and track it on @home; @keep asks for
+ * a kept view, which it is if @home has room for one more.
+ */
 static int lpc_view_map(struct lpc_port *home, struct lpc_msg *msg,
-			struct file *file, bool readonly,
+			struct file *file, bool readonly, bool keep,
 			struct lpc_view *out)
 {
 	struct lpc_msg_ext *ext = msg->ext;
@@ -521,10 +555,15 @@ static int lpc_view_map(struct lpc_port *home, struct lpc_msg *msg,
 	v->addr = addr;
 	v->len = PAGE_ALIGN(ext->view_length);
 	v->pgoff = ext->view_offset >> PAGE_SHIFT;
-	if (msg->type == LPC_MSG_REQUEST)
-		v->id = msg->id;
+	v->readonly = readonly;
 
 	spin_lock(&home->lock);
+	if (keep && home->nr_kept < READ_ONCE(max_kept_views)) {
+		v->kept = true;
+		home->nr_kept++;
+	} else if (msg->type == LPC_MSG_REQUEST) {
+		v->id = msg->id;
+	}
 	/* Pairs with lpc_views_conn_end(): an ended connection is no tag. */
 	if (!lpc_conn_ended(msg->conn))
 		v->conn = msg->conn;
@@ -533,7 +572,76 @@ static int lpc_view_map(struct lpc_port *home, struct lpc_msg *msg,
 
 	out->section_fd = -1;
 	out->addr = addr;
+	if (v->kept)
+		out->flags |= LPC_VIEW_KEPT;
 	return 0;
+}
+
+/*
+ * Kept views of connections that ended while they were mapped here (the
+ * connection's end unmaps only the ender's views): unmap the caller's,
+ * before they hold up room for new ones.
+ */
+static void lpc_views_reap(struct lpc_port *home)
+{
+	struct lpc_view_map *v, *tmp;
+	LIST_HEAD(list);
+
+	spin_lock(&home->lock);
+	list_for_each_entry_safe(v, tmp, &home->views, entry)
+		if (v->kept && !v->conn && v->mm == current->mm)
+			lpc_view_unlink(home, v, &list);
+	spin_unlock(&home->lock);
+	lpc_views_free(&list);
+}
+
+/*
+ * Hand out a kept view of the same pages if the caller still has it
+ * mapped. One that user space unmapped or replaced is forgotten. The mmap
+ * lock, taken before the port lock, keeps the mapping from changing while
+ * it is checked; a concurrent release by another thread of the receiver
+ * is that receiver's own race.
+ *
+ * Return: true if @out now holds the kept view's address.
+ */
+static bool lpc_view_reuse(struct lpc_port *home, struct lpc_msg *msg,
+			   bool readonly, struct lpc_view *out)
+{
+	struct lpc_msg_ext *ext = msg->ext;
+	struct inode *inode = file_inode(ext->view_file);
+	pgoff_t pgoff = ext->view_offset >> PAGE_SHIFT;
+	unsigned long len = PAGE_ALIGN(ext->view_length);
+	struct mm_struct *mm = current->mm;
+	struct lpc_view_map *v, *stale = NULL;
+	unsigned long addr = 0;
+
+	if (!mm)
+		return false;
+	mmap_read_lock(mm);
+	spin_lock(&home->lock);
+	list_for_each_entry(v, &home->views, entry) {
+		if (!v->kept || v->mm != mm || v->conn != msg->conn ||
+		    file_inode(v->file) != inode || v->pgoff != pgoff ||
+		    v->len != len || v->readonly != readonly)
+			continue;
+		if (lpc_view_intact(mm, v)) {
+			addr = v->addr;
+		} else {
+			lpc_view_unlink(home, v, NULL);
+			stale = v;
+		}
+		break;
+	}
+	spin_unlock(&home->lock);
+	mmap_read_unlock(mm);
+	if (stale)
+		lpc_view_map_free(stale);
+	if (!addr)
+		return false;
+	out->section_fd = -1;
+	out->addr = addr;
+	out->flags |= LPC_VIEW_KEPT;
+	return true;
 }
 
 static int lpc_view_install(struct file *file, struct lpc_view *out)
@@ -555,7 +663,8 @@ static int lpc_view_install(struct file *file, struct lpc_view *out)
  * @out: filled: the section fd or the address, and the view's flags
  *	(with %LPC_VIEW_READONLY if it is mapped read-only), offset and
  *	length.
- * @want_fd: the receiver asked for an fd (%LPC_ATTR_VIEW_FD).
+ * @want: the receiver's %LPC_ATTR_* flags: %LPC_ATTR_VIEW_FD for an fd,
+ *	%LPC_ATTR_VIEW_KEEP for a kept mapping.
  *
  * Runs in the receiver, with no lock held: it maps into current->mm or
  * installs an fd in current's table (close-on-exec). On success the view
@@ -564,8 +673,10 @@ static int lpc_view_install(struct file *file, struct lpc_view *out)
  * Return: 0, -ENOMEM, -EMFILE, or what mmap fails with.
  */
 int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
-		     struct lpc_view *out, bool want_fd)
+		     struct lpc_view *out, u32 want)
 {
+	struct lpc_port *home = lpc_view_home(port);
+	bool keep = want & LPC_ATTR_VIEW_KEEP;
 	struct lpc_msg_ext *ext = msg->ext;
 	struct file *file;
 	bool readonly;
@@ -574,19 +685,25 @@ int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
 	if (!ext || !ext->view_file)
 		return -EINVAL;
 	readonly = lpc_view_readonly(ext);
-	file = lpc_view_file(ext->view_file, readonly);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-
 	memset(out, 0, sizeof(*out));
 	out->flags = ext->view_flags | (readonly ? LPC_VIEW_READONLY : 0);
 	out->offset = ext->view_offset;
 	out->length = ext->view_length;
-	if (want_fd)
+	if (keep) {
+		if (lpc_view_reuse(home, msg, readonly, out)) {
+			lpc_view_drop(msg);
+			return 0;
+		}
+		lpc_views_reap(home);
+	}
+
+	file = lpc_view_file(ext->view_file, readonly);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	if (want & LPC_ATTR_VIEW_FD)
 		ret = lpc_view_install(file, out);
 	else
-		ret = lpc_view_map(lpc_view_home(port), msg, file, readonly,
-				   out);
+		ret = lpc_view_map(home, msg, file, readonly, keep, out);
 	if (ret) {
 		fput(file);
 		return ret;
@@ -617,7 +734,7 @@ void lpc_view_unmap_request(struct lpc_port *port, u64 id)
 	spin_lock(&home->lock);
 	list_for_each_entry_safe(v, tmp, &home->views, entry)
 		if (v->id == id)
-			list_move_tail(&v->entry, &list);
+			lpc_view_unlink(home, v, &list);
 	spin_unlock(&home->lock);
 	lpc_views_free(&list);
 }
@@ -649,7 +766,7 @@ int lpc_view_release(struct lpc_port *port, void __user *uarg, u32 usize)
 	spin_lock(&home->lock);
 	list_for_each_entry(v, &home->views, entry) {
 		if (v->addr == r.addr && v->mm == current->mm) {
-			list_del(&v->entry);
+			lpc_view_unlink(home, v, NULL);
 			found = v;
 			break;
 		}
@@ -677,6 +794,7 @@ void lpc_views_port_release(struct lpc_port *port)
 
 	spin_lock(&port->lock);
 	list_splice_init(&port->views, &list);
+	port->nr_kept = 0;
 	spin_unlock(&port->lock);
 	lpc_views_free(&list);
 }
@@ -693,7 +811,7 @@ static void lpc_views_conn_end(struct lpc_port *home, struct lpc_conn *conn)
 			continue;
 		v->conn = NULL;
 		if (current->mm && v->mm == current->mm)
-			list_move_tail(&v->entry, &list);
+			lpc_view_unlink(home, v, &list);
 	}
 	spin_unlock(&home->lock);
 	lpc_views_free(&list);

@@ -40,6 +40,7 @@ static const struct {
 	{ LPC_FEAT_DIRECT,	"direct" },
 	{ LPC_FEAT_QUERY,	"query" },
 	{ LPC_FEAT_BATCH,	"batch" },
+	{ LPC_FEAT_VIEW_KEEP,	"view_keep" },
 };
 
 const char *lpc_feature_name(__u64 feature)

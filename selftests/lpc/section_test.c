@@ -219,6 +219,22 @@ static bool section_mapped_at(__u64 addr)
 	return found;
 }
 
+/* How many mappings of sections /proc/self/maps lists. */
+static int section_maps(void)
+{
+	char line[512];
+	int n = 0;
+	FILE *f;
+
+	f = fopen("/proc/self/maps", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, "lpc-section") != NULL;
+	fclose(f);
+	return n;
+}
+
 /* Fork a child that touches @addr (writes if @write); its exit status. */
 static int touch_in_child(volatile char *addr, bool write)
 {
@@ -1091,6 +1107,247 @@ TEST_F(sec, view_lost_without_recv_attr)
 			      sizeof(self->buf), LPC_WAIT_NS));
 	EXPECT_TRUE(info.flags & LPC_MSGF_ATTR_LOST);
 	close(fd);
+}
+
+/* ---- kept views (LPC_ATTR_VIEW_KEEP) ---- */
+
+/* The module's default max_kept_views. */
+#define MAX_KEPT	16
+
+/* Server: answer the request in self->info. */
+#define SERVER_REPLY() ASSERT_EQ(0, lpc_reply(self->server, self->info.id, \
+					      "ok", 2))
+
+TEST_F(sec, kept_view_outlives_reply_and_comes_back)
+{
+	struct view_req req;
+	__u64 addr;
+	int fd, i;
+
+	fd = section_create(self->client, 4 * PAGE, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(6, pwrite(fd, "first", 6, PAGE));
+	for (i = 0; i < 3; i++) {
+		memset(&req, 0, sizeof(req));
+		attr_view(&req.attr, fd, 0, PAGE, 2 * PAGE);
+		ASSERT_EQ(0, view_req_start(&req, self->client));
+		SERVER_RECV(LPC_ATTR_VIEW_KEEP);
+		EXPECT_TRUE(self->attr.flags & LPC_ATTR_VIEW);
+		EXPECT_TRUE(self->attr.view.flags & LPC_VIEW_KEPT);
+		EXPECT_EQ(-1, self->attr.view.section_fd);
+		if (i == 0)
+			addr = self->attr.view.addr;
+		/* The same pages arrive at the same address. */
+		EXPECT_EQ(addr, self->attr.view.addr);
+		EXPECT_STREQ(i ? "again" : "first",
+			     (char *)(uintptr_t)self->attr.view.addr);
+		strcpy((char *)(uintptr_t)addr, "again");
+		SERVER_REPLY();
+		EXPECT_EQ(0, lpc_call_join(&req.call));
+		/* The reply did not unmap it. */
+		EXPECT_TRUE(section_mapped_at(addr));
+	}
+	EXPECT_EQ(0, view_release(self->cport, addr));
+	EXPECT_FALSE(section_mapped_at(addr));
+	EXPECT_EQ(-ENOENT, view_release(self->cport, addr));
+	close(fd);
+}
+
+/* Other pages, or other protection, make another mapping. */
+TEST_F(sec, kept_view_matches_pages_and_protection)
+{
+	__u64 a, b, c;
+	int fd;
+
+	fd = section_create(self->client, 4 * PAGE, 0);
+	ASSERT_LE(0, fd);
+	CLIENT_SEND_VIEW(fd, 0, 0, PAGE);
+	SERVER_RECV(LPC_ATTR_VIEW_KEEP);
+	a = self->attr.view.addr;
+	CLIENT_SEND_VIEW(fd, 0, PAGE, PAGE);
+	SERVER_RECV(LPC_ATTR_VIEW_KEEP);
+	b = self->attr.view.addr;
+	CLIENT_SEND_VIEW(fd, LPC_VIEW_READONLY, 0, PAGE);
+	SERVER_RECV(LPC_ATTR_VIEW_KEEP);
+	c = self->attr.view.addr;
+	EXPECT_TRUE(self->attr.view.flags & LPC_VIEW_KEPT);
+	EXPECT_TRUE(self->attr.view.flags & LPC_VIEW_READONLY);
+	EXPECT_NE(a, b);
+	EXPECT_NE(a, c);
+	EXPECT_NE(b, c);
+	/* A kept read-only view is still read-only. */
+	EXPECT_EQ(128 + SIGSEGV, touch_in_child((char *)(uintptr_t)c, true));
+	EXPECT_EQ(-1, mprotect((void *)(uintptr_t)c, PAGE,
+			       PROT_READ | PROT_WRITE));
+	/* The same length again, without KEEP: a mapping of its own. */
+	CLIENT_SEND_VIEW(fd, 0, 0, PAGE);
+	SERVER_RECV(0);
+	EXPECT_NE(a, self->attr.view.addr);
+	EXPECT_FALSE(self->attr.view.flags & LPC_VIEW_KEPT);
+	EXPECT_EQ(0, view_release(self->cport, self->attr.view.addr));
+	EXPECT_EQ(0, view_release(self->cport, a));
+	EXPECT_EQ(0, view_release(self->cport, b));
+	EXPECT_EQ(0, view_release(self->cport, c));
+	close(fd);
+}
+
+TEST_F(sec, kept_view_and_fd_einval)
+{
+	int fd;
+
+	fd = section_create(self->client, PAGE, 0);
+	ASSERT_LE(0, fd);
+	CLIENT_SEND_VIEW(fd, 0, 0, PAGE);
+	EXPECT_EQ(-EINVAL, recv_attr(self->cport, NULL, self->buf,
+				     sizeof(self->buf), &self->attr,
+				     LPC_ATTR_VIEW_FD | LPC_ATTR_VIEW_KEEP));
+	/* Nothing was taken: the message is still there. */
+	SERVER_RECV(LPC_ATTR_VIEW_KEEP);
+	EXPECT_TRUE(self->attr.view.flags & LPC_VIEW_KEPT);
+	EXPECT_EQ(0, view_release(self->cport, self->attr.view.addr));
+	/* KEPT is an output: a sender may not set it. */
+	{
+		struct lpc_msg_attr a;
+
+		attr_view(&a, fd, LPC_VIEW_KEPT, 0, PAGE);
+		EXPECT_EQ(-EINVAL, send_attr(self->client, LPC_MSG_DATAGRAM,
+					     NULL, "v", 1, &a));
+	}
+	close(fd);
+}
+
+/* A port keeps at most MAX_KEPT views; the next ones come as usual. */
+TEST_F(sec, kept_views_bounded)
+{
+	__u64 addr[MAX_KEPT + 2];
+	int fd, i;
+
+	fd = section_create(self->client, (MAX_KEPT + 2) * PAGE, 0);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < MAX_KEPT + 2; i++) {
+		CLIENT_SEND_VIEW(fd, 0, i * PAGE, PAGE);
+		SERVER_RECV(LPC_ATTR_VIEW_KEEP);
+		addr[i] = self->attr.view.addr;
+		EXPECT_EQ(i < MAX_KEPT,
+			  !!(self->attr.view.flags & LPC_VIEW_KEPT)) {
+			TH_LOG("view %d", i);
+		}
+	}
+	/* Releasing one makes room for one more. */
+	EXPECT_EQ(0, view_release(self->cport, addr[0]));
+	CLIENT_SEND_VIEW(fd, 0, 0, PAGE);
+	SERVER_RECV(LPC_ATTR_VIEW_KEEP);
+	EXPECT_TRUE(self->attr.view.flags & LPC_VIEW_KEPT);
+	addr[0] = self->attr.view.addr;
+	for (i = 0; i < MAX_KEPT + 2; i++)
+		EXPECT_EQ(0, view_release(self->cport, addr[i]));
+	close(fd);
+}
+
+/* A kept view the receiver unmapped is mapped afresh, not handed out. */
+TEST_F(sec, kept_view_unmapped_by_user_is_mapped_again)
+{
+	__u64 addr;
+	int fd;
+
+	fd = section_create(self->client, PAGE, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(5, pwrite(fd, "data", 5, 0));
+	CLIENT_SEND_VIEW(fd, 0, 0, PAGE);
+	SERVER_RECV(LPC_ATTR_VIEW_KEEP);
+	addr = self->attr.view.addr;
+	ASSERT_EQ(0, munmap((void *)(uintptr_t)addr, PAGE));
+	CLIENT_SEND_VIEW(fd, 0, 0, PAGE);
+	SERVER_RECV(LPC_ATTR_VIEW_KEEP);
+	EXPECT_TRUE(self->attr.view.flags & LPC_VIEW_KEPT);
+	ASSERT_TRUE(section_mapped_at(self->attr.view.addr));
+	EXPECT_STREQ("data", (char *)(uintptr_t)self->attr.view.addr);
+	EXPECT_EQ(0, view_release(self->cport, self->attr.view.addr));
+	close(fd);
+}
+
+TEST_F(sec, kept_views_gone_when_connection_ends_or_port_closes)
+{
+	__u64 saddr, caddr;
+	struct lpc_msg_attr a;
+	int cfd, sfd;
+
+	cfd = section_create(self->client, PAGE, 0);
+	ASSERT_LE(0, cfd);
+	sfd = section_create(self->server, PAGE, 0);
+	ASSERT_LE(0, sfd);
+	CLIENT_SEND_VIEW(cfd, 0, 0, PAGE);
+	SERVER_RECV(LPC_ATTR_VIEW_KEEP);
+	saddr = self->attr.view.addr;
+	attr_view(&a, sfd, 0, 0, PAGE);
+	ASSERT_EQ(0, send_attr(self->server, LPC_MSG_DATAGRAM, NULL, "s", 1,
+			       &a));
+	ASSERT_EQ(0, recv_attr(self->client, NULL, self->buf,
+			       sizeof(self->buf), &a, LPC_ATTR_VIEW_KEEP));
+	caddr = a.view.addr;
+	EXPECT_TRUE(a.view.flags & LPC_VIEW_KEPT);
+	ASSERT_TRUE(section_mapped_at(saddr));
+	ASSERT_TRUE(section_mapped_at(caddr));
+
+	/* Both ends live in this process: the end unmaps both views. */
+	ASSERT_EQ(0, sys_lpc_disconnect(self->client));
+	EXPECT_FALSE(section_mapped_at(saddr));
+	EXPECT_FALSE(section_mapped_at(caddr));
+	close(cfd);
+	close(sfd);
+}
+
+/*
+ * A client process sends a view and exits, ending its connection in its
+ * own context: the server's kept view of it goes at the server's next
+ * kept view, without waiting for the port to close.
+ */
+TEST_F(sec, kept_view_of_ended_connection_reaped)
+{
+	int pfd[2], cfd = -1, fd, maps;
+	__u64 addr;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(pfd));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		lpc_child_init();
+		close(pfd[1]);
+		client_sends_view(self->name, pfd[0]);
+	}
+	close(pfd[0]);
+	SERVER_RECV(0);
+	ASSERT_EQ((__u32)LPC_MSG_CONNECTION_REQUEST, self->info.type);
+	cfd = lpc_accept_id(self->cport, self->info.id, 3, NULL, 0, 0);
+	ASSERT_LE(0, cfd);
+	SERVER_RECV(LPC_ATTR_VIEW_KEEP);
+	ASSERT_EQ((__u32)LPC_MSG_DATAGRAM, self->info.type);
+	EXPECT_TRUE(self->attr.view.flags & LPC_VIEW_KEPT);
+	addr = self->attr.view.addr;
+	EXPECT_STREQ("alive", (char *)(uintptr_t)addr);
+	ASSERT_EQ(1, write(pfd[1], "x", 1));
+	EXPECT_EQ(0, lpc_wait_child(pid, LPC_WAIT_MS));
+	/* The client's exit ended the connection and queued a notice. */
+	SERVER_RECV(0);
+	EXPECT_NE((__u32)LPC_MSG_DATAGRAM, self->info.type);
+	EXPECT_TRUE(section_mapped_at(addr));
+
+	maps = section_maps();
+	ASSERT_LT(0, maps);
+
+	/* The new view may well land where the old one was. */
+	fd = section_create(self->client, PAGE, 0);
+	ASSERT_LE(0, fd);
+	CLIENT_SEND_VIEW(fd, 0, 0, PAGE);
+	SERVER_RECV(LPC_ATTR_VIEW_KEEP);
+	EXPECT_TRUE(self->attr.view.flags & LPC_VIEW_KEPT);
+	EXPECT_EQ(maps, section_maps());
+	EXPECT_TRUE(self->attr.view.addr == addr || !section_mapped_at(addr));
+	EXPECT_EQ(0, view_release(self->cport, self->attr.view.addr));
+	close(cfd);
+	close(fd);
+	close(pfd[1]);
 }
 
 TEST_HARNESS_MAIN

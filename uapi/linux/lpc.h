@@ -89,6 +89,7 @@
 #define LPC_FEAT_DIRECT		(1ULL << 10) /* %LPC_ATTR_DIRECT */
 #define LPC_FEAT_QUERY		(1ULL << 11) /* port and connection queries */
 #define LPC_FEAT_BATCH		(1ULL << 12) /* %LPC_IOC_SEND_BATCH, _RECV_ */
+#define LPC_FEAT_VIEW_KEEP	(1ULL << 13) /* %LPC_ATTR_VIEW_KEEP */
 
 /**
  * struct lpc_version - what the loaded module supports
@@ -348,8 +349,10 @@ struct lpc_msg_info {
 #define LPC_ATTR_VIEW		(1U << 2) /* @view */
 #define LPC_ATTR_DIRECT		(1U << 3) /* @ranges (requests only) */
 #define LPC_ATTR_VIEW_FD	(1U << 4) /* recv: want the view as an fd */
+#define LPC_ATTR_VIEW_KEEP	(1U << 5) /* recv: keep the view mapped */
 #define LPC_ATTR_FLAGS		(LPC_ATTR_CREDS | LPC_ATTR_FDS | LPC_ATTR_VIEW | \
-				 LPC_ATTR_DIRECT | LPC_ATTR_VIEW_FD)
+				 LPC_ATTR_DIRECT | LPC_ATTR_VIEW_FD | \
+				 LPC_ATTR_VIEW_KEEP)
 
 #define LPC_MAX_FDS		4
 #define LPC_MAX_RANGES		4
@@ -395,6 +398,7 @@ struct lpc_creds {
 #define LPC_VIEW_READONLY	(1U << 0) /* the receiver maps it read-only */
 #define LPC_VIEW_IMMUTABLE	(1U << 1) /* section must be sealed F_SEAL_WRITE */
 #define LPC_VIEW_FLAGS		(LPC_VIEW_READONLY | LPC_VIEW_IMMUTABLE)
+#define LPC_VIEW_KEPT		(1U << 2) /* out: a kept mapping, see below */
 
 /**
  * struct lpc_view - a window on a shared section
@@ -409,6 +413,14 @@ struct lpc_creds {
  * The receiver gets the same pages mapped, nothing is copied. The mapping
  * is removed when the receiver replies to the request that carried it,
  * releases it (%LPC_IOC_VIEW_RELEASE) or closes its port.
+ *
+ * A receiver that asks for %LPC_ATTR_VIEW_KEEP keeps the mapping past the
+ * reply, as an NT server keeps a section view: it then stays until the
+ * receiver releases it, closes its port or the connection ends, and a
+ * later view of the same section, offset, length and protection arrives
+ * at the same address without being mapped again. Such a view comes with
+ * %LPC_VIEW_KEPT in @flags. A port keeps at most the module parameter
+ * max_kept_views of them; beyond that views come as without the flag.
  */
 struct lpc_view {
 	__s32 section_fd;
@@ -440,7 +452,8 @@ struct lpc_range {
  * @size: sizeof(struct lpc_msg_attr) as user space knows it (versioning,
  *	as for the ioctl structs); at least %LPC_MSG_ATTR_SIZE_VER0.
  * @flags: %LPC_ATTR_* bits: send: what to attach; receive: in, what the
- *	receiver accepts (%LPC_ATTR_VIEW_FD); out, what came.
+ *	receiver accepts (%LPC_ATTR_VIEW_FD or %LPC_ATTR_VIEW_KEEP, not
+ *	both); out, what came.
  * @nr_fds: number of @fds.
  * @__pad: must be zero.
  * @fds: send: fds to pass (port created with %LPC_PORT_ALLOW_FDS only, and
