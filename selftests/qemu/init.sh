@@ -248,8 +248,10 @@ run_bench()
 	load_binder
 	echo "lpc-bench: begin $(nproc) cpu(s), $(uname -r)"
 	if [ -x /bin/lpcbench ]; then
+		# Without BENCH_ARGS: round trips, throughput and connection
+		# scale (lpcbench -a).
 		# shellcheck disable=SC2086 # split BENCH_ARGS on purpose
-		/bin/lpcbench $LPC_BENCH_ARGS
+		/bin/lpcbench ${LPC_BENCH_ARGS:--a}
 		rc=$?
 	else
 		echo "# /bin/lpcbench is not built (tools/lpcbench)"

@@ -105,6 +105,9 @@ int child_spawn(struct child *ch, child_fn fn, void *arg, int cpu,
 		const int *closefds, unsigned nclose, char *err);
 int child_ready(int sock);		/* in the child */
 int child_wait_ready(struct child *ch, char *err);
+/* Wait for the byte @want from the child (as for "R"); an "E" message,
+ * another byte or the child's death fail with the reason in err. */
+int child_wait_byte(struct child *ch, char want, char *err);
 int child_finish(struct child *ch, char *err);	/* success path */
 void child_kill(struct child *ch, char *err);	/* failure path; adds the
 						 * child's message to err */
@@ -268,8 +271,34 @@ extern const struct tput_peer tput_lpc, tput_lpc_batch, tput_seqpacket,
 
 int run_tput(const struct tput_peer *const *peers, unsigned npeers);
 
+/* ---- connection scale peers (scale.c drives them) ---- */
+struct scale_ctx {
+	unsigned count;		/* connections held open at once */
+	char name[64];		/* the server's port or socket name */
+	int lfd;		/* server child: listening port or socket */
+	void *priv;
+	char err[ERRLEN];
+};
+
+struct scale_peer {
+	const char *name;
+	const char *how;
+	int (*probe)(char *why);	/* parent, once; NULL: available */
+	/* Server child: create the listening port or socket as c->lfd. */
+	int (*listen)(struct scale_ctx *c);
+	/* Server child: accept one connection; its fd, or -1. */
+	int (*accept)(struct scale_ctx *c);
+	/* Client (the parent): open one connection; its fd, or -1. */
+	int (*connect)(struct scale_ctx *c);
+};
+
+extern const struct scale_peer scale_lpc, scale_stream;
+
+int run_scale(const struct scale_peer *const *peers, unsigned npeers);
+
 /* ---- environment changes undone at exit ---- */
 void restore_mq_limit(void);	/* peers_posix.c */
 void binder_restore(void);	/* peer_binder.c */
+void restore_lpc_limits(void);	/* scale.c */
 
 #endif /* LPCBENCH_H */

@@ -33,6 +33,9 @@ static const struct rtt_peer *const all_rtt[] = {
 	&rtt_lpc, &rtt_eventfd, &rtt_futex, &rtt_mq, &rtt_pipe,
 	&rtt_stream, &rtt_seqpacket, &rtt_binder,
 };
+static const struct scale_peer *const all_scale[] = {
+	&scale_lpc, &scale_stream,
+};
 static const struct tput_peer *const all_tput[] = {
 	&tput_lpc, &tput_lpc_batch, &tput_seqpacket, &tput_seqpacket_mmsg,
 	&tput_pipe,
@@ -47,8 +50,9 @@ static const unsigned default_senders[] = { 1, 4, 16 };
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: lpcbench [-q] [-n N] [-r R] [-k K] [-s SIZES] [-p PEERS] [-T | -a]\n"
-"                [-S COUNTS] [-w SEC] [-d SEC] [-P none|same|split] [-t TAG] [-v]\n"
+"usage: lpcbench [-q] [-n N] [-r R] [-k K] [-s SIZES] [-p PEERS] [-R] [-T]\n"
+"                [-C COUNT] [-a] [-S COUNTS] [-w SEC] [-d SEC]\n"
+"                [-P none|same|split] [-t TAG] [-v]\n"
 "  -n N      round trips per cell for sizes up to 4 KiB (default 20000);\n"
 "            16 KiB cells run N/4, 64 KiB N/10, up to 1 MiB N/100, above\n"
 "            N/1000 (min 20).\n"
@@ -62,16 +66,20 @@ static void usage(FILE *f)
 "  -p PEERS  comma list of lpc,eventfd,futex,mq,pipe,stream,seqpacket,binder\n"
 "            (default all; -T: lpc,lpc-batch,seqpacket,seqpacket-mmsg,pipe;\n"
 "            -C: lpc,stream)\n"
-"  -q        quick: N=1000, R=2 unless given\n"
-"  -T        datagram throughput instead of round trips\n"
-"  -a        round trips, then throughput\n"
+"  -q        quick: N=1000, R=2 (and COUNT=1000 for -a) unless given\n"
+"  -R        round trips (the default when no mode is given)\n"
+"  -T        datagram throughput\n"
+"  -C COUNT  connection scale: COUNT connections open at once, kernel\n"
+"            memory per connection, connect+accept and close rates\n"
+"  -a        all three: -R -T -C (COUNT 10000 unless -C says otherwise);\n"
+"            modes run in that order\n"
 "  -S COUNTS sender processes for -T (default 1,4,16)\n"
 "  -w SEC    watchdog per cell and round (default 300)\n"
 "  -d SEC    time cap per cell and round, 0 for none (default 4); a\n"
 "            capped cell reports the round trips it measured\n"
 "  -P MODE   CPU pinning: none (default), same (all on one CPU),\n"
 "            split (server/senders on a second CPU)\n"
-"  -t TAG    name the CSV blocks rtt-TAG and tput-TAG\n"
+"  -t TAG    name the CSV blocks rtt-TAG, tput-TAG and scale-TAG\n"
 "  -v        also print the median of each round\n");
 }
 
@@ -763,11 +771,13 @@ static void restore_all(void)
 {
 	restore_mq_limit();
 	binder_restore();
+	restore_lpc_limits();
 }
 
 int main(int argc, char **argv)
 {
-	bool have_n = false, have_r = false, have_s = false;
+	bool have_n = false, have_r = false, have_s = false, have_c = false;
+	bool mode = false;
 	const char *pin = "none";
 	struct utsname u;
 	char cs[64];
@@ -779,8 +789,9 @@ int main(int argc, char **argv)
 	g_opt.k = 1;
 	g_opt.timeout = 300;
 	g_opt.cap_ns = 4000000000ull;
-	g_opt.rtt = true;
-	while ((opt = getopt(argc, argv, "n:r:k:s:p:qTaS:w:d:P:t:vh")) != -1) {
+	g_opt.scale_count = 10000;
+	while ((opt = getopt(argc, argv, "n:r:k:s:p:qRTC:aS:w:d:P:t:vh")) !=
+	       -1) {
 		char *end;
 		unsigned long long v;
 
@@ -838,13 +849,25 @@ int main(int argc, char **argv)
 		case 'q':
 			g_opt.quick = true;
 			break;
+		case 'R':
+			g_opt.rtt = mode = true;
+			break;
 		case 'T':
-			g_opt.tput = true;
-			g_opt.rtt = false;
+			g_opt.tput = mode = true;
+			break;
+		case 'C':
+			errno = 0;
+			v = strtoull(optarg, &end, 10);
+			if (errno || *end || v < 1 || v > 1000000) {
+				fprintf(stderr, "lpcbench: bad -C %s (1..1000000)\n",
+					optarg);
+				return 2;
+			}
+			g_opt.scale_count = (unsigned)v;
+			g_opt.scale = mode = have_c = true;
 			break;
 		case 'a':
-			g_opt.tput = true;
-			g_opt.rtt = true;
+			g_opt.rtt = g_opt.tput = g_opt.scale = mode = true;
 			break;
 		case 'P':
 			pin = optarg;
@@ -879,11 +902,15 @@ int main(int argc, char **argv)
 	}
 	if (g_opt.peers && check_peer_names() < 0)
 		return 2;
+	if (!mode)
+		g_opt.rtt = true;
 	if (g_opt.quick) {
 		if (!have_n)
 			g_opt.n = 1000;
 		if (!have_r)
 			g_opt.rounds = 2;
+		if (!have_c)
+			g_opt.scale_count = 1000;
 	}
 	if (!g_opt.nsenders) {
 		memcpy(g_opt.senders, default_senders, sizeof(default_senders));
@@ -901,10 +928,12 @@ int main(int argc, char **argv)
 	printf("lpcbench: %s %s %s, %ld cpus online, clocksource %s, euid %d\n",
 	       u.sysname, u.release, u.machine, sysconf(_SC_NPROCESSORS_ONLN),
 	       cs, (int)geteuid());
-	printf("# n=%llu rounds=%u k=%u cap=%.1fs watchdog=%us pin=%s%s\n",
+	printf("# n=%llu rounds=%u k=%u cap=%.1fs watchdog=%us pin=%s%s; "
+	       "modes:%s%s%s\n",
 	       (unsigned long long)g_opt.n, g_opt.rounds, g_opt.k,
 	       (double)g_opt.cap_ns / 1e9, g_opt.timeout, pin,
-	       g_opt.quick ? " (quick)" : "");
+	       g_opt.quick ? " (quick)" : "", g_opt.rtt ? " round-trip" : "",
+	       g_opt.tput ? " throughput" : "", g_opt.scale ? " scale" : "");
 	printf("# clock: CLOCK_MONOTONIC, one clock_gettime pair costs ~%llu "
 	       "ns (included in each sample; under -icount the clock counts "
 	       "instructions)\n", (unsigned long long)clock_overhead_ns());
@@ -933,6 +962,18 @@ int main(int argc, char **argv)
 			printf("# no throughput peer selected (lpc, lpc-batch, "
 			       "seqpacket, seqpacket-mmsg, pipe)\n");
 		else if (run_tput(tp, ntp) != 0)
+			status = 1;
+	}
+	if (g_opt.scale) {
+		const struct scale_peer *sp[MAX_PEERS];
+		unsigned nsp = 0, i;
+
+		for (i = 0; i < NELEM(all_scale); i++)
+			if (peer_wanted(all_scale[i]->name))
+				sp[nsp++] = all_scale[i];
+		if (!nsp)
+			printf("# no scale peer selected (lpc, stream)\n");
+		else if (run_scale(sp, nsp) != 0)
 			status = 1;
 	}
 	restore_all();

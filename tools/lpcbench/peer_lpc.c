@@ -108,7 +108,8 @@ static int new_fd(int r, char *err, const char *what)
 	return r;
 }
 
-static int lpc_create(int fac, const char *name, size_t max_msg, char *err)
+static int lpc_create(int fac, const char *name, size_t max_msg,
+		      unsigned max_conns, char *err)
 {
 	struct lpc_port_attr a;
 
@@ -119,7 +120,7 @@ static int lpc_create(int fac, const char *name, size_t max_msg, char *err)
 	a.max_msg_len = (__u32)max_msg;	/* 0: LPC_DEFAULT_MSG_LEN */
 	a.max_conn_data_len = 0;
 	a.max_queued = 0;
-	a.max_conns = 0;
+	a.max_conns = max_conns;	/* 0: LPC_DEFAULT_CONNS */
 	a.acl = 0;
 	a.acl_count = 0;		/* owner only: we are the owner */
 	return new_fd(ioctl(fac, LPC_IOC_CREATE_PORT, &a), err,
@@ -345,7 +346,7 @@ static int lpc_serve(struct rtt_ctx *c)
 	if (fac < 0)
 		return -1;
 	port = lpc_create(fac, st->name,
-			  c->size <= INLINE_MAX ? c->size : 0, c->err);
+			  c->size <= INLINE_MAX ? c->size : 0, 0, c->err);
 	if (port < 0)
 		return -1;
 	if (child_ready(c->sock) < 0)
@@ -515,7 +516,7 @@ static int lpc_tput_prepare(struct tput_ctx *c)
 	c->priv = s;
 	snprintf(s->name, sizeof(s->name), "lpcbench.%d.%u", (int)getpid(),
 		 ++g_seq);
-	s->port = lpc_create(g_fac, s->name, c->size, c->err);
+	s->port = lpc_create(g_fac, s->name, c->size, 0, c->err);
 	if (s->port < 0) {
 		c->fatal = true;
 		return -1;
@@ -737,4 +738,44 @@ const struct tput_peer tput_lpc_batch = {
 	.send_batch = lpc_tput_send_batch,
 	.recv_batch = lpc_tput_recv_batch,
 	.cleanup = lpc_tput_cleanup,
+};
+
+/* ------------------------------------------------------------------ */
+/* connection scale (-C): one connection port, COUNT connections        */
+
+static int lpc_scale_listen(struct scale_ctx *c)
+{
+	int fac = lpc_open_factory(c->err);
+
+	if (fac < 0)
+		return -1;
+	if (c->count > LPC_CONNS_MAX) {
+		close(fac);
+		return fail_msg(c->err, "%u connections: a port takes at most "
+				"%u", c->count, LPC_CONNS_MAX);
+	}
+	c->lfd = lpc_create(fac, c->name, 0, c->count, c->err);
+	close(fac);
+	return c->lfd < 0 ? -1 : 0;
+}
+
+static int lpc_scale_accept(struct scale_ctx *c)
+{
+	return lpc_accept_one(c->lfd, RTT_CONTEXT, c->err);
+}
+
+static int lpc_scale_connect(struct scale_ctx *c)
+{
+	return lpc_connect_to(g_fac, c->name, c->err);
+}
+
+const struct scale_peer scale_lpc = {
+	.name = "lpc",
+	.how = "a connection port created with max_conns = COUNT; the client "
+	       "LPC_IOC_CONNECTs (which returns once accepted), the server "
+	       "receives each CONNECTION_REQUEST and LPC_IOC_ACCEPTs it",
+	.probe = lpc_tput_probe,
+	.listen = lpc_scale_listen,
+	.accept = lpc_scale_accept,
+	.connect = lpc_scale_connect,
 };

@@ -389,11 +389,16 @@ static void describe_status(int status, char *buf, size_t len)
 
 int child_wait_ready(struct child *ch, char *err)
 {
+	return child_wait_byte(ch, 'R', err);
+}
+
+int child_wait_byte(struct child *ch, char want, char *err)
+{
 	char c = 0;
 	int r = read_full(ch->sock, &c, 1);
 	char msg[ERRLEN];
 
-	if (r == 0 && c == 'R')
+	if (r == 0 && c == want)
 		return 0;
 	if (r == 0 && c == 'E') {
 		child_message(ch->sock, msg, true);
@@ -403,7 +408,9 @@ int child_wait_ready(struct child *ch, char *err)
 
 		reap(ch, &status);
 		describe_status(status, msg, sizeof(msg));
-		fail_msg(err, "child %s before it was ready", msg);
+		fail_msg(err, "child %s before it sent '%c'", msg, want);
+	} else if (r == 0) {
+		fail_msg(err, "child sent '%c', expected '%c'", c, want);
 	} else {
 		fail_errno(err, "waiting for the child");
 	}
