@@ -8,7 +8,11 @@
 #   rtt.png     -> every rtt CSV of the directory, one panel each (the
 #                  harness writes icount-rtt.csv and smp2-rtt.csv)
 #   *tput*.csv  -> <same name>.png: datagrams per second against senders,
-#                  one line per peer and size
+#                  one line per peer and size (lpc, lpc-batch, seqpacket,
+#                  seqpacket-mmsg, pipe)
+#   *scale*.csv -> <same name>.png: kernel memory per connection (bars,
+#                  with the 2 KiB lpc target) and connect+accept and close
+#                  rates, one group per peer (lpc, stream)
 #
 # Cells that are n/a are left out. Size 0 is drawn at x = 1 (log scale).
 # Needs gnuplot; installs gnuplot-nox with apt-get when it is missing and
@@ -121,6 +125,33 @@ tput_plot()
 	}' "$1"
 }
 
+# scale_plot CSV TITLE: memory per connection and rates, side by side.
+scale_plot()
+{
+	cat <<EOF
+set datafile separator ","
+set multiplot layout 1,2 title "$2"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.6 border -1
+set boxwidth 0.9
+set grid ytics
+set key top left
+set yrange [0:*]
+set title "kernel memory per connection, both ends"
+set ylabel "bytes (Slab+KernelStack+PageTables+Percpu)"
+plot '$1' every ::1 using 3:xtic(1) title "bytes per connection", \\
+     2048 with lines dt 2 lw 2 title "2 KiB lpc target"
+set title "connections per second"
+set ylabel "per second"
+set logscale y
+set yrange [1:*]
+plot '$1' every ::1 using 8:xtic(1) title "connect+accept", \\
+     '' every ::1 using 9 title "close (both ends)"
+unset multiplot
+EOF
+}
+
 status=0
 rtts=
 nrtt=0
@@ -158,6 +189,20 @@ for csv in "$dir"/*tput*.csv; do
 		echo "set terminal $term"
 		echo "set output '$dir/$base.png'"
 		tput_plot "$csv" "lpcbench $base"
+	} | gnuplot || { echo "plot.sh: gnuplot failed on $csv" >&2; status=1; }
+done
+
+for csv in "$dir"/*scale*.csv; do
+	[ -f "$csv" ] || continue
+	base=$(basename "$csv" .csv)
+	grep -q '^[^,]*,[0-9]*,[0-9]' "$csv" || {
+		echo "plot.sh: $csv has no data" >&2
+		continue
+	}
+	{
+		echo "set terminal $wide"
+		echo "set output '$dir/$base.png'"
+		scale_plot "$csv" "lpcbench $base"
 	} | gnuplot || { echo "plot.sh: gnuplot failed on $csv" >&2; status=1; }
 done
 
