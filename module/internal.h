@@ -294,6 +294,7 @@ enum lpc_msg_state {
 #define LPC_MSGK_SYNC		BIT(0)	/* a thread waits for the reply */
 #define LPC_MSGK_UNCOUNTED	BIT(1)	/* not counted in nr_held */
 #define LPC_MSGK_RECYCLE	BIT(2)	/* back to origin->msg_cache when freed */
+#define LPC_MSGK_QUIET		BIT(3)	/* queued unannounced, by a batch */
 
 /**
  * struct lpc_msg - one message

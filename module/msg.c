@@ -409,7 +409,8 @@ int lpc_msg_enqueue(struct lpc_port *inbox, struct lpc_msg *msg,
 	lpc_hold(inbox, msg);
 	msg->state = LPC_MS_QUEUED;
 	list_add_tail(&msg->entry, &inbox->queue);
-	wake_up_interruptible_poll(&inbox->wait, EPOLLIN | EPOLLRDNORM);
+	if (!(msg->kflags & LPC_MSGK_QUIET))
+		wake_up_interruptible_poll(&inbox->wait, EPOLLIN | EPOLLRDNORM);
 	spin_unlock(&inbox->lock);
 	return 0;
 }
@@ -872,6 +873,10 @@ static int lpc_send_extras(struct lpc_port *port, struct lpc_msg *msg,
 	return 0;
 }
 
+/*
+ * @sync: where a synchronous request is returned, or NULL in a batch,
+ * whose messages are queued quietly (see lpc_batch_wake()).
+ */
 static int lpc_send(struct lpc_port *port, struct lpc_xfer *x,
 		    const ktime_t *deadline, struct lpc_msg **sync)
 {
@@ -903,6 +908,8 @@ static int lpc_send(struct lpc_port *port, struct lpc_xfer *x,
 		msg->kflags |= LPC_MSGK_RECYCLE;
 		msg->origin = origin;
 	}
+	if (!sync)
+		msg->kflags |= LPC_MSGK_QUIET;
 	if (copy_from_user(msg->data, u64_to_user_ptr(x->send_buf),
 			   x->send_len)) {
 		lpc_msg_put(msg);
@@ -1037,8 +1044,9 @@ static void lpc_requeue(struct lpc_port *port, struct lpc_msg *msg)
 		lpc_msg_put(msg);
 }
 
+/* @freed: NULL, or in a batch where the wake-ups for room are counted. */
 static int lpc_receive(struct lpc_port *port, struct lpc_xfer *x,
-		       const ktime_t *deadline)
+		       const ktime_t *deadline, u32 *freed)
 {
 	struct lpc_msg *msg;
 	bool request;
@@ -1074,7 +1082,10 @@ static int lpc_receive(struct lpc_port *port, struct lpc_xfer *x,
 	} else {
 		lpc_unhold(port, msg);
 		msg->state = LPC_MS_DETACHED;
-		lpc_wake_room(port);
+		if (freed)
+			(*freed)++;
+		else
+			lpc_wake_room(port);
 	}
 	spin_unlock(&port->lock);
 
@@ -1223,7 +1234,7 @@ int lpc_xfer(struct lpc_port *port, void __user *uarg, u32 usize)
 		else
 			ret = lpc_take_reply(port, sync, &x);
 	} else if (x.flags & LPC_XFER_RECV) {
-		ret = lpc_receive(port, &x, deadline);
+		ret = lpc_receive(port, &x, deadline, NULL);
 	}
 
 	if (lpc_xfer_copy_out(uarg, &x))
@@ -1384,7 +1395,8 @@ static int lpc_batch_copy_in(struct lpc_batch *b, void __user *uarg,
 
 /* One batch entry: only the first may wait, the others never do. */
 static int lpc_batch_entry(struct lpc_port *port, struct lpc_xfer *x,
-			   void __user *ux, u32 want, const ktime_t *deadline)
+			   void __user *ux, u32 want, const ktime_t *deadline,
+			   u32 *freed)
 {
 	int ret;
 
@@ -1398,10 +1410,28 @@ static int lpc_batch_entry(struct lpc_port *port, struct lpc_xfer *x,
 	if (ret)
 		return ret;
 	if (want == LPC_XFER_RECV)
-		return lpc_receive(port, x, deadline);
+		return lpc_receive(port, x, deadline, freed);
 	if (x->send_type == LPC_MSG_REPLY)
 		return lpc_reply(port, x);
 	return lpc_send(port, x, deadline, NULL);
+}
+
+/*
+ * A send batch queues its messages without waking anyone, so that the
+ * first message does not hand the CPU to a receiver that would then take
+ * them one by one; a receive batch likewise frees queue slots without
+ * waking the senders waiting for them. Both wake once, at the end, up to
+ * one exclusive waiter per message.
+ */
+static void lpc_batch_wake(struct lpc_port *port, u32 sent, u32 freed)
+{
+	struct lpc_port *inbox, *origin;
+
+	if (sent && !lpc_route(port, &inbox, &origin))
+		__wake_up(&inbox->wait, TASK_INTERRUPTIBLE, sent,
+			  poll_to_key(EPOLLIN | EPOLLRDNORM));
+	if (freed)
+		__wake_up(&port->room, TASK_NORMAL, freed, NULL);
 }
 
 static int lpc_batch(struct lpc_port *port, void __user *uarg, u32 usize,
@@ -1411,7 +1441,7 @@ static int lpc_batch(struct lpc_port *port, void __user *uarg, u32 usize,
 	ktime_t buf, now = 0, *deadline;
 	struct lpc_batch b;
 	struct lpc_xfer x;
-	u32 i;
+	u32 i, quiet = 0, freed = 0;
 	int ret;
 
 	ret = lpc_batch_copy_in(&b, uarg, usize);
@@ -1422,17 +1452,23 @@ static int lpc_batch(struct lpc_port *port, void __user *uarg, u32 usize,
 	ux = u64_to_user_ptr(b.xfers);
 	for (i = 0; i < b.count; i++) {
 		ret = lpc_batch_entry(port, &x, &ux[i], want,
-				      i ? &now : deadline);
+				      i ? &now : deadline, &freed);
+		if (!ret && want == LPC_XFER_SEND &&
+		    x.send_type != LPC_MSG_REPLY)
+			quiet++;
 		if (ret && ret != -EMSGSIZE)
 			break;
 		/* Only the outputs: the id of a send, a receive's header. */
 		if (want == LPC_XFER_SEND ?
 		    put_user(x.send_id, &ux[i].send_id) :
-		    copy_to_user(&ux[i].info, &x.info, sizeof(x.info)))
-			return i ? i : -EFAULT;
+		    copy_to_user(&ux[i].info, &x.info, sizeof(x.info))) {
+			ret = -EFAULT;
+			break;
+		}
 		if (ret)
 			break;
 	}
+	lpc_batch_wake(port, quiet, freed);
 	return i ? i : ret;
 }
 

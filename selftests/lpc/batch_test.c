@@ -786,4 +786,82 @@ TEST_F(batch, bad_xfers_pointer_efault)
 				     lpc_bad_ptr()));
 }
 
+/* ================= wake-ups ================= */
+
+#define WAITERS		4
+/* Woken, not rescued by their own timeout (LPC_WAIT_NS) much later. */
+#define WOKEN_NS	(2ULL * LPC_NSEC_PER_SEC)
+
+/*
+ * A send batch wakes its receivers at its end, but every one of them:
+ * four threads blocked in a receive each get one of four datagrams.
+ */
+TEST_F(batch, send_batch_wakes_every_waiting_receiver)
+{
+	struct lpc_call calls[WAITERS];
+	struct lpc_xfer rx[WAITERS];
+	__u32 rbuf[WAITERS][4], seen = 0;
+	__u64 t0;
+	int i;
+
+	OPEN_PAIR(0);
+	for (i = 0; i < WAITERS; i++) {
+		recv_entry(&rx[i], rbuf[i], sizeof(rbuf[i]));
+		rx[i].flags |= LPC_XFER_TIMEOUT;
+		rx[i].timeout_ns = LPC_WAIT_NS;
+		ASSERT_EQ(0, lpc_call_start(&calls[i], self->cport,
+					    LPC_IOC_XFER, &rx[i]));
+	}
+	usleep(50 * 1000);
+	FILL_DATAGRAMS(WAITERS);
+	t0 = lpc_now_ns();
+	ASSERT_EQ(WAITERS, send_batch(self->client, self->xs, WAITERS, 0, 0));
+	for (i = 0; i < WAITERS; i++)
+		EXPECT_EQ(0, lpc_call_join(&calls[i]));
+	EXPECT_GT(WOKEN_NS, lpc_now_ns() - t0);
+	for (i = 0; i < WAITERS; i++) {
+		EXPECT_EQ((__u32)LPC_MSG_DATAGRAM, rx[i].info.type);
+		if (rbuf[i][0] < WAITERS)
+			seen |= 1U << rbuf[i][0];
+	}
+	EXPECT_EQ((1U << WAITERS) - 1, seen);
+}
+
+/*
+ * A receive batch frees its slots at its end, for every waiting sender:
+ * four threads blocked on a full queue all get their datagram in.
+ */
+TEST_F(batch, recv_batch_wakes_every_waiting_sender)
+{
+	struct lpc_call calls[WAITERS];
+	struct lpc_xfer tx[WAITERS];
+	__u32 v[WAITERS];
+	__u64 t0;
+	int i, n;
+
+	OPEN_PAIR(WAITERS);
+	ASSERT_EQ(0, queue_datagrams(self->client, 100, WAITERS));
+	for (i = 0; i < WAITERS; i++) {
+		v[i] = 200 + i;
+		send_entry(&tx[i], LPC_MSG_DATAGRAM, &v[i], sizeof(v[i]));
+		tx[i].flags |= LPC_XFER_TIMEOUT;
+		tx[i].timeout_ns = LPC_WAIT_NS;
+		ASSERT_EQ(0, lpc_call_start(&calls[i], self->client,
+					    LPC_IOC_XFER, &tx[i]));
+	}
+	usleep(50 * 1000);
+	FILL_RECVS(WAITERS);
+	t0 = lpc_now_ns();
+	ASSERT_EQ(WAITERS, recv_batch(self->cport, self->xs, WAITERS, 0, 0));
+	for (i = 0; i < WAITERS; i++)
+		EXPECT_EQ(0, lpc_call_join(&calls[i]));
+	EXPECT_GT(WOKEN_NS, lpc_now_ns() - t0);
+	/* The four late datagrams are all queued now. */
+	FILL_RECVS(WAITERS);
+	n = recv_batch(self->cport, self->xs, WAITERS, LPC_XFER_NONBLOCK, 0);
+	EXPECT_EQ(WAITERS, n);
+	for (i = 0; i < n; i++)
+		EXPECT_LE(200U, self->rdata[i][0]);
+}
+
 TEST_HARNESS_MAIN
