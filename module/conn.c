@@ -29,11 +29,9 @@
 
 static void lpc_conn_free(struct lpc_conn *conn)
 {
-	/* Reserved notices that were never queued hold no conn reference. */
-	if (conn->to_server)
-		lpc_msg_put(conn->to_server);
-	if (conn->to_client)
-		lpc_msg_put(conn->to_client);
+	/* A reserved notice that was never queued holds no conn reference. */
+	if (conn->notice)
+		lpc_msg_put(conn->notice);
 	lpc_user_uncharge_conn(conn->cred->euid);
 	put_cred(conn->cred);
 	if (conn->server_cred)
@@ -125,11 +123,11 @@ void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server)
 	notice = current->flags & PF_EXITING ? LPC_MSG_CLIENT_DIED :
 					       LPC_MSG_PORT_CLOSED;
 	if (connected && !by_server)
-		lpc_conn_notify(conn, lst, &conn->to_server, notice);
+		lpc_conn_notify(conn, lst, &conn->notice, notice);
 	trace_lpc_close(conn->serial, notice, by_server);
 
 	if (connected && by_server)
-		lpc_conn_notify(conn, client, &conn->to_client,
+		lpc_conn_notify(conn, client, &conn->notice,
 				LPC_MSG_PORT_CLOSED);
 	lpc_port_mark_dead(client);
 	lpc_port_fail_pending(client, NULL);
@@ -183,10 +181,9 @@ static struct lpc_conn *lpc_conn_alloc(struct lpc_port *lst, int *ret)
 	conn = kzalloc(sizeof(*conn), GFP_KERNEL_ACCOUNT);
 	if (!conn)
 		return NULL;
-	conn->to_server = lpc_msg_alloc(0, GFP_KERNEL_ACCOUNT);
-	conn->to_client = lpc_msg_alloc(0, GFP_KERNEL_ACCOUNT);
+	conn->notice = lpc_msg_alloc(0, GFP_KERNEL_ACCOUNT);
 	conn->client = lpc_port_alloc(LPC_PORT_CLIENT, lst->max_queued);
-	if (!conn->to_server || !conn->to_client || !conn->client)
+	if (!conn->notice || !conn->client)
 		goto err;
 	*ret = lpc_user_charge_conn();
 	if (*ret)
@@ -209,8 +206,7 @@ static struct lpc_conn *lpc_conn_alloc(struct lpc_port *lst, int *ret)
 err:
 	if (conn->client)
 		lpc_port_put(conn->client);
-	kvfree(conn->to_client);
-	kvfree(conn->to_server);
+	kvfree(conn->notice);
 	kfree(conn);
 	return NULL;
 }

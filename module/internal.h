@@ -138,14 +138,14 @@ struct lpc_server {
 /**
  * struct lpc_port - a port; see the comment at the top for lifetimes
  * @ref: memory lifetime.
- * @kind: what the port is (invariant).
- * @lock: protects the fields below it, up to @wait.
+ * @kind: what the port is, an enum lpc_port_kind (invariant).
  * @dead: set once, when the port closed or its connection shut down; no
- *	message is queued on a dead port.
- * @queue: messages waiting to be received.
+ *	message is queued on a dead port (protected by @lock).
+ * @lock: protects the fields below it, up to @wait.
  * @nr_held: counted messages on @queue and in @service, bound by
  *	@max_queued. Replies and close notices are not counted: their room
  *	was reserved when the request or connection was made.
+ * @queue: messages waiting to be received.
  * @held_bytes: data bytes of the counted messages.
  * @service: requests received from @queue and not yet answered, by id.
  * @pending: requests sent from this port, awaiting their reply, by id.
@@ -156,22 +156,26 @@ struct lpc_server {
  *	protected by @lock).
  * @nr_kept: entries of @views kept past their reply, bound by the module
  *	parameter max_kept_views (protected by @lock).
+ * @max_queued: bound of @nr_held (invariant).
  * @msg_cache: one freed synchronous request kept for the next one, so a
  *	round trip does not allocate (swapped with xchg()).
- * @max_queued: bound of @nr_held (invariant).
  * @conn: the connection of a communication port (invariant; holds a ref).
  * @srv: the connection port part (invariant; NULL on other ports).
  * @pid_ns: pid namespace senders' ids are shown in (invariant, ref).
  * @user_ns: user namespace senders' ids are shown in (invariant, ref).
  */
+/*
+ * Ordered without holes, which keeps it at 192 bytes (kmalloc-192) without
+ * lock debugging: a connection costs two of them.
+ */
 struct lpc_port {
 	struct kref ref;
-	enum lpc_port_kind kind;
+	u8 kind;
+	bool dead;
 
 	spinlock_t lock;	/* see the field list above */
-	bool dead;
-	struct list_head queue;
 	u32 nr_held;
+	struct list_head queue;
 	u64 held_bytes;
 	struct rb_root service;
 	struct rb_root pending;
@@ -181,9 +185,9 @@ struct lpc_port {
 	wait_queue_head_t reply_wait;
 	struct list_head views;
 	u32 nr_kept;
-	struct lpc_msg *msg_cache;
 
 	u32 max_queued;
+	struct lpc_msg *msg_cache;
 	struct lpc_conn *conn;
 	struct lpc_server *srv;
 	struct pid_namespace *pid_ns;
@@ -208,8 +212,9 @@ enum lpc_conn_state {
  * @context: the port context bound at accept (invariant once connected).
  * @cred: the client's credentials at connect (invariant).
  * @shut: bit 0 set by the first lpc_conn_shutdown().
- * @to_server: notice for the server, reserved at connect.
- * @to_client: notice for the client, reserved at connect.
+ * @notice: the close notice, reserved at connect: for the server when the
+ *	client goes, for the client when the server does; only one side is
+ *	ever told, so one message serves both.
  * @serial: unique, increasing; the query cursor (invariant).
  * @connected_ns: connect time, CLOCK_REALTIME (invariant).
  * @client_pid: the connecting process's tgid (invariant, pid ref).
@@ -223,18 +228,18 @@ enum lpc_conn_state {
  * @sections: sections created on this connection (section.c).
  * @nr_sections: entries on @sections.
  */
+/* Ordered to fit kmalloc-192, with no holes; see struct lpc_port. */
 struct lpc_conn {
 	refcount_t ref;
+	enum lpc_conn_state state;
 	struct lpc_port *listener;
 	struct lpc_port *client;
 	struct lpc_port *server;
-	enum lpc_conn_state state;
 	struct list_head entry;
 	u64 context;
 	const struct cred *cred;
 	unsigned long shut;
-	struct lpc_msg *to_server;
-	struct lpc_msg *to_client;
+	struct lpc_msg *notice;
 	u64 serial;
 	u64 connected_ns;
 	struct pid *client_pid;
@@ -242,8 +247,8 @@ struct lpc_conn {
 	const struct cred *server_cred;
 	u64 held_bytes;
 	wait_queue_head_t room;
-	spinlock_t lock;	/* sections only */
 	struct list_head sections;
+	spinlock_t lock;	/* sections only */
 	u32 nr_sections;
 };
 
