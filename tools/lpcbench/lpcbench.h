@@ -208,8 +208,8 @@ struct rtt_peer {
 /* Deviations of the lpc module from the uapi seen while measuring. */
 extern char g_reply_info_note[ERRLEN];
 
-extern const struct rtt_peer rtt_lpc, rtt_eventfd, rtt_futex, rtt_mq,
-	rtt_pipe, rtt_stream, rtt_seqpacket, rtt_binder;
+extern const struct rtt_peer rtt_lpc, rtt_lpc_map, rtt_eventfd, rtt_futex,
+	rtt_mq, rtt_pipe, rtt_stream, rtt_seqpacket, rtt_binder;
 
 /* size_ok for peers that carry every size. */
 int size_ok_any(size_t size, char *why);

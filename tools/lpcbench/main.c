@@ -30,8 +30,8 @@
 struct opts g_opt;
 
 static const struct rtt_peer *const all_rtt[] = {
-	&rtt_lpc, &rtt_eventfd, &rtt_futex, &rtt_mq, &rtt_pipe,
-	&rtt_stream, &rtt_seqpacket, &rtt_binder,
+	&rtt_lpc, &rtt_lpc_map, &rtt_eventfd, &rtt_futex, &rtt_mq,
+	&rtt_pipe, &rtt_stream, &rtt_seqpacket, &rtt_binder,
 };
 static const struct scale_peer *const all_scale[] = {
 	&scale_lpc, &scale_stream,
@@ -63,7 +63,8 @@ static void usage(FILE *f)
 "            (default 0,64,1k,16k,64k,1M,16M; above 64k = through a view\n"
 "            for lpc, a SIZE-byte request and an 8-byte reply for others;\n"
 "            with -T default 64)\n"
-"  -p PEERS  comma list of lpc,eventfd,futex,mq,pipe,stream,seqpacket,binder\n"
+"  -p PEERS  comma list of lpc,lpc-map,eventfd,futex,mq,pipe,stream,\n"
+"            seqpacket,binder\n"
 "            (default all; -T: lpc,lpc-batch,seqpacket,seqpacket-mmsg,pipe;\n"
 "            -C: lpc,stream)\n"
 "  -q        quick: N=1000, R=2 (and COUNT=1000 for -a) unless given\n"

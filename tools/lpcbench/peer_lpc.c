@@ -206,16 +206,22 @@ static int lpc_probe(char *why)
  *
  * The client creates one section per cell on its communication port and
  * maps it; each request carries a view of all of it, and the server
- * receives it mapped into its address space (the reply unmaps it). No
- * payload byte is copied by anyone: the row measures moving a view, so
- * its cost should not depend on the size. The client stamps the first
- * bytes, which the server could read through its mapping.
+ * receives it mapped into its address space. No payload byte is copied
+ * by anyone: the row measures moving a view, so its cost should not
+ * depend on the size. The client stamps the first bytes, which the server
+ * could read through its mapping.
+ *
+ * "lpc" keeps the view mapped in the server (LPC_ATTR_VIEW_KEEP), as an NT
+ * server keeps a section view: the first request maps it, the next ones
+ * find it there. "lpc-map" maps it for every request and its reply unmaps
+ * it, which is what a view costs when it is used once.
  */
 struct lpc_state {
 	char name[64];
 	int comm;	/* client communication port (parent) */
 	int section;	/* client: the section, once created */
 	void *map;	/* client: its mapping */
+	bool unkept;	/* lpc-map: a view per request */
 	struct lpc_msg_attr attr;
 };
 
@@ -245,6 +251,8 @@ static int lpc_view_attach(struct lpc_state *st, struct rtt_ctx *c,
 	st->attr.size = sizeof(st->attr);
 	if (server) {
 		/* Receive the view mapped; the reply carries nothing. */
+		if (!st->unkept && (g_ver.features & LPC_FEAT_VIEW_KEEP))
+			st->attr.flags = LPC_ATTR_VIEW_KEEP;
 		if (x->flags & LPC_XFER_RECV)
 			x->recv_attr = (__u64)(uintptr_t)&st->attr;
 		return 0;
@@ -471,11 +479,42 @@ const struct rtt_peer rtt_lpc = {
 	.how = "one LPC_IOC_XFER per side per round trip, inline data "
 	       "(client SEND|RECV REQUEST, server SEND|RECV REPLY on the "
 	       "connection port; * rows: the request carries a view of a "
-	       "SIZE-byte section, mapped into the server, not copied, and "
-	       "the reply nothing)",
+	       "SIZE-byte section, kept mapped in the server "
+	       "(LPC_ATTR_VIEW_KEEP), not copied, and the reply nothing)",
 	.probe = lpc_probe,
 	.size_ok = lpc_size_ok,
 	.prepare = lpc_prepare,
+	.serve = lpc_serve,
+	.client_open = lpc_client_open,
+	.roundtrip = lpc_roundtrip,
+	.client_close = lpc_client_close,
+	.cleanup = lpc_cleanup,
+};
+
+/* lpc-map: the view rows with a view mapped and unmapped per request. */
+static int lpc_map_size_ok(size_t size, char *why)
+{
+	if (size <= INLINE_MAX)
+		return fail_msg(why, "inline sizes are the lpc column");
+	return lpc_size_ok(size, why);
+}
+
+static int lpc_map_prepare(struct rtt_ctx *c)
+{
+	if (lpc_prepare(c) < 0)
+		return -1;
+	((struct lpc_state *)c->priv)->unkept = true;
+	return 0;
+}
+
+const struct rtt_peer rtt_lpc_map = {
+	.name = "lpc-map",
+	.how = "as lpc, * rows only: the server asks for no kept view, so "
+	       "each request's view is mapped on receive and unmapped by "
+	       "its reply",
+	.probe = lpc_probe,
+	.size_ok = lpc_map_size_ok,
+	.prepare = lpc_map_prepare,
 	.serve = lpc_serve,
 	.client_open = lpc_client_open,
 	.roundtrip = lpc_roundtrip,
