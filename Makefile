@@ -12,7 +12,8 @@ BUILD	:= $(CURDIR)/build
 QEMU	:= $(CURDIR)/selftests/qemu
 
 # Passed through to selftests/qemu/vm.sh.
-export KVER T BUILD VM_TIMEOUT TEST_TIMEOUT VM_MEM VM_SMP BENCH_ARGS LPC_CACHE
+export KVER T BUILD VM_TIMEOUT TEST_TIMEOUT VM_MEM VM_SMP BENCH_ARGS BENCH_RUNS \
+	LPC_CACHE
 
 ifeq ($(V),1)
 Q :=
@@ -53,7 +54,7 @@ help:
 	@echo '  clean        remove build/ and the module'"'"'s build products'
 	@echo
 	@echo 'Variables: KVER, T, V=1 (verbose), VM_TIMEOUT, TEST_TIMEOUT, VM_MEM,'
-	@echo 'VM_SMP, BENCH_ARGS, LPC_CACHE (kernel cache, default ~/.cache/lpc).'
+	@echo 'VM_SMP, BENCH_ARGS, BENCH_RUNS, LPC_CACHE (kernel cache, default ~/.cache/lpc).'
 
 module:
 	$(Q)$(MAKE) -C module $(if $(KDIR),KDIR=$(KDIR))

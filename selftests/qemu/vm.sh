@@ -17,6 +17,7 @@
 #   TEST_TIMEOUT  check: seconds one test binary may run
 #   VM_MEM VM_SMP memory (default 2G) and CPUs (default 2) of the VM
 #   BENCH_ARGS    bench: arguments for lpcbench
+#   BENCH_RUNS    bench: which boots, "icount smp2" (default) or one of them
 #   LPC_CACHE     kernel cache (default ~/.cache/lpc)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -166,7 +167,11 @@ bench)
 	rm -rf "$csvdir"
 	mkdir -p "$csvdir"
 	failed=0
-	for run in icount smp2; do
+	for run in ${BENCH_RUNS:-icount smp2}; do
+		case $run in
+		icount | smp2) ;;
+		*) die "BENCH_RUNS: unknown run '$run' (icount, smp2)" ;;
+		esac
 		if [ $run = icount ]; then
 			args=(-accel tcg,thread=single -cpu max -icount shift=0 -smp 1)
 		else
