@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Writing anything to /sys/module/lpc/parameters/prof_dump prints the
+ * last events, each with the instructions since the one before (the
+ * probe's own cost, printed first, included).
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "prof.h"
+
+u64 lpc_prof_t[LPC_PROF_N];
+u8 lpc_prof_p[LPC_PROF_N];
+unsigned int lpc_prof_i;
+
+static unsigned int prof_events = 200;
+module_param(prof_events, uint, 0644);
+
+static const char *const prof_names[256] = {
+	[0] = "ioctl: XFER entered",
+	[1] = "xfer: begin",
+	[2] = "xfer: struct copied in",
+	[3] = "xfer: send half done",
+	[4] = "xfer: receive half done",
+	[5] = "xfer: outputs copied back",
+	[6] = "ioctl: XFER returns",
+	[10] = "send: buffer filled, id taken",
+	[11] = "send: stamp, attributes",
+	[12] = "send: pending tree",
+	[13] = "send: queued, receiver woken",
+	[20] = "reply: request out of service",
+	[21] = "reply: attributes, views",
+	[22] = "reply: data copied, stamp",
+	[23] = "reply: requester woken",
+	[30] = "receive: dequeued",
+	[31] = "receive: header, data copied out",
+	[40] = "wait_reply: woken, off the queue",
+	[50] = "sleep: schedule()",
+	[51] = "sleep: back from schedule() (another task)",
+	[60] = "attr deliver: begin",
+	[62] = "view: before vm_mmap",
+	[63] = "view: vm_mmap done",
+	[64] = "view: before vm_munmap",
+	[65] = "view: vm_munmap done",
+	[66] = "attr attach: begin",
+	[67] = "attr attach: copied in",
+	[68] = "attr deliver: filled",
+	[69] = "attr deliver: copied out",
+};
+
+static int prof_dump(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n = lpc_prof_i, k, i, prev;
+	u64 t0, t1;
+
+	t0 = ktime_get_ns();
+	t1 = ktime_get_ns();
+	pr_info("lpcprof: probe cost %llu\n", t1 - t0);
+	k = min(prof_events, min(n, LPC_PROF_N - 1U));
+	for (; k > 0; k--) {
+		i = (n - k) & (LPC_PROF_N - 1);
+		prev = (n - k - 1) & (LPC_PROF_N - 1);
+		pr_info("lpcprof: %3u %8llu  %s\n", lpc_prof_p[i],
+			lpc_prof_t[i] - lpc_prof_t[prev],
+			prof_names[lpc_prof_p[i]] ?: "");
+	}
+	return 0;
+}
+
+static const struct kernel_param_ops prof_ops = { .set = prof_dump };
+module_param_cb(prof_dump, &prof_ops, NULL, 0200);
