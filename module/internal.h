@@ -222,6 +222,8 @@ enum lpc_conn_state {
  * @server_cred: the accepting process's credentials (set with @server).
  * @held_bytes: data bytes of this client's counted messages held by the
  *	connection port (protected by @listener's lock).
+ * @nr_queued: this connection's messages on @listener's queue, counted or
+ *	not (protected by @listener's lock).
  * @room: this client's senders wait here while @held_bytes is at the
  *	per-connection limit.
  * @lock: protects @sections and @nr_sections.
@@ -250,6 +252,7 @@ struct lpc_conn {
 	struct list_head sections;
 	spinlock_t lock;	/* sections only */
 	u32 nr_sections;
+	u32 nr_queued;
 };
 
 /**

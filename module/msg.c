@@ -213,6 +213,37 @@ static void lpc_wake_room(struct lpc_port *port)
 		wake_up(&port->room);
 }
 
+/*
+ * A connection port's queue mixes every client's messages. Each
+ * connection counts its own there, so that its end can stop walking the
+ * queue once it has found them all, or not walk it at all: a server that
+ * leaves close notices unread would otherwise make every later close walk
+ * all of them.
+ */
+static void lpc_queue_add(struct lpc_port *port, struct lpc_msg *msg,
+			  bool head)
+{
+	lockdep_assert_held(&port->lock);
+	if (head)
+		list_add(&msg->entry, &port->queue);
+	else
+		list_add_tail(&msg->entry, &port->queue);
+	if (port->srv && msg->conn)
+		msg->conn->nr_queued++;
+}
+
+static void lpc_queue_del(struct lpc_port *port, struct lpc_msg *msg,
+			  struct list_head *to)
+{
+	lockdep_assert_held(&port->lock);
+	if (to)
+		list_move_tail(&msg->entry, to);
+	else
+		list_del_init(&msg->entry);
+	if (port->srv && msg->conn)
+		msg->conn->nr_queued--;
+}
+
 static void lpc_hold(struct lpc_port *port, struct lpc_msg *msg)
 {
 	lockdep_assert_held(&port->lock);
@@ -408,7 +439,7 @@ int lpc_msg_enqueue(struct lpc_port *inbox, struct lpc_msg *msg,
 	}
 	lpc_hold(inbox, msg);
 	msg->state = LPC_MS_QUEUED;
-	list_add_tail(&msg->entry, &inbox->queue);
+	lpc_queue_add(inbox, msg, false);
 	if (!(msg->kflags & LPC_MSGK_QUIET))
 		wake_up_interruptible_poll(&inbox->wait, EPOLLIN | EPOLLRDNORM);
 	spin_unlock(&inbox->lock);
@@ -433,7 +464,7 @@ void lpc_msg_enqueue_notice(struct lpc_port *inbox, struct lpc_msg *msg)
 		return;
 	}
 	msg->state = LPC_MS_QUEUED;
-	list_add_tail(&msg->entry, &inbox->queue);
+	lpc_queue_add(inbox, msg, false);
 	wake_up_interruptible_poll(&inbox->wait, EPOLLIN | EPOLLRDNORM);
 	spin_unlock(&inbox->lock);
 }
@@ -488,7 +519,7 @@ void lpc_msg_abandon(struct lpc_msg *msg)
 	spin_lock(&inbox->lock);
 	switch (msg->state) {
 	case LPC_MS_QUEUED:
-		list_del_init(&msg->entry);
+		lpc_queue_del(inbox, msg, NULL);
 		lpc_unhold(inbox, msg);
 		msg->state = LPC_MS_DETACHED;
 		put = true;
@@ -528,7 +559,7 @@ static void lpc_msg_deliver(struct lpc_port *origin, struct lpc_msg *msg,
 	msg->kflags |= LPC_MSGK_UNCOUNTED;
 	msg->inbox = origin;
 	msg->state = LPC_MS_QUEUED;
-	list_add_tail(&msg->entry, &origin->queue);
+	lpc_queue_add(origin, msg, false);
 	wake_up_interruptible_poll(&origin->wait, EPOLLIN | EPOLLRDNORM);
 }
 
@@ -596,9 +627,12 @@ void lpc_port_drain(struct lpc_port *port, struct lpc_conn *only,
 
 	spin_lock(&port->lock);
 	list_for_each_entry_safe(msg, tmp, &port->queue, entry) {
+		/* The connection's count says when there are no more. */
+		if (only && port->srv && !only->nr_queued)
+			break;
 		if (only && msg->conn != only)
 			continue;
-		list_move_tail(&msg->entry, &list);
+		lpc_queue_del(port, msg, &list);
 		lpc_unhold(port, msg);
 		msg->state = LPC_MS_DETACHED;
 	}
@@ -1027,7 +1061,7 @@ static void lpc_requeue(struct lpc_port *port, struct lpc_msg *msg)
 	if (msg->state == LPC_MS_SERVICE) {
 		lpc_tree_erase(&port->service, msg, false);
 		msg->state = LPC_MS_QUEUED;
-		list_add(&msg->entry, &port->queue);
+		lpc_queue_add(port, msg, true);
 	} else if (msg->state == LPC_MS_ABANDONED) {
 		lpc_tree_erase(&port->service, msg, false);
 		lpc_unhold(port, msg);
@@ -1036,7 +1070,7 @@ static void lpc_requeue(struct lpc_port *port, struct lpc_msg *msg)
 	} else if (msg->state == LPC_MS_DETACHED && !port->dead) {
 		lpc_hold(port, msg);
 		msg->state = LPC_MS_QUEUED;
-		list_add(&msg->entry, &port->queue);
+		lpc_queue_add(port, msg, true);
 		refcount_inc(&msg->ref);
 	}
 	spin_unlock(&port->lock);
@@ -1072,7 +1106,7 @@ static int lpc_receive(struct lpc_port *port, struct lpc_xfer *x,
 		spin_unlock(&port->lock);
 		return ret;
 	}
-	list_del_init(&msg->entry);
+	lpc_queue_del(port, msg, NULL);
 	request = lpc_is_request(msg);
 	if (request) {
 		/* Stays held; a transient reference covers the copy. */

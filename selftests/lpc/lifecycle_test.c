@@ -372,4 +372,43 @@ TEST_F(life, disconnect_spares_other_connections)
 	close(server_b);
 }
 
+/*
+ * A closing client's queued messages go, wherever they sit among other
+ * connections' messages and unread close notices; the others' stay.
+ */
+TEST_F(life, client_close_drops_only_its_interleaved_messages)
+{
+	int client_b, server_b, client_c, server_c;
+
+	ASSERT_EQ(0, lpc_connect_pair(self->dev, self->cport, self->name,
+				      CTX_B, 0, &client_b, &server_b));
+	ASSERT_EQ(0, lpc_connect_pair(self->dev, self->cport, self->name,
+				      CTX_CHILD, 0, &client_c, &server_c));
+	ASSERT_EQ(0, lpc_datagram(self->client, "a1", 2));
+	ASSERT_EQ(0, lpc_datagram(client_b, "b1", 2));
+	close(client_c);		/* an unread notice in between */
+	ASSERT_EQ(0, lpc_datagram(self->client, "a2", 2));
+	ASSERT_EQ(0, lpc_datagram(client_b, "b2", 2));
+	ASSERT_EQ(0, lpc_datagram(self->client, "a3", 2));
+	lpc_close(&self->client);
+
+	SERVER_RECV();
+	EXPECT_EQ(CTX_B, self->info.context);
+	EXPECT_EQ(0, memcmp(self->buf, "b1", 2));
+	SERVER_RECV_TYPE(LPC_MSG_PORT_CLOSED);
+	EXPECT_EQ(CTX_CHILD, self->info.context);
+	SERVER_RECV();
+	EXPECT_EQ(CTX_B, self->info.context);
+	EXPECT_EQ(0, memcmp(self->buf, "b2", 2));
+	SERVER_RECV_TYPE(LPC_MSG_PORT_CLOSED);
+	EXPECT_EQ(CTX_A, self->info.context);
+	EXPECT_EQ(-EAGAIN, lpc_recv_nb(self->cport, &self->info, self->buf,
+				       sizeof(self->buf))) {
+		TH_LOG("left on the queue: type %u", self->info.type);
+	}
+	close(client_b);
+	close(server_b);
+	close(server_c);
+}
+
 TEST_HARNESS_MAIN
