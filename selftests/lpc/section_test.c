@@ -1052,26 +1052,54 @@ static void client_sends_view(const char *name, int go)
 	_exit(0);
 }
 
-TEST_F(sec, view_of_dead_client_kept_until_port_close)
+/*
+ * Fork a client_sends_view() and accept its connection. Returns the
+ * child's pid, or -1; *@cfd is the server's end, *@go the pipe end that
+ * lets the child exit once written to.
+ */
+static pid_t spawn_view_client(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(sec) *self, int *cfd, int *go)
 {
-	int pfd[2], cfd = -1;
-	__u64 addr;
-	char *p;
+	int pfd[2];
 	pid_t pid;
 
-	ASSERT_EQ(0, pipe(pfd));
+	*cfd = *go = -1;
+	if (pipe(pfd))
+		return -1;
 	pid = fork();
-	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		lpc_child_init();
 		close(pfd[1]);
 		client_sends_view(self->name, pfd[0]);
 	}
 	close(pfd[0]);
-	SERVER_RECV(0);
-	ASSERT_EQ((__u32)LPC_MSG_CONNECTION_REQUEST, self->info.type);
-	cfd = lpc_accept_id(self->cport, self->info.id, 3, NULL, 0, 0);
-	ASSERT_LE(0, cfd);
+	if (pid < 0) {
+		close(pfd[1]);
+		return -1;
+	}
+	*go = pfd[1];
+	if (recv_attr(self->cport, &self->info, self->buf, sizeof(self->buf),
+		      &self->attr, 0) == 0 &&
+	    self->info.type == LPC_MSG_CONNECTION_REQUEST)
+		*cfd = lpc_accept_id(self->cport, self->info.id, 3, NULL, 0, 0);
+	if (*cfd < 0) {
+		kill(pid, SIGKILL);
+		lpc_wait_child(pid, LPC_WAIT_MS);
+		TH_LOG("could not accept the child's connection");
+		return -1;
+	}
+	return pid;
+}
+
+TEST_F(sec, view_of_dead_client_kept_until_port_close)
+{
+	int go, cfd;
+	__u64 addr;
+	char *p;
+	pid_t pid;
+
+	pid = spawn_view_client(_metadata, self, &cfd, &go);
+	ASSERT_LT(0, pid);
 	SERVER_RECV(0);
 	ASSERT_EQ((__u32)LPC_MSG_DATAGRAM, self->info.type) {
 		TH_LOG("the client exited with %d",
@@ -1081,7 +1109,7 @@ TEST_F(sec, view_of_dead_client_kept_until_port_close)
 	p = (char *)(uintptr_t)addr;
 	ASSERT_NE(NULL, p);
 	EXPECT_STREQ("alive", p);
-	ASSERT_EQ(1, write(pfd[1], "x", 1));
+	ASSERT_EQ(1, write(go, "x", 1));
 	EXPECT_EQ(0, lpc_wait_child(pid, LPC_WAIT_MS));
 
 	/* The client is gone: the mapping stays, its memory does not. */
@@ -1091,7 +1119,7 @@ TEST_F(sec, view_of_dead_client_kept_until_port_close)
 	EXPECT_TRUE(section_mapped_at(addr));
 	lpc_close(&self->cport);
 	EXPECT_FALSE(section_mapped_at(addr));
-	close(pfd[1]);
+	close(go);
 }
 
 /* A view that cannot be delivered (no recv_attr) is dropped cleanly. */
@@ -1304,29 +1332,18 @@ TEST_F(sec, kept_views_gone_when_connection_ends_or_port_closes)
  */
 TEST_F(sec, kept_view_of_ended_connection_reaped)
 {
-	int pfd[2], cfd = -1, fd, maps;
+	int go, cfd, fd, maps;
 	__u64 addr;
 	pid_t pid;
 
-	ASSERT_EQ(0, pipe(pfd));
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		lpc_child_init();
-		close(pfd[1]);
-		client_sends_view(self->name, pfd[0]);
-	}
-	close(pfd[0]);
-	SERVER_RECV(0);
-	ASSERT_EQ((__u32)LPC_MSG_CONNECTION_REQUEST, self->info.type);
-	cfd = lpc_accept_id(self->cport, self->info.id, 3, NULL, 0, 0);
-	ASSERT_LE(0, cfd);
+	pid = spawn_view_client(_metadata, self, &cfd, &go);
+	ASSERT_LT(0, pid);
 	SERVER_RECV(LPC_ATTR_VIEW_KEEP);
 	ASSERT_EQ((__u32)LPC_MSG_DATAGRAM, self->info.type);
 	EXPECT_TRUE(self->attr.view.flags & LPC_VIEW_KEPT);
 	addr = self->attr.view.addr;
 	EXPECT_STREQ("alive", (char *)(uintptr_t)addr);
-	ASSERT_EQ(1, write(pfd[1], "x", 1));
+	ASSERT_EQ(1, write(go, "x", 1));
 	EXPECT_EQ(0, lpc_wait_child(pid, LPC_WAIT_MS));
 	/* The client's exit ended the connection and queued a notice. */
 	SERVER_RECV(0);
@@ -1347,7 +1364,7 @@ TEST_F(sec, kept_view_of_ended_connection_reaped)
 	EXPECT_EQ(0, view_release(self->cport, self->attr.view.addr));
 	close(cfd);
 	close(fd);
-	close(pfd[1]);
+	close(go);
 }
 
 TEST_HARNESS_MAIN

@@ -75,6 +75,11 @@ uint64_t clock_overhead_ns(void);
 /* Whole-buffer I/O. 0: done; -1: error with errno (ETIMEDOUT once the
  * watchdog fired); 1 (read only): end of file before the first byte. */
 int read_full(int fd, void *buf, size_t len);
+
+/* A number read from, or written to, a /proc or /sys file: -1 on error
+ * (errno set for a write). */
+long read_long(const char *path);
+int write_long(const char *path, long v);
 int write_full(int fd, const void *buf, size_t len);
 
 /* EINTR while waiting: keep waiting unless the watchdog fired. */

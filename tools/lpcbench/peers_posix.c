@@ -317,32 +317,6 @@ const struct rtt_peer rtt_futex = {
 static long g_mq_msgsize_max = -1;	/* in force now */
 static long g_mq_msgsize_saved = -1;	/* to restore at exit */
 
-static long read_long(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long v = -1;
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
-static int write_long(const char *path, long v)
-{
-	FILE *f = fopen(path, "w");
-	int ok;
-
-	if (!f)
-		return -1;
-	ok = fprintf(f, "%ld\n", v) > 0;
-	if (fclose(f) != 0)
-		ok = 0;
-	return ok ? 0 : -1;
-}
-
 static int mq_probe(char *why)
 {
 	size_t need = 0;

@@ -54,33 +54,17 @@ static struct {
 static long param_read(const char *name)
 {
 	char path[128];
-	FILE *f;
-	long v = -1;
 
 	snprintf(path, sizeof(path), LPC_PARAMS "%s", name);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
+	return read_long(path);
 }
 
 static int param_write(const char *name, long v)
 {
 	char path[128];
-	FILE *f;
-	int ok;
 
 	snprintf(path, sizeof(path), LPC_PARAMS "%s", name);
-	f = fopen(path, "w");
-	if (!f)
-		return -1;
-	ok = fprintf(f, "%ld\n", v) > 0;
-	if (fclose(f) != 0)
-		ok = 0;
-	return ok ? 0 : -1;
+	return write_long(path, v);
 }
 
 /* Raise parameter @i to at least @need if it is lower (and we may). */
