@@ -19,6 +19,8 @@
  *                         (reply, teardown) drop one before taking the
  *                         other.
  *   wait queue locks      taken inside port->lock by the wake-ups.
+ * A receiver's mmap_lock may be held around a port->lock (section.c,
+ * reusing a kept view), never inside one.
  *
  * Lifetimes
  * ---------
