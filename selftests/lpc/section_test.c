@@ -944,27 +944,59 @@ TEST_F(sec, view_replaced_by_user_not_unmapped)
 	close(fd);
 }
 
+/*
+ * A view each way, both received with @want: the client's section into
+ * the server (*@saddr), the server's, with @sflags, into the client
+ * (*@caddr); with LPC_ATTR_VIEW_KEEP both must come kept. 0, or -1 after
+ * logging what failed.
+ */
+static int views_both_ways(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(sec) *self, __u32 sflags, __u32 want,
+			   int *cfd, int *sfd, __u64 *saddr, __u64 *caddr)
+{
+	struct lpc_msg_attr a;
+	int ret;
+
+	*cfd = section_create(self->client, PAGE, 0);
+	*sfd = section_create(self->server, PAGE, 0);
+	if (*cfd < 0 || *sfd < 0) {
+		TH_LOG("sections: %d, %d", *cfd, *sfd);
+		return -1;
+	}
+	attr_view(&a, *cfd, 0, 0, PAGE);
+	ret = send_attr(self->client, LPC_MSG_DATAGRAM, NULL, "c", 1, &a);
+	if (!ret)
+		ret = recv_attr(self->cport, NULL, self->buf,
+				sizeof(self->buf), &a, want);
+	if (!ret && (want & LPC_ATTR_VIEW_KEEP) &&
+	    !(a.view.flags & LPC_VIEW_KEPT))
+		ret = -EPROTO;
+	*saddr = a.view.addr;
+	attr_view(&a, *sfd, sflags, 0, PAGE);
+	if (!ret)
+		ret = send_attr(self->server, LPC_MSG_DATAGRAM, NULL, "s", 1,
+				&a);
+	if (!ret)
+		ret = recv_attr(self->client, NULL, self->buf,
+				sizeof(self->buf), &a, want);
+	if (!ret && (want & LPC_ATTR_VIEW_KEEP) &&
+	    !(a.view.flags & LPC_VIEW_KEPT))
+		ret = -EPROTO;
+	*caddr = a.view.addr;
+	if (ret || !section_mapped_at(*saddr) || !section_mapped_at(*caddr)) {
+		TH_LOG("views both ways: %s", strerror(-ret));
+		return -1;
+	}
+	return 0;
+}
+
 TEST_F(sec, views_gone_after_port_close)
 {
 	__u64 saddr, caddr;
-	struct lpc_msg_attr a;
 	int cfd, sfd;
 
-	cfd = section_create(self->client, PAGE, 0);
-	ASSERT_LE(0, cfd);
-	sfd = section_create(self->server, PAGE, 0);
-	ASSERT_LE(0, sfd);
-	CLIENT_SEND_VIEW(cfd, 0, 0, PAGE);
-	SERVER_RECV(0);
-	saddr = self->attr.view.addr;
-	attr_view(&a, sfd, LPC_VIEW_READONLY, 0, PAGE);
-	ASSERT_EQ(0, send_attr(self->server, LPC_MSG_DATAGRAM, NULL, "s", 1,
-			       &a));
-	ASSERT_EQ(0, recv_attr(self->client, NULL, self->buf,
-			       sizeof(self->buf), &a, 0));
-	caddr = a.view.addr;
-	ASSERT_TRUE(section_mapped_at(saddr));
-	ASSERT_TRUE(section_mapped_at(caddr));
+	ASSERT_EQ(0, views_both_ways(_metadata, self, LPC_VIEW_READONLY, 0,
+				     &cfd, &sfd, &saddr, &caddr));
 
 	lpc_close(&self->client);
 	EXPECT_FALSE(section_mapped_at(caddr));
@@ -1149,7 +1181,7 @@ TEST_F(sec, view_lost_without_recv_attr)
 TEST_F(sec, kept_view_outlives_reply_and_comes_back)
 {
 	struct view_req req;
-	__u64 addr;
+	__u64 addr = 0;
 	int fd, i;
 
 	fd = section_create(self->client, 4 * PAGE, 0);
@@ -1297,25 +1329,10 @@ TEST_F(sec, kept_view_unmapped_by_user_is_mapped_again)
 TEST_F(sec, kept_views_gone_when_connection_ends_or_port_closes)
 {
 	__u64 saddr, caddr;
-	struct lpc_msg_attr a;
 	int cfd, sfd;
 
-	cfd = section_create(self->client, PAGE, 0);
-	ASSERT_LE(0, cfd);
-	sfd = section_create(self->server, PAGE, 0);
-	ASSERT_LE(0, sfd);
-	CLIENT_SEND_VIEW(cfd, 0, 0, PAGE);
-	SERVER_RECV(LPC_ATTR_VIEW_KEEP);
-	saddr = self->attr.view.addr;
-	attr_view(&a, sfd, 0, 0, PAGE);
-	ASSERT_EQ(0, send_attr(self->server, LPC_MSG_DATAGRAM, NULL, "s", 1,
-			       &a));
-	ASSERT_EQ(0, recv_attr(self->client, NULL, self->buf,
-			       sizeof(self->buf), &a, LPC_ATTR_VIEW_KEEP));
-	caddr = a.view.addr;
-	EXPECT_TRUE(a.view.flags & LPC_VIEW_KEPT);
-	ASSERT_TRUE(section_mapped_at(saddr));
-	ASSERT_TRUE(section_mapped_at(caddr));
+	ASSERT_EQ(0, views_both_ways(_metadata, self, 0, LPC_ATTR_VIEW_KEEP,
+				     &cfd, &sfd, &saddr, &caddr));
 
 	/* Both ends live in this process: the end unmaps both views. */
 	ASSERT_EQ(0, sys_lpc_disconnect(self->client));
