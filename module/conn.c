@@ -206,7 +206,7 @@ static struct lpc_conn *lpc_conn_alloc(struct lpc_port *lst, int *ret)
 err:
 	if (conn->client)
 		lpc_port_put(conn->client);
-	lpc_msg_free(conn->notice);
+	kvfree(conn->notice);
 	kfree(conn);
 	return NULL;
 }

@@ -412,8 +412,6 @@ void lpc_listener_shutdown(struct lpc_port *port);
 
 /* msg.c */
 struct lpc_msg *lpc_msg_alloc(u32 cap, gfp_t gfp);
-void lpc_msg_free(struct lpc_msg *msg);
-void lpc_msg_stacks_drain(void);
 struct lpc_msg *lpc_msg_alloc_cached(struct lpc_port *port, u32 cap);
 void lpc_msg_put(struct lpc_msg *msg);
 void lpc_msg_stamp(struct lpc_msg *msg, struct lpc_port *inbox);

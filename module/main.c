@@ -141,7 +141,6 @@ static void __exit lpc_exit(void)
 {
 	misc_deregister(&lpc_misc);
 	lpc_ns_exit();
-	lpc_msg_stacks_drain();
 }
 
 module_init(lpc_init);

@@ -60,29 +60,13 @@ u64 lpc_next_id(void)
 	return id;
 }
 
-/*
- * Small message buffers go back to a per-CPU stack rather than to the
- * slab allocator, and the next small message takes one from there: with
- * batches, kvmalloc() (whose object init_on_alloc zeroes) and kvfree()
- * cost as much as everything else a datagram does in the kernel. A
- * recycled buffer keeps the memory cgroup charge of the task that
- * allocated it; the stacks bound that to LPC_MSG_STACK buffers of
- * LPC_MSG_SMALL_SIZE bytes per CPU. Data left in a recycled buffer is
- * never read: only the @len bytes a sender wrote are copied out.
- */
-#define LPC_MSG_SMALL_SIZE	512
-#define LPC_MSG_SMALL		(LPC_MSG_SMALL_SIZE - sizeof(struct lpc_msg))
-#define LPC_MSG_STACK		64
-
-struct lpc_msg_stack {
-	unsigned int nr;
-	struct lpc_msg *msgs[LPC_MSG_STACK];
-};
-
-static DEFINE_PER_CPU(struct lpc_msg_stack, lpc_msg_stacks);
-
-static struct lpc_msg *lpc_msg_init(struct lpc_msg *msg, u32 cap)
+struct lpc_msg *lpc_msg_alloc(u32 cap, gfp_t gfp)
 {
+	struct lpc_msg *msg;
+
+	msg = kvmalloc(struct_size(msg, data, cap), gfp);
+	if (!msg)
+		return NULL;
 	memset(msg, 0, sizeof(*msg));
 	INIT_LIST_HEAD(&msg->entry);
 	RB_CLEAR_NODE(&msg->snode);
@@ -90,65 +74,6 @@ static struct lpc_msg *lpc_msg_init(struct lpc_msg *msg, u32 cap)
 	refcount_set(&msg->ref, 1);
 	msg->cap = cap;
 	return msg;
-}
-
-/* A message of exactly @cap bytes of buffer, never recycled unless small. */
-struct lpc_msg *lpc_msg_alloc(u32 cap, gfp_t gfp)
-{
-	struct lpc_msg *msg;
-
-	msg = kvmalloc(struct_size(msg, data, cap), gfp);
-	return msg ? lpc_msg_init(msg, cap) : NULL;
-}
-
-/* A message of at least @cap bytes: a small one from this CPU's stack. */
-static struct lpc_msg *lpc_msg_get(u32 cap)
-{
-	struct lpc_msg_stack *stack;
-	struct lpc_msg *msg = NULL;
-
-	if (cap <= LPC_MSG_SMALL) {
-		cap = LPC_MSG_SMALL;
-		stack = get_cpu_ptr(&lpc_msg_stacks);
-		if (stack->nr)
-			msg = stack->msgs[--stack->nr];
-		put_cpu_ptr(&lpc_msg_stacks);
-		if (msg)
-			return lpc_msg_init(msg, cap);
-	}
-	return lpc_msg_alloc(cap, GFP_KERNEL_ACCOUNT);
-}
-
-/**
- * lpc_msg_free() - free a message's memory, or keep a small buffer
- * @msg: a message nothing refers to any more, or NULL.
- */
-void lpc_msg_free(struct lpc_msg *msg)
-{
-	struct lpc_msg_stack *stack;
-
-	if (msg && msg->cap == LPC_MSG_SMALL) {
-		stack = get_cpu_ptr(&lpc_msg_stacks);
-		if (stack->nr < LPC_MSG_STACK) {
-			stack->msgs[stack->nr++] = msg;
-			msg = NULL;
-		}
-		put_cpu_ptr(&lpc_msg_stacks);
-	}
-	kvfree(msg);
-}
-
-/* Module exit: nothing can put a message any more. */
-void lpc_msg_stacks_drain(void)
-{
-	struct lpc_msg_stack *stack;
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		stack = per_cpu_ptr(&lpc_msg_stacks, cpu);
-		while (stack->nr)
-			kvfree(stack->msgs[--stack->nr]);
-	}
 }
 
 /**
@@ -164,11 +89,22 @@ void lpc_msg_stacks_drain(void)
 struct lpc_msg *lpc_msg_alloc_cached(struct lpc_port *port, u32 cap)
 {
 	struct lpc_msg *msg = xchg(&port->msg_cache, NULL);
+	u32 have;
 
-	if (msg && msg->cap >= cap)
-		return lpc_msg_init(msg, msg->cap);
-	lpc_msg_free(msg);
-	return lpc_msg_get(cap);
+	if (!msg)
+		return lpc_msg_alloc(cap, GFP_KERNEL_ACCOUNT);
+	if (msg->cap < cap) {
+		kvfree(msg);
+		return lpc_msg_alloc(cap, GFP_KERNEL_ACCOUNT);
+	}
+	have = msg->cap;
+	memset(msg, 0, sizeof(*msg));
+	INIT_LIST_HEAD(&msg->entry);
+	RB_CLEAR_NODE(&msg->snode);
+	RB_CLEAR_NODE(&msg->pnode);
+	refcount_set(&msg->ref, 1);
+	msg->cap = have;
+	return msg;
 }
 
 /* Never called under a port lock: the last put may free a connection. */
@@ -182,9 +118,9 @@ void lpc_msg_put(struct lpc_msg *msg)
 	put_pid(msg->sender);
 	if (msg->kflags & LPC_MSGK_RECYCLE) {
 		/* Our conn reference keeps the origin alive until the put. */
-		lpc_msg_free(xchg(&msg->origin->msg_cache, msg));
+		kvfree(xchg(&msg->origin->msg_cache, msg));
 	} else {
-		lpc_msg_free(msg);
+		kvfree(msg);
 	}
 	if (conn)
 		lpc_conn_put(conn);
@@ -999,7 +935,7 @@ static int lpc_send(struct lpc_port *port, struct lpc_xfer *x,
 	if (request && (x->flags & LPC_XFER_RECV) && port == origin)
 		msg = lpc_msg_alloc_cached(port, cap);
 	else
-		msg = lpc_msg_get(cap);
+		msg = lpc_msg_alloc(cap, GFP_KERNEL_ACCOUNT);
 	if (!msg)
 		return -ENOMEM;
 	if (port == origin) {
