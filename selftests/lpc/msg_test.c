@@ -135,6 +135,34 @@ TEST_F(msg, datagram_arrives_on_connection_port)
 	EXPECT_EQ(0, memcmp(self->buf, data, sizeof(data)));
 }
 
+/*
+ * Small message buffers are recycled: a short message after a long one
+ * must write exactly its own bytes, never what the long one left behind.
+ */
+TEST_F(msg, short_after_long_copies_only_its_bytes)
+{
+	char big[300], rbuf[512];
+	int i;
+
+	memset(big, 'L', sizeof(big));
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, lpc_datagram(self->client, big, sizeof(big)));
+		SERVER_RECV_TYPE(LPC_MSG_DATAGRAM);
+	}
+	ASSERT_EQ(0, lpc_datagram(self->client, "short", 5));
+	memset(rbuf, 0xee, sizeof(rbuf));
+	ASSERT_EQ(0, lpc_recv(self->cport, &self->info, rbuf, sizeof(rbuf),
+			      LPC_WAIT_NS));
+	EXPECT_EQ(5U, self->info.data_len);
+	EXPECT_EQ(0, memcmp(rbuf, "short", 5));
+	for (i = 5; i < (int)sizeof(rbuf); i++)
+		if (rbuf[i] != (char)0xee)
+			break;
+	EXPECT_EQ((int)sizeof(rbuf), i) {
+		TH_LOG("byte %d of the receive buffer was written", i);
+	}
+}
+
 TEST_F(msg, sender_ids_kernel_stamped)
 {
 	static const char data[] = "who am i";
