@@ -43,21 +43,10 @@
  */
 static int lpc_attr_usize(void __user *uattr, u32 *usize)
 {
-	size_t ksize = sizeof(struct lpc_msg_attr);
-	int ret;
-
 	if (get_user(*usize, (u32 __user *)uattr))
 		return -EFAULT;
-	if (*usize < LPC_MSG_ATTR_SIZE_VER0)
-		return -EINVAL;
-	if (*usize > PAGE_SIZE)
-		return -E2BIG;
-	if (*usize <= ksize)
-		return 0;
-	ret = check_zeroed_user(uattr + ksize, *usize - ksize);
-	if (ret < 0)
-		return ret;
-	return ret ? 0 : -E2BIG;
+	return lpc_check_usize(uattr, *usize, sizeof(struct lpc_msg_attr),
+			       LPC_MSG_ATTR_SIZE_VER0);
 }
 
 /* The sender's attributes, up to (not including) @creds. */

@@ -484,6 +484,8 @@ int lpc_user_charge_sections(u64 bytes);
 void lpc_user_uncharge_sections(kuid_t uid, u64 bytes);
 
 /* ioctl helpers (main.c) */
+int lpc_check_usize(const void __user *src, size_t usize, size_t ksize,
+		    size_t ver0);
 int lpc_copy_in(void *dst, size_t ksize, const void __user *src,
 		size_t usize, size_t ver0);
 

@@ -1190,15 +1190,9 @@ static int lpc_xfer_copy_in(struct lpc_xfer *x, void __user *uarg, u32 usize)
 {
 	int ret;
 
-	if (usize < LPC_XFER_SIZE_VER0)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	if (usize > sizeof(*x)) {
-		ret = check_zeroed_user(uarg + sizeof(*x), usize - sizeof(*x));
-		if (ret <= 0)
-			return ret ?: -E2BIG;
-	}
+	ret = lpc_check_usize(uarg, usize, sizeof(*x), LPC_XFER_SIZE_VER0);
+	if (ret)
+		return ret;
 	if (copy_from_user(x, uarg, LPC_XFER_IN_SIZE))
 		return -EFAULT;
 	/* lpc_fill_info() sets a type: no message has type 0. */
