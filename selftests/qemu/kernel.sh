@@ -116,6 +116,9 @@ fetch_headers()
 		note "fetching $hdr into $cache"
 		# Compiler and linux-base come from apt; the headers are unpacked.
 		need_pkgs $(grep -E '^gcc-[0-9]+$' <<<"$deps") make libc6-dev
+		# What the unpacked kbuild runs: pahole, for modules' BTF.
+		need_pkgs $(apt-cache depends $(grep -E '^linux-kbuild-' <<<"$deps") |
+			    awk '/Depends:/ { print $2 }' | grep -E '^(pahole|dwarves)$')
 		download "$hdr" $(grep -E '^linux-(headers-.*-common|kbuild-)' <<<"$deps")
 		for deb in "$cache"/debs/*.deb; do
 			dpkg-deb -x "$deb" "$cache/headers"
