@@ -161,19 +161,24 @@ struct lpc_server {
  * @max_queued: bound of @nr_held (invariant).
  * @msg_cache: one freed synchronous request kept for the next one, so a
  *	round trip does not allocate (swapped with xchg()).
+ * @free: freed small messages sent from this port (datagrams, requests
+ *	that do not wait), kept for its next sends, linked through
+ *	entry.next (protected by @lock).
+ * @nr_free: entries on @free, at most %LPC_FREE_MAX (protected by @lock).
  * @conn: the connection of a communication port (invariant; holds a ref).
  * @srv: the connection port part (invariant; NULL on other ports).
  * @pid_ns: pid namespace senders' ids are shown in (invariant, ref).
  * @user_ns: user namespace senders' ids are shown in (invariant, ref).
  */
 /*
- * Ordered without holes, which keeps it at 192 bytes (kmalloc-192) without
- * lock debugging: a connection costs two of them.
+ * Ordered without holes: 200 bytes without lock debugging (kmalloc-256);
+ * a connection costs two of them.
  */
 struct lpc_port {
 	struct kref ref;
 	u8 kind;
 	bool dead;
+	u16 nr_free;
 
 	spinlock_t lock;	/* see the field list above */
 	u32 nr_held;
@@ -190,6 +195,7 @@ struct lpc_port {
 
 	u32 max_queued;
 	struct lpc_msg *msg_cache;
+	struct lpc_msg *free;
 	struct lpc_conn *conn;
 	struct lpc_server *srv;
 	struct pid_namespace *pid_ns;
@@ -303,7 +309,7 @@ enum lpc_msg_state {
 
 #define LPC_MSGK_SYNC		BIT(0)	/* a thread waits for the reply */
 #define LPC_MSGK_UNCOUNTED	BIT(1)	/* not counted in nr_held */
-#define LPC_MSGK_RECYCLE	BIT(2)	/* back to origin->msg_cache when freed */
+#define LPC_MSGK_RECYCLE	BIT(2)	/* back to its origin when freed */
 #define LPC_MSGK_QUIET		BIT(3)	/* queued unannounced, by a batch */
 
 /**
@@ -413,6 +419,7 @@ void lpc_listener_shutdown(struct lpc_port *port);
 /* msg.c */
 struct lpc_msg *lpc_msg_alloc(u32 cap, gfp_t gfp);
 struct lpc_msg *lpc_msg_alloc_cached(struct lpc_port *port, u32 cap);
+void lpc_msg_cache_free(struct lpc_port *port);
 void lpc_msg_put(struct lpc_msg *msg);
 void lpc_msg_stamp(struct lpc_msg *msg, struct lpc_port *inbox);
 int lpc_msg_enqueue(struct lpc_port *inbox, struct lpc_msg *msg,

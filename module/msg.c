@@ -60,6 +60,17 @@ u64 lpc_next_id(void)
 	return id;
 }
 
+/* A message as fresh from the allocator, in a buffer of @cap bytes. */
+static void lpc_msg_init(struct lpc_msg *msg, u32 cap)
+{
+	memset(msg, 0, sizeof(*msg));
+	INIT_LIST_HEAD(&msg->entry);
+	RB_CLEAR_NODE(&msg->snode);
+	RB_CLEAR_NODE(&msg->pnode);
+	refcount_set(&msg->ref, 1);
+	msg->cap = cap;
+}
+
 struct lpc_msg *lpc_msg_alloc(u32 cap, gfp_t gfp)
 {
 	struct lpc_msg *msg;
@@ -67,12 +78,7 @@ struct lpc_msg *lpc_msg_alloc(u32 cap, gfp_t gfp)
 	msg = kvmalloc(struct_size(msg, data, cap), gfp);
 	if (!msg)
 		return NULL;
-	memset(msg, 0, sizeof(*msg));
-	INIT_LIST_HEAD(&msg->entry);
-	RB_CLEAR_NODE(&msg->snode);
-	RB_CLEAR_NODE(&msg->pnode);
-	refcount_set(&msg->ref, 1);
-	msg->cap = cap;
+	lpc_msg_init(msg, cap);
 	return msg;
 }
 
@@ -89,7 +95,6 @@ struct lpc_msg *lpc_msg_alloc(u32 cap, gfp_t gfp)
 struct lpc_msg *lpc_msg_alloc_cached(struct lpc_port *port, u32 cap)
 {
 	struct lpc_msg *msg = xchg(&port->msg_cache, NULL);
-	u32 have;
 
 	if (!msg)
 		return lpc_msg_alloc(cap, GFP_KERNEL_ACCOUNT);
@@ -97,17 +102,75 @@ struct lpc_msg *lpc_msg_alloc_cached(struct lpc_port *port, u32 cap)
 		kvfree(msg);
 		return lpc_msg_alloc(cap, GFP_KERNEL_ACCOUNT);
 	}
-	have = msg->cap;
-	memset(msg, 0, sizeof(*msg));
-	INIT_LIST_HEAD(&msg->entry);
-	RB_CLEAR_NODE(&msg->snode);
-	RB_CLEAR_NODE(&msg->pnode);
-	refcount_set(&msg->ref, 1);
-	msg->cap = have;
+	lpc_msg_init(msg, msg->cap);
 	return msg;
 }
 
-/* Never called under a port lock: the last put may free a connection. */
+/*
+ * Small messages that do not wait for an answer (datagrams above all)
+ * are allocated at one size, LPC_SMALL_CAP bytes of data in a 256-byte
+ * buffer, so that any freed one serves any later one: a port keeps up to
+ * LPC_FREE_MAX of those it sent (16 KiB, charged to its sender when first
+ * allocated) and reuses them, sparing a stream of datagrams an allocation
+ * and a free per message. The buffers go when the port does.
+ */
+#define LPC_SMALL_SIZE	256
+#define LPC_SMALL_CAP	(LPC_SMALL_SIZE - sizeof(struct lpc_msg))
+#define LPC_FREE_MAX	64
+
+static struct lpc_msg *lpc_msg_alloc_small(struct lpc_port *port, u32 cap)
+{
+	struct lpc_msg *msg;
+
+	BUILD_BUG_ON(sizeof(struct lpc_msg) + 64 > LPC_SMALL_SIZE);
+	if (cap > LPC_SMALL_CAP)
+		return lpc_msg_alloc(cap, GFP_KERNEL_ACCOUNT);
+	spin_lock(&port->lock);
+	msg = port->free;
+	if (msg) {
+		port->free = (struct lpc_msg *)msg->entry.next;
+		port->nr_free--;
+	}
+	spin_unlock(&port->lock);
+	if (!msg)
+		return lpc_msg_alloc(LPC_SMALL_CAP, GFP_KERNEL_ACCOUNT);
+	lpc_msg_init(msg, LPC_SMALL_CAP);
+	return msg;
+}
+
+static void lpc_msg_recycle(struct lpc_port *origin, struct lpc_msg *msg)
+{
+	if (msg->cap != LPC_SMALL_CAP) {
+		kvfree(xchg(&origin->msg_cache, msg));
+		return;
+	}
+	spin_lock(&origin->lock);
+	if (origin->nr_free < LPC_FREE_MAX) {
+		msg->entry.next = (struct list_head *)origin->free;
+		origin->free = msg;
+		origin->nr_free++;
+		msg = NULL;
+	}
+	spin_unlock(&origin->lock);
+	kvfree(msg);
+}
+
+/* When the port goes: nothing can reach its cache any more. */
+void lpc_msg_cache_free(struct lpc_port *port)
+{
+	struct lpc_msg *msg;
+
+	kvfree(port->msg_cache);
+	while ((msg = port->free)) {
+		port->free = (struct lpc_msg *)msg->entry.next;
+		kvfree(msg);
+	}
+}
+
+/*
+ * Never called under a port lock: the last put may free a connection, or
+ * return the buffer to its origin under the origin's lock.
+ */
 void lpc_msg_put(struct lpc_msg *msg)
 {
 	struct lpc_conn *conn = msg->conn;
@@ -116,12 +179,11 @@ void lpc_msg_put(struct lpc_msg *msg)
 		return;
 	lpc_attr_free(msg);
 	put_pid(msg->sender);
-	if (msg->kflags & LPC_MSGK_RECYCLE) {
-		/* Our conn reference keeps the origin alive until the put. */
-		kvfree(xchg(&msg->origin->msg_cache, msg));
-	} else {
+	/* Our conn reference keeps the origin alive until the put. */
+	if (msg->kflags & LPC_MSGK_RECYCLE)
+		lpc_msg_recycle(msg->origin, msg);
+	else
 		kvfree(msg);
-	}
 	if (conn)
 		lpc_conn_put(conn);
 }
@@ -421,10 +483,12 @@ int lpc_msg_enqueue(struct lpc_port *inbox, struct lpc_msg *msg,
 	spin_lock(&inbox->lock);
 	ret = lpc_inbox_open(inbox, msg);
 	/* One freed slot wakes one sender, not a herd. */
-	if (!ret)
+	if (!ret && !lpc_has_room(inbox, msg)) {
 		ret = lpc_wait_room(inbox, msg, deadline);
-	if (!ret)
-		ret = lpc_inbox_open(inbox, msg);
+		/* The lock was dropped while waiting. */
+		if (!ret)
+			ret = lpc_inbox_open(inbox, msg);
+	}
 	if (ret) {
 		/* A wake-up this sender will not use goes to the next. */
 		if (inbox->nr_held < inbox->max_queued)
@@ -440,7 +504,14 @@ int lpc_msg_enqueue(struct lpc_port *inbox, struct lpc_msg *msg,
 	lpc_hold(inbox, msg);
 	msg->state = LPC_MS_QUEUED;
 	lpc_queue_add(inbox, msg, false);
-	if (!(msg->kflags & LPC_MSGK_QUIET))
+	/*
+	 * A synchronous requester sleeps right after this: let the receiver
+	 * have its CPU rather than wake it on another one.
+	 */
+	if (msg->kflags & LPC_MSGK_SYNC)
+		wake_up_interruptible_sync_poll(&inbox->wait,
+						EPOLLIN | EPOLLRDNORM);
+	else if (!(msg->kflags & LPC_MSGK_QUIET))
 		wake_up_interruptible_poll(&inbox->wait, EPOLLIN | EPOLLRDNORM);
 	spin_unlock(&inbox->lock);
 	return 0;
@@ -753,7 +824,11 @@ int lpc_msg_wait_reply(struct lpc_msg *msg, const ktime_t *deadline)
 			break;
 		}
 		ret = lpc_sleep(deadline);
-		if (ret)
+		/*
+		 * Woken by the answer, the entry is already off the queue:
+		 * do not queue it again just to find the answer there.
+		 */
+		if (ret || smp_load_acquire(&msg->done))
 			break;
 	}
 	finish_wait(&origin->reply_wait, &w.wq);
@@ -932,10 +1007,12 @@ static int lpc_send(struct lpc_port *port, struct lpc_xfer *x,
 	if (request)
 		cap = max(cap, min(x->recv_cap, max));
 
-	if (request && (x->flags & LPC_XFER_RECV) && port == origin)
+	if (port != origin)
+		msg = lpc_msg_alloc(cap, GFP_KERNEL_ACCOUNT);
+	else if (request && (x->flags & LPC_XFER_RECV))
 		msg = lpc_msg_alloc_cached(port, cap);
 	else
-		msg = lpc_msg_alloc(cap, GFP_KERNEL_ACCOUNT);
+		msg = lpc_msg_alloc_small(port, cap);
 	if (!msg)
 		return -ENOMEM;
 	if (port == origin) {
@@ -1207,14 +1284,22 @@ static int lpc_xfer_copy_in(struct lpc_xfer *x, void __user *uarg, u32 usize)
 static int lpc_xfer_copy_out(struct lpc_xfer __user *uarg,
 			     const struct lpc_xfer *x)
 {
-	if (put_user(x->flags, &uarg->flags))
+	/* One user access window for the three: every call ends here. */
+	if (!user_write_access_begin(uarg, sizeof(*uarg)))
 		return -EFAULT;
-	if ((x->flags & LPC_XFER_SENT) && put_user(x->send_id, &uarg->send_id))
-		return -EFAULT;
-	if (x->info.type &&
-	    copy_to_user(&uarg->info, &x->info, sizeof(x->info)))
-		return -EFAULT;
+	unsafe_put_user(x->flags, &uarg->flags, efault);
+	if (x->flags & LPC_XFER_SENT)
+		unsafe_put_user(x->send_id, &uarg->send_id, efault);
+	if (x->info.type)
+		unsafe_copy_to_user((char __user *)&uarg->info,
+				    (const char *)&x->info, sizeof(x->info),
+				    efault);
+	user_write_access_end();
 	return 0;
+
+efault:
+	user_write_access_end();
+	return -EFAULT;
 }
 
 /**
@@ -1462,6 +1547,24 @@ static void lpc_batch_wake(struct lpc_port *port, u32 sent, u32 freed)
 		__wake_up(&port->room, TASK_NORMAL, freed, NULL);
 }
 
+static int lpc_batch_out(struct lpc_xfer __user *ux, const struct lpc_xfer *x,
+			 u32 want)
+{
+	if (want == LPC_XFER_SEND)
+		return put_user(x->send_id, &ux->send_id);
+	/* A few stores in one user access window, no copy routine call. */
+	if (!user_write_access_begin(&ux->info, sizeof(ux->info)))
+		return -EFAULT;
+	unsafe_copy_to_user((char __user *)&ux->info, (const char *)&x->info,
+			    sizeof(x->info), efault);
+	user_write_access_end();
+	return 0;
+
+efault:
+	user_write_access_end();
+	return -EFAULT;
+}
+
 static int lpc_batch(struct lpc_port *port, void __user *uarg, u32 usize,
 		     u32 want)
 {
@@ -1487,9 +1590,7 @@ static int lpc_batch(struct lpc_port *port, void __user *uarg, u32 usize,
 		if (ret && ret != -EMSGSIZE)
 			break;
 		/* Only the outputs: the id of a send, a receive's header. */
-		if (want == LPC_XFER_SEND ?
-		    put_user(x.send_id, &ux[i].send_id) :
-		    copy_to_user(&ux[i].info, &x.info, sizeof(x.info))) {
+		if (lpc_batch_out(&ux[i], &x, want)) {
 			ret = -EFAULT;
 			break;
 		}

@@ -72,7 +72,7 @@ static void lpc_port_free(struct kref *ref)
 	WARN_ON_ONCE(!RB_EMPTY_ROOT(&port->pending));
 	if (port->srv)
 		lpc_server_free(port->srv);
-	kvfree(port->msg_cache);
+	lpc_msg_cache_free(port);
 	put_pid_ns(port->pid_ns);
 	put_user_ns(port->user_ns);
 	kfree(port);

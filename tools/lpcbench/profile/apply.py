@@ -39,6 +39,80 @@ ed('module/msg.c',[
 		schedule();
 		lpc_prof(51);
 		return 0;'''),
+('''	if (msg->kflags & LPC_MSGK_SYNC)
+		wake_up_interruptible_sync_poll''','''	lpc_prof(14);
+	if (msg->kflags & LPC_MSGK_SYNC)
+		wake_up_interruptible_sync_poll'''),
+('''	spin_unlock(&inbox->lock);
+	return 0;
+}''','''	lpc_prof(15);
+	spin_unlock(&inbox->lock);
+	return 0;
+}'''),
+('''		__wake_up_sync_key(&origin->reply_wait, TASK_INTERRUPTIBLE, msg);''','''		lpc_prof(24);
+		__wake_up_sync_key(&origin->reply_wait, TASK_INTERRUPTIBLE, msg);
+		lpc_prof(25);'''),
+('''		prepare_to_wait_exclusive(wq, &w, TASK_INTERRUPTIBLE);
+		spin_unlock(&port->lock);''','''		lpc_prof(52);
+		prepare_to_wait_exclusive(wq, &w, TASK_INTERRUPTIBLE);
+		spin_unlock(&port->lock);
+		lpc_prof(53);'''),
+('''		finish_wait(wq, &w);
+		spin_lock(&port->lock);''','''		lpc_prof(54);
+		finish_wait(wq, &w);
+		spin_lock(&port->lock);
+		lpc_prof(55);'''),
+('''		prepare_to_wait(&origin->reply_wait, &w.wq, TASK_INTERRUPTIBLE);''','''		prepare_to_wait(&origin->reply_wait, &w.wq, TASK_INTERRUPTIBLE);
+		lpc_prof(41);'''),
+('''	if (!sync)
+		msg->kflags |= LPC_MSGK_QUIET;
+	if (copy_from_user(msg->data, u64_to_user_ptr(x->send_buf),
+			   x->send_len)) {
+		lpc_msg_put(msg);
+		return -EFAULT;
+	}''','''	if (!sync)
+		msg->kflags |= LPC_MSGK_QUIET;
+	lpc_prof(16);
+	if (copy_from_user(msg->data, u64_to_user_ptr(x->send_buf),
+			   x->send_len)) {
+		lpc_msg_put(msg);
+		return -EFAULT;
+	}
+	lpc_prof(17);'''),
+('''	if (copy_from_user(msg->data, u64_to_user_ptr(x->send_buf),
+			   x->send_len)) {
+		ret = -EFAULT;
+		goto err_return;
+	}''','''	if (copy_from_user(msg->data, u64_to_user_ptr(x->send_buf),
+			   x->send_len)) {
+		ret = -EFAULT;
+		goto err_return;
+	}
+	lpc_prof(26);'''),
+('''		lpc_fill_info(&x->info, msg, msg->origin);
+		if (copy_to_user(u64_to_user_ptr(x->recv_buf), msg->data,
+				 msg->len))
+			ret = -EFAULT;
+	}
+	if (!ret)
+		ret = lpc_attr_deliver(port, msg, x->recv_attr, &x->info);
+	lpc_msg_put(msg);''','''		lpc_fill_info(&x->info, msg, msg->origin);
+		lpc_prof(42);
+		if (copy_to_user(u64_to_user_ptr(x->recv_buf), msg->data,
+				 msg->len))
+			ret = -EFAULT;
+		lpc_prof(43);
+	}
+	if (!ret)
+		ret = lpc_attr_deliver(port, msg, x->recv_attr, &x->info);
+	lpc_prof(44);
+	lpc_msg_put(msg);'''),
+('''	lpc_fill_info(&x->info, msg, port);
+	trace_lpc_receive(msg->id, msg->type, msg->len,
+			  msg->conn ? msg->conn->serial : 0);''','''	lpc_fill_info(&x->info, msg, port);
+	trace_lpc_receive(msg->id, msg->type, msg->len,
+			  msg->conn ? msg->conn->serial : 0);
+	lpc_prof(32);'''),
 ('''	ret = lpc_xfer_copy_in(&x, uarg, usize);
 	if (ret)
 		return ret;
@@ -86,10 +160,17 @@ ed('module/msg.c',[
 	lpc_fill_info(&x->info, msg, port);'''),
 ('''	if (copy_to_user(u64_to_user_ptr(x->recv_buf), msg->data, msg->len))
 		ret = -EFAULT;
-	if (!ret)''','''	if (copy_to_user(u64_to_user_ptr(x->recv_buf), msg->data, msg->len))
+	if (!ret)
+		ret = lpc_attr_deliver(port, msg, x->recv_attr, &x->info);
+	if (ret)
+		lpc_requeue(port, msg);''','''	if (copy_to_user(u64_to_user_ptr(x->recv_buf), msg->data, msg->len))
 		ret = -EFAULT;
 	lpc_prof(31);
-	if (!ret)'''),
+	if (!ret)
+		ret = lpc_attr_deliver(port, msg, x->recv_attr, &x->info);
+	if (ret)
+		lpc_requeue(port, msg);
+	lpc_prof(33);'''),
 ('''	finish_wait(&origin->reply_wait, &w.wq);
 ''','''	finish_wait(&origin->reply_wait, &w.wq);
 	lpc_prof(40);
