@@ -708,6 +708,111 @@ TEST_F(batch, require_creds_applies_to_entries)
 
 /* ================= the batch itself ================= */
 
+/* ================= recycled buffers ================= */
+
+/*
+ * A port reuses the buffers of the small messages it sent. What a reused
+ * buffer carries must be exactly the new message: the bytes of the one
+ * before never reach a receiver, whatever their sizes.
+ */
+#define BIG_LEN		80	/* still a small message: reused */
+
+/* Send @n datagrams of @len bytes, byte 0 the index, the rest @fill. */
+static int send_sized(int port, __u32 n, __u32 len, unsigned char fill)
+{
+	unsigned char b[BIG_LEN];
+	__u32 i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		memset(b, fill, sizeof(b));
+		b[0] = (unsigned char)i;
+		ret = lpc_datagram(port, b, len);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+TEST_F(batch, recycled_datagram_buffers_carry_only_new_bytes)
+{
+	unsigned char r[BIG_LEN];
+	__u32 round, i, j, len;
+
+	OPEN_PAIR(0);
+	/* Fill the client port's cache with long datagrams, then short. */
+	for (round = 0; round < 3; round++) {
+		len = round == 0 ? BIG_LEN : round == 1 ? 1 : 0;
+		ASSERT_EQ(0, send_sized(self->client, LPC_BATCH_MAX + 8, len,
+					0x5a));
+		for (i = 0; i < LPC_BATCH_MAX + 8; i++) {
+			memset(r, 0xee, sizeof(r));
+			ASSERT_EQ(0, lpc_recv_nb(self->cport, &self->info, r,
+						 sizeof(r)));
+			ASSERT_EQ(len, self->info.data_len);
+			if (len)
+				EXPECT_EQ((unsigned char)i, r[0]);
+			for (j = 1; j < len; j++)
+				EXPECT_EQ(0x5a, r[j]);
+			/* Nothing beyond the message's own bytes. */
+			for (j = len; j < sizeof(r); j++)
+				ASSERT_EQ(0xee, r[j]) {
+					TH_LOG("round %u message %u byte %u",
+					       round, i, j);
+				}
+		}
+	}
+	SERVER_RECV_NB_EMPTY();
+}
+
+TEST_F(batch, recycled_request_buffers_reply_exact)
+{
+	unsigned char req[BIG_LEN], rep[BIG_LEN], r[BIG_LEN];
+	__u32 round, i, j, len;
+	__u64 id;
+
+	OPEN_PAIR(0);
+	memset(req, 0x5a, sizeof(req));
+	for (round = 0; round < 2; round++) {
+		len = round ? 3 : BIG_LEN;
+		for (i = 0; i < 8; i++) {
+			ASSERT_EQ(0, lpc_request_async(self->client, req,
+						       len, BIG_LEN, &id));
+			ASSERT_EQ(0, lpc_recv_nb(self->cport, &self->info,
+						 self->buf,
+						 sizeof(self->buf)));
+			ASSERT_EQ(len, self->info.data_len);
+			memset(rep, 0x40 + i, sizeof(rep));
+			ASSERT_EQ(0, lpc_reply(self->cport, self->info.id,
+					       rep, len - 1));
+			memset(r, 0xee, sizeof(r));
+			ASSERT_EQ(0, lpc_recv_nb(self->client, &self->info, r,
+						 sizeof(r)));
+			ASSERT_EQ((__u32)LPC_MSG_REPLY, self->info.type);
+			ASSERT_EQ(id, self->info.ref_id);
+			ASSERT_EQ(len - 1, self->info.data_len);
+			for (j = 0; j < len - 1; j++)
+				EXPECT_EQ(0x40 + i, r[j]);
+			for (j = len - 1; j < sizeof(r); j++)
+				ASSERT_EQ(0xee, r[j]);
+		}
+	}
+}
+
+/* Closing a port with buffers cached frees them (kmemleak would say). */
+TEST_F(batch, close_with_recycled_buffers)
+{
+	OPEN_PAIR(0);
+	ASSERT_EQ(0, send_sized(self->client, LPC_BATCH_MAX + 8, 8, 0x5a));
+	FILL_RECVS(LPC_BATCH_MAX);
+	ASSERT_EQ(LPC_BATCH_MAX, recv_batch(self->cport, self->xs,
+					    LPC_BATCH_MAX, LPC_XFER_NONBLOCK,
+					    0));
+	/* Closed with 8 still queued and the rest cached. */
+	lpc_close(&self->client);
+	lpc_close(&self->server);
+}
+
 TEST_F(batch, count_zero_einval)
 {
 	OPEN_PAIR(0);
