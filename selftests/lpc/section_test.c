@@ -1253,6 +1253,7 @@ TEST_F(sec, kept_view_matches_pages_and_protection)
 
 TEST_F(sec, kept_view_and_fd_einval)
 {
+	struct lpc_msg_attr a;
 	int fd;
 
 	fd = section_create(self->client, PAGE, 0);
@@ -1266,13 +1267,9 @@ TEST_F(sec, kept_view_and_fd_einval)
 	EXPECT_TRUE(self->attr.view.flags & LPC_VIEW_KEPT);
 	EXPECT_EQ(0, view_release(self->cport, self->attr.view.addr));
 	/* KEPT is an output: a sender may not set it. */
-	{
-		struct lpc_msg_attr a;
-
-		attr_view(&a, fd, LPC_VIEW_KEPT, 0, PAGE);
-		EXPECT_EQ(-EINVAL, send_attr(self->client, LPC_MSG_DATAGRAM,
-					     NULL, "v", 1, &a));
-	}
+	attr_view(&a, fd, LPC_VIEW_KEPT, 0, PAGE);
+	EXPECT_EQ(-EINVAL, send_attr(self->client, LPC_MSG_DATAGRAM,
+				     NULL, "v", 1, &a));
 	close(fd);
 }
 
