@@ -282,7 +282,9 @@ static struct lpc_msg *lpc_connect_msg(struct lpc_conn *conn,
 	msg->len = c->data_len;
 	msg->reply_cap = max;
 	msg->type = LPC_MSG_CONNECTION_REQUEST;
+	/* The connecting thread waits for the answer; see lpc_msg_answer(). */
 	msg->kflags = LPC_MSGK_SYNC;
+	msg->waiter = current;
 	msg->id = lpc_next_id();
 	refcount_inc(&conn->ref);
 	msg->conn = conn;

@@ -153,7 +153,6 @@ struct lpc_server {
  * @pending: requests sent from this port, awaiting their reply, by id.
  * @wait: receivers and poll wait here for @queue or @dead.
  * @room: senders wait here for @nr_held to drop.
- * @reply_wait: synchronous requesters wait here; woken keyed by message.
  * @views: views mapped into receivers through this port (section.c;
  *	protected by @lock).
  * @nr_kept: entries of @views kept past their reply, bound by the module
@@ -171,7 +170,7 @@ struct lpc_server {
  * @user_ns: user namespace senders' ids are shown in (invariant, ref).
  */
 /*
- * Ordered without holes: 200 bytes without lock debugging (kmalloc-256);
+ * Ordered without holes: 176 bytes without lock debugging (kmalloc-192);
  * a connection costs two of them.
  */
 struct lpc_port {
@@ -189,7 +188,6 @@ struct lpc_port {
 
 	wait_queue_head_t wait;
 	wait_queue_head_t room;
-	wait_queue_head_t reply_wait;
 	struct list_head views;
 	u32 nr_kept;
 
@@ -332,6 +330,8 @@ enum lpc_msg_state {
  * @ext: optional parts, or NULL (invariant once queued).
  * @sender: the sending process's tgid for requests (pid ref), or NULL
  *	when it is the connection's own client or server process.
+ * @waiter: the thread that sent a synchronous request and sleeps until
+ *	@done (invariant; no reference: see lpc_msg_answer()).
  * @pid: sender ids, as seen from the receiving port's namespaces.
  * @tid: see @pid.
  * @uid: see @pid.
@@ -358,6 +358,7 @@ struct lpc_msg {
 	struct lpc_port *origin;
 	struct lpc_msg_ext *ext;
 	struct pid *sender;
+	struct task_struct *waiter;
 	pid_t pid;
 	pid_t tid;
 	uid_t uid;

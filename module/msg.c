@@ -11,8 +11,9 @@
  *
  * The reply reuses the request's buffer, which the request reserved at the
  * requester's receive capacity, so replying never allocates and never
- * fails for lack of memory. A synchronous requester sleeps on its origin's
- * reply_wait and is woken, keyed by its message, under the origin lock.
+ * fails for lack of memory. A synchronous requester sleeps until its
+ * request is done; whoever finishes the request, under the origin lock,
+ * wakes that thread directly (lpc_msg_answer()).
  *
  * No path holds two port locks at once: the inbox side of a message (its
  * state) is changed under the inbox lock, the requester side (pending tree,
@@ -24,6 +25,7 @@
 #include <linux/pid_namespace.h>
 #include <linux/poll.h>
 #include <linux/rbtree.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -141,7 +143,9 @@ static struct lpc_msg *lpc_msg_alloc_small(struct lpc_port *port, u32 cap)
 static void lpc_msg_recycle(struct lpc_port *origin, struct lpc_msg *msg)
 {
 	if (msg->cap != LPC_SMALL_CAP) {
-		kvfree(xchg(&origin->msg_cache, msg));
+		msg = xchg(&origin->msg_cache, msg);
+		if (msg)
+			kvfree(msg);
 		return;
 	}
 	spin_lock(&origin->lock);
@@ -177,8 +181,11 @@ void lpc_msg_put(struct lpc_msg *msg)
 
 	if (!refcount_dec_and_test(&msg->ref))
 		return;
-	lpc_attr_free(msg);
-	put_pid(msg->sender);
+	/* Most messages have neither: spare the calls. */
+	if (msg->ext)
+		lpc_attr_free(msg);
+	if (msg->sender)
+		put_pid(msg->sender);
 	/* Our conn reference keeps the origin alive until the put. */
 	if (msg->kflags & LPC_MSGK_RECYCLE)
 		lpc_msg_recycle(msg->origin, msg);
@@ -607,6 +614,30 @@ void lpc_msg_abandon(struct lpc_msg *msg)
 }
 
 /*
+ * Publish a synchronous request's result and wake the thread waiting for
+ * it. Called under the origin lock with the request out of the pending
+ * tree. Once done is set the waiter may return and free @msg: its task is
+ * read before. The task needs no reference: it cannot leave
+ * lpc_msg_wait_reply() before done is set (giving up takes the origin
+ * lock, held here), and a task that exits after that stays valid until
+ * rcu_read_unlock(). If it has moved on by the time we wake it, it sees a
+ * spurious wake-up, which every sleeper in the kernel tolerates.
+ */
+static void lpc_msg_answer(struct lpc_msg *msg, int status)
+	__must_hold(&msg->origin->lock)
+{
+	struct task_struct *task = msg->waiter;
+
+	lockdep_assert_held(&msg->origin->lock);
+	msg->status = status;
+	rcu_read_lock();
+	/* Publishes status and reply; see lpc_msg_wait_reply(). */
+	smp_store_release(&msg->done, 1);
+	wake_up_process(task);
+	rcu_read_unlock();
+}
+
+/*
  * Hand the result of a request to its requester. Called with the origin
  * lock held and the request already out of the pending tree; the caller's
  * requester reference goes to the waiter or the queue.
@@ -619,10 +650,7 @@ static void lpc_msg_deliver(struct lpc_port *origin, struct lpc_msg *msg,
 	msg->ref_id = msg->id;
 	msg->id = lpc_next_id();
 	if (msg->kflags & LPC_MSGK_SYNC) {
-		msg->status = status;
-		/* Publishes status and reply; see lpc_msg_wait_reply(). */
-		smp_store_release(&msg->done, 1);
-		__wake_up_sync_key(&origin->reply_wait, TASK_INTERRUPTIBLE, msg);
+		lpc_msg_answer(msg, status);
 		return;
 	}
 	if (status)
@@ -761,10 +789,7 @@ void lpc_port_fail_pending(struct lpc_port *port, struct lpc_conn *only)
 		lpc_tree_erase(&port->pending, msg, true);
 		if (msg->kflags & LPC_MSGK_SYNC) {
 			/* The waiter withdraws the inbox side itself. */
-			msg->status = -ECONNRESET;
-			/* Publishes status; see lpc_msg_wait_reply(). */
-			smp_store_release(&msg->done, 1);
-			__wake_up(&port->reply_wait, TASK_INTERRUPTIBLE, 1, msg);
+			lpc_msg_answer(msg, -ECONNRESET);
 			spin_unlock(&port->lock);
 			continue;
 		}
@@ -772,22 +797,6 @@ void lpc_port_fail_pending(struct lpc_port *port, struct lpc_conn *only)
 		lpc_msg_abandon(msg);
 		lpc_msg_put(msg);
 	}
-}
-
-struct lpc_reply_waiter {
-	struct wait_queue_entry wq;
-	struct lpc_msg *msg;
-};
-
-static int lpc_reply_wake(struct wait_queue_entry *wq, unsigned int mode,
-			  int sync, void *key)
-{
-	struct lpc_reply_waiter *w = container_of(wq, struct lpc_reply_waiter,
-						  wq);
-
-	if (key != w->msg)
-		return 0;
-	return autoremove_wake_function(wq, mode, sync, key);
 }
 
 /**
@@ -802,17 +811,17 @@ static int lpc_reply_wake(struct wait_queue_entry *wq, unsigned int mode,
  */
 int lpc_msg_wait_reply(struct lpc_msg *msg, const ktime_t *deadline)
 {
-	struct lpc_port *origin = msg->origin;
-	struct lpc_reply_waiter w = { .msg = msg };
 	int ret = 0;
 
-	init_waitqueue_func_entry(&w.wq, lpc_reply_wake);
-	w.wq.private = current;
-	/* prepare_to_wait() queues the entry only while it is unlinked. */
-	INIT_LIST_HEAD(&w.wq.entry);
+	/* Only the sender waits: lpc_msg_answer() wakes msg->waiter. */
+	WARN_ON_ONCE(msg->waiter != current);
 	for (;;) {
-		prepare_to_wait(&origin->reply_wait, &w.wq, TASK_INTERRUPTIBLE);
-		/* Pairs with the smp_store_release() of whoever answers. */
+		set_current_state(TASK_INTERRUPTIBLE);
+		/*
+		 * Pairs with lpc_msg_answer(): set_current_state() orders our
+		 * state before this load, the answerer sets done before it
+		 * wakes us, so the wake-up is not lost.
+		 */
 		if (smp_load_acquire(&msg->done))
 			break;
 		if (deadline && !*deadline) {
@@ -824,14 +833,10 @@ int lpc_msg_wait_reply(struct lpc_msg *msg, const ktime_t *deadline)
 			break;
 		}
 		ret = lpc_sleep(deadline);
-		/*
-		 * Woken by the answer, the entry is already off the queue:
-		 * do not queue it again just to find the answer there.
-		 */
-		if (ret || smp_load_acquire(&msg->done))
+		if (ret)
 			break;
 	}
-	finish_wait(&origin->reply_wait, &w.wq);
+	__set_current_state(TASK_RUNNING);
 
 	if (ret && lpc_msg_unpend(msg)) {
 		lpc_msg_abandon(msg);
@@ -932,6 +937,85 @@ static int lpc_route(struct lpc_port *port, struct lpc_port **inbox,
 	}
 }
 
+/*
+ * A payload of up to LPC_WORD_COPY_MAX bytes is copied a word at a time
+ * inside one user access window. For the few dozen bytes of a typical
+ * request, copy_{from,to}_user() costs several times the copy itself:
+ * an out-of-line call, the hardened-usercopy lookup of the slab object,
+ * and a string instruction that is slow to start (measured in
+ * Documentation/performance.rst). The bound hardened usercopy checks,
+ * that the copy stays inside the message's buffer, is checked here
+ * against the buffer's own capacity; KASAN still sees every store.
+ */
+#define LPC_WORD_COPY_MAX	256
+
+static bool lpc_word_copy(u32 len)
+{
+	return IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) &&
+	       len <= LPC_WORD_COPY_MAX;
+}
+
+/* Copy @len bytes, at most LPC_WORD_COPY_MAX, in one user access window. */
+static int lpc_words_from_user(void *to, const void __user *from, u32 len)
+{
+	const u8 __user *src = from;
+	u8 *dst = to;
+	u64 v8;
+	u8 v1;
+
+	if (!user_read_access_begin(src, len))
+		return -EFAULT;
+	for (; len >= sizeof(v8); len -= sizeof(v8)) {
+		unsafe_get_user(v8, (const u64 __user *)src, efault);
+		memcpy(dst, &v8, sizeof(v8));
+		src += sizeof(v8);
+		dst += sizeof(v8);
+	}
+	for (; len; len--) {
+		unsafe_get_user(v1, src++, efault);
+		*dst++ = v1;
+	}
+	user_read_access_end();
+	return 0;
+
+efault:
+	user_read_access_end();
+	return -EFAULT;
+}
+
+/* Copy @len bytes from @ubuf into @msg's buffer. */
+static int lpc_data_from_user(struct lpc_msg *msg, u64 ubuf, u32 len)
+{
+	const void __user *src = u64_to_user_ptr(ubuf);
+
+	if (WARN_ON_ONCE(len > msg->cap))
+		return -EFAULT;
+	if (!lpc_word_copy(len))
+		return copy_from_user(msg->data, src, len) ? -EFAULT : 0;
+	return lpc_words_from_user(msg->data, src, len);
+}
+
+/* Copy @msg's payload out to @ubuf. */
+static int lpc_data_to_user(u64 ubuf, const struct lpc_msg *msg)
+{
+	char __user *dst = u64_to_user_ptr(ubuf);
+	u32 len = msg->len;
+
+	if (WARN_ON_ONCE(len > msg->cap))
+		return -EFAULT;
+	if (!lpc_word_copy(len))
+		return copy_to_user(dst, msg->data, len) ? -EFAULT : 0;
+	if (!user_write_access_begin(dst, len))
+		return -EFAULT;
+	unsafe_copy_to_user(dst, (const char *)msg->data, len, efault);
+	user_write_access_end();
+	return 0;
+
+efault:
+	user_write_access_end();
+	return -EFAULT;
+}
+
 /* @to: the port receiving; only the server side sees the port context. */
 static void lpc_fill_info(struct lpc_msg_info *info, const struct lpc_msg *msg,
 			  const struct lpc_port *to)
@@ -1021,8 +1105,7 @@ static int lpc_send(struct lpc_port *port, struct lpc_xfer *x,
 	}
 	if (!sync)
 		msg->kflags |= LPC_MSGK_QUIET;
-	if (copy_from_user(msg->data, u64_to_user_ptr(x->send_buf),
-			   x->send_len)) {
+	if (lpc_data_from_user(msg, x->send_buf, x->send_len)) {
 		lpc_msg_put(msg);
 		return -EFAULT;
 	}
@@ -1038,8 +1121,10 @@ static int lpc_send(struct lpc_port *port, struct lpc_xfer *x,
 
 	if (request) {
 		msg->reply_cap = min(x->recv_cap, max);
-		if (x->flags & LPC_XFER_RECV)
+		if (x->flags & LPC_XFER_RECV) {
 			msg->kflags |= LPC_MSGK_SYNC;
+			msg->waiter = current;
+		}
 		refcount_inc(&msg->ref);
 		ret = lpc_msg_add_pending(origin, msg);
 		if (ret) {
@@ -1098,13 +1183,14 @@ static int lpc_reply(struct lpc_port *port, struct lpc_xfer *x)
 	ret = -EMSGSIZE;
 	if (x->send_len > msg->reply_cap)
 		goto err_return;
-	ret = lpc_attr_replace(port, msg, x->send_attr);
-	if (ret)
-		goto err_return;
+	if (x->send_attr || msg->ext) {
+		ret = lpc_attr_replace(port, msg, x->send_attr);
+		if (ret)
+			goto err_return;
+	}
 	/* Views that came with the request leave the replier now. */
 	lpc_view_unmap_request(inbox, msg->id);
-	if (copy_from_user(msg->data, u64_to_user_ptr(x->send_buf),
-			   x->send_len)) {
+	if (lpc_data_from_user(msg, x->send_buf, x->send_len)) {
 		ret = -EFAULT;
 		goto err_return;
 	}
@@ -1203,9 +1289,10 @@ static int lpc_receive(struct lpc_port *port, struct lpc_xfer *x,
 	lpc_fill_info(&x->info, msg, port);
 	trace_lpc_receive(msg->id, msg->type, msg->len,
 			  msg->conn ? msg->conn->serial : 0);
-	if (copy_to_user(u64_to_user_ptr(x->recv_buf), msg->data, msg->len))
+	if (lpc_data_to_user(x->recv_buf, msg))
 		ret = -EFAULT;
-	if (!ret)
+	/* Without attributes either way there is nothing to deliver. */
+	if (!ret && (x->recv_attr || msg->ext))
 		ret = lpc_attr_deliver(port, msg, x->recv_attr, &x->info);
 	if (ret)
 		lpc_requeue(port, msg);
@@ -1221,11 +1308,11 @@ static int lpc_take_reply(struct lpc_port *port, struct lpc_msg *msg,
 
 	if (!ret) {
 		lpc_fill_info(&x->info, msg, msg->origin);
-		if (copy_to_user(u64_to_user_ptr(x->recv_buf), msg->data,
-				 msg->len))
+		if (lpc_data_to_user(x->recv_buf, msg))
 			ret = -EFAULT;
 	}
-	if (!ret)
+	/* Without attributes either way there is nothing to deliver. */
+	if (!ret && (x->recv_attr || msg->ext))
 		ret = lpc_attr_deliver(port, msg, x->recv_attr, &x->info);
 	lpc_msg_put(msg);
 	return ret;
@@ -1270,8 +1357,13 @@ static int lpc_xfer_copy_in(struct lpc_xfer *x, void __user *uarg, u32 usize)
 	ret = lpc_check_usize(uarg, usize, sizeof(*x), LPC_XFER_SIZE_VER0);
 	if (ret)
 		return ret;
-	if (copy_from_user(x, uarg, LPC_XFER_IN_SIZE))
+	BUILD_BUG_ON(LPC_XFER_IN_SIZE > LPC_WORD_COPY_MAX);
+	if (lpc_word_copy(LPC_XFER_IN_SIZE)) {
+		if (lpc_words_from_user(x, uarg, LPC_XFER_IN_SIZE))
+			return -EFAULT;
+	} else if (copy_from_user(x, uarg, LPC_XFER_IN_SIZE)) {
 		return -EFAULT;
+	}
 	/* lpc_fill_info() sets a type: no message has type 0. */
 	x->info.type = 0;
 	return 0;
@@ -1389,10 +1481,7 @@ int lpc_cancel(struct lpc_port *port, void __user *uarg, u32 usize)
 	lpc_tree_erase(&origin->pending, msg, true);
 	if (msg->kflags & LPC_MSGK_SYNC) {
 		/* Another thread waits for it: wake it with the news. */
-		msg->status = -ECANCELED;
-		/* Publishes status; see lpc_msg_wait_reply(). */
-		smp_store_release(&msg->done, 1);
-		__wake_up(&origin->reply_wait, TASK_INTERRUPTIBLE, 1, msg);
+		lpc_msg_answer(msg, -ECANCELED);
 		spin_unlock(&origin->lock);
 		return 0;
 	}

@@ -41,7 +41,6 @@ struct lpc_port *lpc_port_alloc(enum lpc_port_kind kind, u32 max_queued)
 	port->pending = RB_ROOT;
 	init_waitqueue_head(&port->wait);
 	init_waitqueue_head(&port->room);
-	init_waitqueue_head(&port->reply_wait);
 	INIT_LIST_HEAD(&port->views);
 	port->max_queued = max_queued;
 	port->pid_ns = get_pid_ns(task_active_pid_ns(current));

@@ -49,9 +49,11 @@ ed('module/msg.c',[
 	spin_unlock(&inbox->lock);
 	return 0;
 }'''),
-('''		__wake_up_sync_key(&origin->reply_wait, TASK_INTERRUPTIBLE, msg);''','''		lpc_prof(24);
-		__wake_up_sync_key(&origin->reply_wait, TASK_INTERRUPTIBLE, msg);
-		lpc_prof(25);'''),
+('''	smp_store_release(&msg->done, 1);
+	wake_up_process(task);''','''	smp_store_release(&msg->done, 1);
+	lpc_prof(24);
+	wake_up_process(task);
+	lpc_prof(25);'''),
 ('''		prepare_to_wait_exclusive(wq, &w, TASK_INTERRUPTIBLE);
 		spin_unlock(&port->lock);''','''		lpc_prof(52);
 		prepare_to_wait_exclusive(wq, &w, TASK_INTERRUPTIBLE);
@@ -62,48 +64,48 @@ ed('module/msg.c',[
 		finish_wait(wq, &w);
 		spin_lock(&port->lock);
 		lpc_prof(55);'''),
-('''		prepare_to_wait(&origin->reply_wait, &w.wq, TASK_INTERRUPTIBLE);''','''		prepare_to_wait(&origin->reply_wait, &w.wq, TASK_INTERRUPTIBLE);
-		lpc_prof(41);'''),
+('''		set_current_state(TASK_INTERRUPTIBLE);
+		/*
+		 * Pairs with lpc_msg_answer()''','''		set_current_state(TASK_INTERRUPTIBLE);
+		lpc_prof(41);
+		/*
+		 * Pairs with lpc_msg_answer()'''),
 ('''	if (!sync)
 		msg->kflags |= LPC_MSGK_QUIET;
-	if (copy_from_user(msg->data, u64_to_user_ptr(x->send_buf),
-			   x->send_len)) {
+	if (lpc_data_from_user(msg, x->send_buf, x->send_len)) {
 		lpc_msg_put(msg);
 		return -EFAULT;
 	}''','''	if (!sync)
 		msg->kflags |= LPC_MSGK_QUIET;
 	lpc_prof(16);
-	if (copy_from_user(msg->data, u64_to_user_ptr(x->send_buf),
-			   x->send_len)) {
+	if (lpc_data_from_user(msg, x->send_buf, x->send_len)) {
 		lpc_msg_put(msg);
 		return -EFAULT;
 	}
 	lpc_prof(17);'''),
-('''	if (copy_from_user(msg->data, u64_to_user_ptr(x->send_buf),
-			   x->send_len)) {
+('''	if (lpc_data_from_user(msg, x->send_buf, x->send_len)) {
 		ret = -EFAULT;
 		goto err_return;
-	}''','''	if (copy_from_user(msg->data, u64_to_user_ptr(x->send_buf),
-			   x->send_len)) {
+	}''','''	if (lpc_data_from_user(msg, x->send_buf, x->send_len)) {
 		ret = -EFAULT;
 		goto err_return;
 	}
 	lpc_prof(26);'''),
 ('''		lpc_fill_info(&x->info, msg, msg->origin);
-		if (copy_to_user(u64_to_user_ptr(x->recv_buf), msg->data,
-				 msg->len))
+		if (lpc_data_to_user(x->recv_buf, msg))
 			ret = -EFAULT;
 	}
-	if (!ret)
+	/* Without attributes either way there is nothing to deliver. */
+	if (!ret && (x->recv_attr || msg->ext))
 		ret = lpc_attr_deliver(port, msg, x->recv_attr, &x->info);
 	lpc_msg_put(msg);''','''		lpc_fill_info(&x->info, msg, msg->origin);
 		lpc_prof(42);
-		if (copy_to_user(u64_to_user_ptr(x->recv_buf), msg->data,
-				 msg->len))
+		if (lpc_data_to_user(x->recv_buf, msg))
 			ret = -EFAULT;
 		lpc_prof(43);
 	}
-	if (!ret)
+	/* Without attributes either way there is nothing to deliver. */
+	if (!ret && (x->recv_attr || msg->ext))
 		ret = lpc_attr_deliver(port, msg, x->recv_attr, &x->info);
 	lpc_prof(44);
 	lpc_msg_put(msg);'''),
@@ -158,23 +160,27 @@ ed('module/msg.c',[
 	lpc_prof(30);
 
 	lpc_fill_info(&x->info, msg, port);'''),
-('''	if (copy_to_user(u64_to_user_ptr(x->recv_buf), msg->data, msg->len))
+('''	if (lpc_data_to_user(x->recv_buf, msg))
 		ret = -EFAULT;
-	if (!ret)
+	/* Without attributes either way there is nothing to deliver. */
+	if (!ret && (x->recv_attr || msg->ext))
 		ret = lpc_attr_deliver(port, msg, x->recv_attr, &x->info);
 	if (ret)
-		lpc_requeue(port, msg);''','''	if (copy_to_user(u64_to_user_ptr(x->recv_buf), msg->data, msg->len))
+		lpc_requeue(port, msg);''','''	if (lpc_data_to_user(x->recv_buf, msg))
 		ret = -EFAULT;
 	lpc_prof(31);
-	if (!ret)
+	/* Without attributes either way there is nothing to deliver. */
+	if (!ret && (x->recv_attr || msg->ext))
 		ret = lpc_attr_deliver(port, msg, x->recv_attr, &x->info);
 	if (ret)
 		lpc_requeue(port, msg);
 	lpc_prof(33);'''),
-('''	finish_wait(&origin->reply_wait, &w.wq);
-''','''	finish_wait(&origin->reply_wait, &w.wq);
+('''	__set_current_state(TASK_RUNNING);
+
+	if (ret && lpc_msg_unpend(msg)) {''','''	__set_current_state(TASK_RUNNING);
 	lpc_prof(40);
-'''),
+
+	if (ret && lpc_msg_unpend(msg)) {'''),
 ], inc='#include "trace.h"')
 ed('module/port.c',[('''	if (lpc_cmd_is(cmd, LPC_IOC_XFER))
 		return lpc_xfer(port, uarg, usize);''','''	if (lpc_cmd_is(cmd, LPC_IOC_XFER)) {
