@@ -357,7 +357,7 @@ static int lpc_attr_copy_out(struct lpc_msg_attr __user *uattr,
 }
 
 /**
- * lpc_attr_deliver() - hand a received message's attributes over
+ * __lpc_attr_deliver() - hand a received message's attributes over
  * @port: the port the message was received on.
  * @msg: the message, out of the queue.
  * @uptr: user pointer to the receiver's &struct lpc_msg_attr, or 0.
@@ -368,8 +368,8 @@ static int lpc_attr_copy_out(struct lpc_msg_attr __user *uattr,
  *
  * Return: 0, or -errno (nothing was installed or mapped then).
  */
-int lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg, u64 uptr,
-		     struct lpc_msg_info *info)
+int __lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg, u64 uptr,
+		       struct lpc_msg_info *info)
 {
 	struct lpc_msg_attr __user *uattr = u64_to_user_ptr(uptr);
 	struct lpc_msg_attr *a;
@@ -421,7 +421,7 @@ out:
 }
 
 /**
- * lpc_attr_replace() - swap a request's attributes for its reply's
+ * __lpc_attr_replace() - swap a request's attributes for its reply's
  * @port: the port replying.
  * @msg: the request, taken out of service.
  * @uptr: the reply's &struct lpc_msg_attr, or 0.
@@ -431,7 +431,7 @@ out:
  *
  * Return: 0 or an lpc_attr_attach() error.
  */
-int lpc_attr_replace(struct lpc_port *port, struct lpc_msg *msg, u64 uptr)
+int __lpc_attr_replace(struct lpc_port *port, struct lpc_msg *msg, u64 uptr)
 {
 	struct lpc_msg_ext *old = msg->ext;
 	int ret;

@@ -451,10 +451,30 @@ int lpc_sender_check(struct lpc_port *port, void __user *uarg, u32 usize);
 
 /* attr.c */
 int lpc_attr_attach(struct lpc_port *port, struct lpc_msg *msg, u64 uptr);
-int lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg, u64 uptr,
-		     struct lpc_msg_info *info);
+int __lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg, u64 uptr,
+		       struct lpc_msg_info *info);
 void lpc_attr_free(struct lpc_msg *msg);
-int lpc_attr_replace(struct lpc_port *port, struct lpc_msg *msg, u64 uptr);
+int __lpc_attr_replace(struct lpc_port *port, struct lpc_msg *msg, u64 uptr);
+
+/*
+ * Most messages carry no attributes and most receivers ask for none:
+ * then there is nothing to do, and a round trip spares the calls.
+ */
+static inline int lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg,
+				   u64 uptr, struct lpc_msg_info *info)
+{
+	if (!uptr && !msg->ext)
+		return 0;
+	return __lpc_attr_deliver(port, msg, uptr, info);
+}
+
+static inline int lpc_attr_replace(struct lpc_port *port, struct lpc_msg *msg,
+				   u64 uptr)
+{
+	if (!uptr && !msg->ext)
+		return 0;
+	return __lpc_attr_replace(port, msg, uptr);
+}
 
 /*
  * section.c. The @port passed to lpc_view_attach() may be a connection

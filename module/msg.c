@@ -983,16 +983,20 @@ efault:
 	return -EFAULT;
 }
 
+/* copy_from_user() for any @len, a word at a time when it is small. */
+static int lpc_copy_from_user(void *to, const void __user *from, u32 len)
+{
+	if (!lpc_word_copy(len))
+		return copy_from_user(to, from, len) ? -EFAULT : 0;
+	return lpc_words_from_user(to, from, len);
+}
+
 /* Copy @len bytes from @ubuf into @msg's buffer. */
 static int lpc_data_from_user(struct lpc_msg *msg, u64 ubuf, u32 len)
 {
-	const void __user *src = u64_to_user_ptr(ubuf);
-
 	if (WARN_ON_ONCE(len > msg->cap))
 		return -EFAULT;
-	if (!lpc_word_copy(len))
-		return copy_from_user(msg->data, src, len) ? -EFAULT : 0;
-	return lpc_words_from_user(msg->data, src, len);
+	return lpc_copy_from_user(msg->data, u64_to_user_ptr(ubuf), len);
 }
 
 /* Copy @msg's payload out to @ubuf. */
@@ -1183,11 +1187,9 @@ static int lpc_reply(struct lpc_port *port, struct lpc_xfer *x)
 	ret = -EMSGSIZE;
 	if (x->send_len > msg->reply_cap)
 		goto err_return;
-	if (x->send_attr || msg->ext) {
-		ret = lpc_attr_replace(port, msg, x->send_attr);
-		if (ret)
-			goto err_return;
-	}
+	ret = lpc_attr_replace(port, msg, x->send_attr);
+	if (ret)
+		goto err_return;
 	/* Views that came with the request leave the replier now. */
 	lpc_view_unmap_request(inbox, msg->id);
 	if (lpc_data_from_user(msg, x->send_buf, x->send_len)) {
@@ -1291,8 +1293,7 @@ static int lpc_receive(struct lpc_port *port, struct lpc_xfer *x,
 			  msg->conn ? msg->conn->serial : 0);
 	if (lpc_data_to_user(x->recv_buf, msg))
 		ret = -EFAULT;
-	/* Without attributes either way there is nothing to deliver. */
-	if (!ret && (x->recv_attr || msg->ext))
+	if (!ret)
 		ret = lpc_attr_deliver(port, msg, x->recv_attr, &x->info);
 	if (ret)
 		lpc_requeue(port, msg);
@@ -1311,8 +1312,7 @@ static int lpc_take_reply(struct lpc_port *port, struct lpc_msg *msg,
 		if (lpc_data_to_user(x->recv_buf, msg))
 			ret = -EFAULT;
 	}
-	/* Without attributes either way there is nothing to deliver. */
-	if (!ret && (x->recv_attr || msg->ext))
+	if (!ret)
 		ret = lpc_attr_deliver(port, msg, x->recv_attr, &x->info);
 	lpc_msg_put(msg);
 	return ret;
@@ -1357,13 +1357,8 @@ static int lpc_xfer_copy_in(struct lpc_xfer *x, void __user *uarg, u32 usize)
 	ret = lpc_check_usize(uarg, usize, sizeof(*x), LPC_XFER_SIZE_VER0);
 	if (ret)
 		return ret;
-	BUILD_BUG_ON(LPC_XFER_IN_SIZE > LPC_WORD_COPY_MAX);
-	if (lpc_word_copy(LPC_XFER_IN_SIZE)) {
-		if (lpc_words_from_user(x, uarg, LPC_XFER_IN_SIZE))
-			return -EFAULT;
-	} else if (copy_from_user(x, uarg, LPC_XFER_IN_SIZE)) {
+	if (lpc_copy_from_user(x, uarg, LPC_XFER_IN_SIZE))
 		return -EFAULT;
-	}
 	/* lpc_fill_info() sets a type: no message has type 0. */
 	x->info.type = 0;
 	return 0;

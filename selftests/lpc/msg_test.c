@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 /* The 6.1 harness has an unused parameter in __timeout_handler(). */
 #pragma GCC diagnostic push
@@ -1150,6 +1151,53 @@ TEST_F(msg, bad_recv_buf_efault)
 	ASSERT_EQ(0, lpc_datagram(self->client, "12345678", 8));
 	EXPECT_EQ(-EFAULT, lpc_recv_nb(self->cport, &self->info,
 				       lpc_bad_ptr(), 64));
+}
+
+/*
+ * A page followed by an inaccessible one: a buffer of @len bytes ending
+ * @over bytes into the second page faults part way through the copy.
+ */
+static char *straddle(size_t len, size_t over)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (mprotect(p + page, page, PROT_NONE)) {
+		munmap(p, 2 * page);
+		return NULL;
+	}
+	memset(p, 'x', page);
+	return p + page + over - len;
+}
+
+/* Small payloads are copied a word at a time: a fault in the tail counts. */
+TEST_F(msg, send_buf_faulting_midway_efault_nothing_queued)
+{
+	char *p = straddle(100, 3);
+
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(-EFAULT, lpc_datagram(self->client, p, 100));
+	EXPECT_EQ(-EAGAIN, lpc_recv_nb(self->cport, &self->info, self->buf,
+				       sizeof(self->buf)));
+}
+
+TEST_F(msg, recv_buf_faulting_midway_efault_message_kept)
+{
+	char data[100], *p = straddle(sizeof(data), 3);
+
+	ASSERT_NE(NULL, p);
+	memset(data, 'd', sizeof(data));
+	ASSERT_EQ(0, lpc_datagram(self->client, data, sizeof(data)));
+	EXPECT_EQ(-EFAULT, lpc_recv_nb(self->cport, &self->info, p,
+				       sizeof(data)));
+	/* The message went back to the queue, whole. */
+	ASSERT_EQ(0, lpc_recv_nb(self->cport, &self->info, self->buf,
+				 sizeof(self->buf)));
+	EXPECT_EQ(sizeof(data), self->info.data_len);
+	EXPECT_EQ(0, memcmp(self->buf, data, sizeof(data)));
 }
 
 TEST_F(msg, bad_xfer_pointer_efault)

@@ -95,8 +95,7 @@ ed('module/msg.c',[
 		if (lpc_data_to_user(x->recv_buf, msg))
 			ret = -EFAULT;
 	}
-	/* Without attributes either way there is nothing to deliver. */
-	if (!ret && (x->recv_attr || msg->ext))
+	if (!ret)
 		ret = lpc_attr_deliver(port, msg, x->recv_attr, &x->info);
 	lpc_msg_put(msg);''','''		lpc_fill_info(&x->info, msg, msg->origin);
 		lpc_prof(42);
@@ -104,8 +103,7 @@ ed('module/msg.c',[
 			ret = -EFAULT;
 		lpc_prof(43);
 	}
-	/* Without attributes either way there is nothing to deliver. */
-	if (!ret && (x->recv_attr || msg->ext))
+	if (!ret)
 		ret = lpc_attr_deliver(port, msg, x->recv_attr, &x->info);
 	lpc_prof(44);
 	lpc_msg_put(msg);'''),
@@ -162,15 +160,13 @@ ed('module/msg.c',[
 	lpc_fill_info(&x->info, msg, port);'''),
 ('''	if (lpc_data_to_user(x->recv_buf, msg))
 		ret = -EFAULT;
-	/* Without attributes either way there is nothing to deliver. */
-	if (!ret && (x->recv_attr || msg->ext))
+	if (!ret)
 		ret = lpc_attr_deliver(port, msg, x->recv_attr, &x->info);
 	if (ret)
 		lpc_requeue(port, msg);''','''	if (lpc_data_to_user(x->recv_buf, msg))
 		ret = -EFAULT;
 	lpc_prof(31);
-	/* Without attributes either way there is nothing to deliver. */
-	if (!ret && (x->recv_attr || msg->ext))
+	if (!ret)
 		ret = lpc_attr_deliver(port, msg, x->recv_attr, &x->info);
 	if (ret)
 		lpc_requeue(port, msg);
