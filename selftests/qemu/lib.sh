@@ -57,6 +57,8 @@ copy_module_src()
 {
 	local top=$1 dest=$2
 
+	# lint runs first on a fresh machine, before anything else needed cpio.
+	need_pkgs cpio
 	mkdir -p "$dest"
 	if [ -d "$dest/module" ]; then
 		find "$dest/module" "$dest/uapi" \( -name '*.[ch]' ! -name '*.mod.c' \) \
