@@ -67,12 +67,16 @@ static void lpc_conn_notify(struct lpc_conn *conn, struct lpc_port *inbox,
 	lpc_msg_enqueue_notice(inbox, msg);
 }
 
+/*
+ * Receivers wait exclusively, one woken per message; a dead port is news
+ * for all of them, so every waiter is woken (nr_exclusive 0).
+ */
 static void lpc_port_mark_dead(struct lpc_port *port)
 {
 	spin_lock(&port->lock);
 	port->dead = true;
 	spin_unlock(&port->lock);
-	wake_up_interruptible_poll(&port->wait, EPOLLHUP);
+	__wake_up(&port->wait, TASK_INTERRUPTIBLE, 0, poll_to_key(EPOLLHUP));
 	wake_up_all(&port->room);
 }
 

@@ -210,6 +210,53 @@ TEST_F(life, server_comm_close_wakes_requester_econnreset)
 	EXPECT_EQ(-ECONNRESET, lpc_call_join(&r.call));
 }
 
+/*
+ * Several threads receiving on the client port when the server goes:
+ * one gets the PORT_CLOSED notice, every other one -ENOTCONN, at once.
+ * Receivers wait exclusively; a dead port must wake them all, not one.
+ */
+#define NR_RECEIVERS	4
+
+TEST_F(life, server_comm_close_wakes_every_receiver)
+{
+	struct lpc_call call[NR_RECEIVERS];
+	struct lpc_xfer x[NR_RECEIVERS];
+	char rbuf[NR_RECEIVERS][64];
+	int i, ret, notices = 0, enotconn = 0;
+	__u64 closed;
+
+	for (i = 0; i < NR_RECEIVERS; i++) {
+		memset(&x[i], 0, sizeof(x[i]));
+		x[i].flags = LPC_XFER_RECV | LPC_XFER_TIMEOUT;
+		x[i].timeout_ns = LPC_WAIT_NS;
+		x[i].recv_buf = lpc_ptr(rbuf[i]);
+		x[i].recv_cap = sizeof(rbuf[i]);
+		ASSERT_EQ(0, lpc_call_start(&call[i], self->client,
+					    LPC_IOC_XFER, &x[i]));
+	}
+	/* Let them all go to sleep in the kernel. */
+	usleep(100 * 1000);
+	lpc_close(&self->server);
+	closed = lpc_now_ns();
+	for (i = 0; i < NR_RECEIVERS; i++) {
+		ret = lpc_call_join(&call[i]);
+		if (ret == 0 && x[i].info.type == LPC_MSG_PORT_CLOSED)
+			notices++;
+		else if (ret == -ENOTCONN)
+			enotconn++;
+		else
+			TH_LOG("receiver %d: %s, type %u", i, strerror(-ret),
+			       x[i].info.type);
+	}
+	/*
+	 * A receiver left asleep would also end with -ENOTCONN, but only
+	 * when its timeout finds the port dead: all must be back long before.
+	 */
+	EXPECT_GT(LPC_WAIT_NS / 4, lpc_now_ns() - closed);
+	EXPECT_EQ(1, notices);
+	EXPECT_EQ(NR_RECEIVERS - 1, enotconn);
+}
+
 TEST_F(life, server_comm_close_datagram_enotconn)
 {
 	lpc_close(&self->server);
