@@ -67,19 +67,6 @@ static void lpc_conn_notify(struct lpc_conn *conn, struct lpc_port *inbox,
 	lpc_msg_enqueue_notice(inbox, msg);
 }
 
-/*
- * Receivers wait exclusively, one woken per message; a dead port is news
- * for all of them, so every waiter is woken (nr_exclusive 0).
- */
-static void lpc_port_mark_dead(struct lpc_port *port)
-{
-	spin_lock(&port->lock);
-	port->dead = true;
-	spin_unlock(&port->lock);
-	__wake_up(&port->wait, TASK_INTERRUPTIBLE, 0, poll_to_key(EPOLLHUP));
-	wake_up_all(&port->room);
-}
-
 /**
  * lpc_conn_shutdown() - end a connection, once
  * @conn: the connection.
@@ -118,7 +105,7 @@ void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server)
 	 * close notice, in that order.
 	 */
 	if (!by_server)
-		lpc_port_mark_dead(client);
+		lpc_port_set_dead(client);
 	lpc_port_drain(client, NULL, true);
 
 	/* Server side: nothing of this client's is left for the server. */
@@ -133,10 +120,10 @@ void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server)
 	if (connected && by_server)
 		lpc_conn_notify(conn, client, &conn->notice,
 				LPC_MSG_PORT_CLOSED);
-	lpc_port_mark_dead(client);
+	lpc_port_set_dead(client);
 	lpc_port_fail_pending(client, NULL);
 	if (conn->server)
-		lpc_port_mark_dead(conn->server);
+		lpc_port_set_dead(conn->server);
 	lpc_sections_conn_end(conn);
 }
 
@@ -153,7 +140,7 @@ void lpc_listener_shutdown(struct lpc_port *port)
 	struct lpc_conn *conn;
 
 	lpc_ns_unpublish(port);
-	lpc_port_mark_dead(port);
+	lpc_port_set_dead(port);
 	for (;;) {
 		spin_lock(&port->lock);
 		conn = list_first_entry_or_null(&srv->conns, struct lpc_conn,

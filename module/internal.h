@@ -18,7 +18,9 @@
  *                         port locks at once: paths that touch two ports
  *                         (reply, teardown) drop one before taking the
  *                         other.
- *   wait queue locks      taken inside port->lock by the wake-ups.
+ *   wait queue locks      taken inside port->lock by the wake-ups; so
+ *                         are the scheduler's, by wake_up_process() of a
+ *                         receiver or a synchronous requester.
  * A receiver's mmap_lock may be held around a port->lock (section.c,
  * reusing a kept view), never inside one.
  *
@@ -151,7 +153,9 @@ struct lpc_server {
  * @held_bytes: data bytes of the counted messages.
  * @service: requests received from @queue and not yet answered, by id.
  * @pending: requests sent from this port, awaiting their reply, by id.
- * @wait: receivers and poll wait here for @queue or @dead.
+ * @idle: receivers asleep until @queue or @dead changes, newest first
+ *	(&struct lpc_rx_waiter; msg.c).
+ * @wait: poll and epoll wait here for @queue or @dead.
  * @room: senders wait here for @nr_held to drop.
  * @views: views mapped into receivers through this port (section.c;
  *	protected by @lock).
@@ -170,7 +174,7 @@ struct lpc_server {
  * @user_ns: user namespace senders' ids are shown in (invariant, ref).
  */
 /*
- * Ordered without holes: 176 bytes without lock debugging (kmalloc-192);
+ * Ordered without holes: 192 bytes without lock debugging (kmalloc-192);
  * a connection costs two of them.
  */
 struct lpc_port {
@@ -186,6 +190,7 @@ struct lpc_port {
 	struct rb_root service;
 	struct rb_root pending;
 
+	struct list_head idle;
 	wait_queue_head_t wait;
 	wait_queue_head_t room;
 	struct list_head views;
@@ -434,6 +439,7 @@ struct lpc_msg *lpc_msg_take_service(struct lpc_port *inbox, u64 id,
 void lpc_msg_return_service(struct lpc_msg *msg);
 int lpc_msg_complete(struct lpc_msg *msg, int status);
 void lpc_msg_abandon(struct lpc_msg *msg);
+void lpc_port_set_dead(struct lpc_port *port);
 void lpc_port_drain(struct lpc_port *port, struct lpc_conn *only,
 		    bool service);
 void lpc_port_fail_pending(struct lpc_port *port, struct lpc_conn *only);

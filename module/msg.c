@@ -282,6 +282,104 @@ static void lpc_wake_room(struct lpc_port *port)
 		wake_up(&port->room);
 }
 
+/* Sleep until woken or @deadline (NULL: no deadline). */
+static int lpc_sleep(const ktime_t *deadline)
+{
+	ktime_t expires;
+
+	if (!deadline) {
+		schedule();
+		return 0;
+	}
+	expires = *deadline;
+	return schedule_hrtimeout_range(&expires, 0, HRTIMER_MODE_ABS) ?
+	       0 : -ETIMEDOUT;
+}
+
+/*
+ * A receiver with nothing to receive sleeps on its port's idle list, and
+ * whoever queues a message takes the newest sleeper off the list and wakes
+ * it directly: one receiver per message (none woken to find nothing), and
+ * no wait queue walked on the way. The entry lives on the receiver's stack
+ * and is only ever touched under the port lock, which the receiver takes
+ * again before it returns.
+ */
+struct lpc_rx_waiter {
+	struct list_head node;
+	struct task_struct *task;
+};
+
+/**
+ * lpc_wake_receivers() - tell receivers and pollers that @port changed
+ * @port: the port, locked.
+ * @nr: receivers to wake, one per message queued; 0 wakes all of them.
+ * @events: what pollers are told (EPOLLIN, or EPOLLHUP for a dead port).
+ */
+static void lpc_wake_receivers(struct lpc_port *port, u32 nr, __poll_t events)
+{
+	struct lpc_rx_waiter *w, *tmp;
+
+	lockdep_assert_held(&port->lock);
+	list_for_each_entry_safe(w, tmp, &port->idle, node) {
+		list_del_init(&w->node);
+		wake_up_process(w->task);
+		if (nr && !--nr)
+			break;
+	}
+	/* Pairs with the barrier in lpc_port_poll(). */
+	if (wq_has_sleeper(&port->wait))
+		__wake_up(&port->wait, TASK_INTERRUPTIBLE, 0,
+			  poll_to_key(events));
+}
+
+/**
+ * lpc_port_set_dead() - take no more messages on @port
+ * @port: the port.
+ *
+ * Every receiver and sender waiting on it wakes and sees it dead.
+ */
+void lpc_port_set_dead(struct lpc_port *port)
+{
+	spin_lock(&port->lock);
+	port->dead = true;
+	lpc_wake_receivers(port, 0, EPOLLHUP);
+	spin_unlock(&port->lock);
+	wake_up_all(&port->room);
+}
+
+/*
+ * Wait, with @port->lock held on entry and exit, until @port has a message
+ * or is dead. A receiver woken for a message that another took meanwhile
+ * goes back to sleep.
+ */
+static int lpc_wait_message(struct lpc_port *port, const ktime_t *deadline)
+	__must_hold(&port->lock)
+{
+	struct lpc_rx_waiter w = { .task = current };
+	int ret;
+
+	lockdep_assert_held(&port->lock);
+	while (list_empty(&port->queue) && !port->dead) {
+		if (deadline && !*deadline)
+			return -EAGAIN;
+		list_add(&w.node, &port->idle);
+		set_current_state(TASK_INTERRUPTIBLE);
+		spin_unlock(&port->lock);
+		if (signal_pending(current))
+			ret = -EINTR;
+		else
+			ret = lpc_sleep(deadline);
+		__set_current_state(TASK_RUNNING);
+		spin_lock(&port->lock);
+		/* Still listed: no message came for us. */
+		if (!list_empty(&w.node))
+			list_del(&w.node);
+		if (ret && list_empty(&port->queue) && !port->dead)
+			return ret;
+	}
+	return 0;
+}
+
 /*
  * A connection port's queue mixes every client's messages. Each
  * connection counts its own there, so that its end can stop walking the
@@ -337,20 +435,6 @@ static void lpc_unhold(struct lpc_port *port, struct lpc_msg *msg)
 		if (waitqueue_active(&msg->conn->room))
 			wake_up_all(&msg->conn->room);
 	}
-}
-
-/* Sleep until woken or @deadline (NULL: no deadline). */
-static int lpc_sleep(const ktime_t *deadline)
-{
-	ktime_t expires;
-
-	if (!deadline) {
-		schedule();
-		return 0;
-	}
-	expires = *deadline;
-	return schedule_hrtimeout_range(&expires, 0, HRTIMER_MODE_ABS) ?
-	       0 : -ETIMEDOUT;
 }
 
 /**
@@ -511,15 +595,8 @@ int lpc_msg_enqueue(struct lpc_port *inbox, struct lpc_msg *msg,
 	lpc_hold(inbox, msg);
 	msg->state = LPC_MS_QUEUED;
 	lpc_queue_add(inbox, msg, false);
-	/*
-	 * A synchronous requester sleeps right after this: let the receiver
-	 * have its CPU rather than wake it on another one.
-	 */
-	if (msg->kflags & LPC_MSGK_SYNC)
-		wake_up_interruptible_sync_poll(&inbox->wait,
-						EPOLLIN | EPOLLRDNORM);
-	else if (!(msg->kflags & LPC_MSGK_QUIET))
-		wake_up_interruptible_poll(&inbox->wait, EPOLLIN | EPOLLRDNORM);
+	if (!(msg->kflags & LPC_MSGK_QUIET))
+		lpc_wake_receivers(inbox, 1, EPOLLIN | EPOLLRDNORM);
 	spin_unlock(&inbox->lock);
 	return 0;
 }
@@ -543,7 +620,7 @@ void lpc_msg_enqueue_notice(struct lpc_port *inbox, struct lpc_msg *msg)
 	}
 	msg->state = LPC_MS_QUEUED;
 	lpc_queue_add(inbox, msg, false);
-	wake_up_interruptible_poll(&inbox->wait, EPOLLIN | EPOLLRDNORM);
+	lpc_wake_receivers(inbox, 1, EPOLLIN | EPOLLRDNORM);
 	spin_unlock(&inbox->lock);
 }
 
@@ -659,7 +736,7 @@ static void lpc_msg_deliver(struct lpc_port *origin, struct lpc_msg *msg,
 	msg->inbox = origin;
 	msg->state = LPC_MS_QUEUED;
 	lpc_queue_add(origin, msg, false);
-	wake_up_interruptible_poll(&origin->wait, EPOLLIN | EPOLLRDNORM);
+	lpc_wake_receivers(origin, 1, EPOLLIN | EPOLLRDNORM);
 }
 
 /**
@@ -1212,11 +1289,6 @@ err_return:
 	return ret;
 }
 
-static bool lpc_can_receive(struct lpc_port *port, struct lpc_msg *unused)
-{
-	return !list_empty(&port->queue) || port->dead;
-}
-
 /* Put a message back at the head of the queue after a failed copy. */
 static void lpc_requeue(struct lpc_port *port, struct lpc_msg *msg)
 {
@@ -1238,6 +1310,9 @@ static void lpc_requeue(struct lpc_port *port, struct lpc_msg *msg)
 		lpc_queue_add(port, msg, true);
 		refcount_inc(&msg->ref);
 	}
+	/* Another receiver may take what this one could not. */
+	if (msg->state == LPC_MS_QUEUED)
+		lpc_wake_receivers(port, 1, EPOLLIN | EPOLLRDNORM);
 	spin_unlock(&port->lock);
 	if (put)
 		lpc_msg_put(msg);
@@ -1255,8 +1330,7 @@ static int lpc_receive(struct lpc_port *port, struct lpc_xfer *x,
 		return -EINVAL;
 
 	spin_lock(&port->lock);
-	ret = lpc_wait_locked(port, &port->wait, lpc_can_receive, NULL,
-			      deadline);
+	ret = lpc_wait_message(port, deadline);
 	msg = list_first_entry_or_null(&port->queue, struct lpc_msg, entry);
 	if (!ret && !msg)
 		ret = -ENOTCONN;
@@ -1265,9 +1339,9 @@ static int lpc_receive(struct lpc_port *port, struct lpc_xfer *x,
 		ret = -EMSGSIZE;
 	}
 	if (ret) {
-		/* Pass on a wake-up this exclusive waiter will not use. */
+		/* Pass on the wake-up this receiver will not use. */
 		if (msg)
-			wake_up_interruptible(&port->wait);
+			lpc_wake_receivers(port, 1, EPOLLIN | EPOLLRDNORM);
 		spin_unlock(&port->lock);
 		return ret;
 	}
@@ -1624,9 +1698,11 @@ static void lpc_batch_wake(struct lpc_port *port, u32 sent, u32 freed)
 {
 	struct lpc_port *inbox, *origin;
 
-	if (sent && !lpc_route(port, &inbox, &origin))
-		__wake_up(&inbox->wait, TASK_INTERRUPTIBLE, sent,
-			  poll_to_key(EPOLLIN | EPOLLRDNORM));
+	if (sent && !lpc_route(port, &inbox, &origin)) {
+		spin_lock(&inbox->lock);
+		lpc_wake_receivers(inbox, sent, EPOLLIN | EPOLLRDNORM);
+		spin_unlock(&inbox->lock);
+	}
 	if (freed)
 		__wake_up(&port->room, TASK_NORMAL, freed, NULL);
 }

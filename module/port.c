@@ -39,6 +39,7 @@ struct lpc_port *lpc_port_alloc(enum lpc_port_kind kind, u32 max_queued)
 	INIT_LIST_HEAD(&port->queue);
 	port->service = RB_ROOT;
 	port->pending = RB_ROOT;
+	INIT_LIST_HEAD(&port->idle);
 	init_waitqueue_head(&port->wait);
 	init_waitqueue_head(&port->room);
 	INIT_LIST_HEAD(&port->views);
@@ -152,6 +153,12 @@ static __poll_t lpc_port_poll(struct file *file, poll_table *wait)
 	__poll_t mask = 0;
 
 	poll_wait(file, &port->wait, wait);
+	/*
+	 * Read the queue only after being on the wait queue: pairs with
+	 * wq_has_sleeper() in lpc_wake_receivers(), which the wakers call
+	 * after changing the queue or @dead.
+	 */
+	smp_mb();
 	if (!list_empty_careful(&port->queue))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (READ_ONCE(port->dead))
