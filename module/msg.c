@@ -282,6 +282,19 @@ static void lpc_wake_room(struct lpc_port *port)
 		wake_up(&port->room);
 }
 
+/*
+ * A receive batch frees many slots but wakes one sender, which may send a
+ * batch of its own and fill them all: waking every sender would have all
+ * but one find the queue full again and go back to sleep. So a sender that
+ * is done and leaves room behind passes the wake-up on to the next.
+ */
+static void lpc_pass_room(struct lpc_port *port)
+{
+	lockdep_assert_held(&port->lock);
+	if (port->nr_held < port->max_queued)
+		lpc_wake_room(port);
+}
+
 /* Sleep until woken or @deadline (NULL: no deadline). */
 static int lpc_sleep(const ktime_t *deadline)
 {
@@ -582,8 +595,7 @@ int lpc_msg_enqueue(struct lpc_port *inbox, struct lpc_msg *msg,
 	}
 	if (ret) {
 		/* A wake-up this sender will not use goes to the next. */
-		if (inbox->nr_held < inbox->max_queued)
-			lpc_wake_room(inbox);
+		lpc_pass_room(inbox);
 		spin_unlock(&inbox->lock);
 		return ret;
 	}
@@ -595,8 +607,10 @@ int lpc_msg_enqueue(struct lpc_port *inbox, struct lpc_msg *msg,
 	lpc_hold(inbox, msg);
 	msg->state = LPC_MS_QUEUED;
 	lpc_queue_add(inbox, msg, false);
-	if (!(msg->kflags & LPC_MSGK_QUIET))
+	if (!(msg->kflags & LPC_MSGK_QUIET)) {
 		lpc_wake_receivers(inbox, 1, EPOLLIN | EPOLLRDNORM);
+		lpc_pass_room(inbox);
+	}
 	spin_unlock(&inbox->lock);
 	return 0;
 }
@@ -1691,8 +1705,10 @@ static int lpc_batch_entry(struct lpc_port *port, struct lpc_xfer *x,
  * A send batch queues its messages without waking anyone, so that the
  * first message does not hand the CPU to a receiver that would then take
  * them one by one; a receive batch likewise frees queue slots without
- * waking the senders waiting for them. Both wake once, at the end, up to
- * one exclusive waiter per message.
+ * waking the senders waiting for them. Both wake at the end: a send batch
+ * up to one receiver per message, and the next sender if it left room; a
+ * receive batch one sender, which passes the wake-up on if it leaves room
+ * (lpc_pass_room()).
  */
 static void lpc_batch_wake(struct lpc_port *port, u32 sent, u32 freed)
 {
@@ -1701,10 +1717,11 @@ static void lpc_batch_wake(struct lpc_port *port, u32 sent, u32 freed)
 	if (sent && !lpc_route(port, &inbox, &origin)) {
 		spin_lock(&inbox->lock);
 		lpc_wake_receivers(inbox, sent, EPOLLIN | EPOLLRDNORM);
+		lpc_pass_room(inbox);
 		spin_unlock(&inbox->lock);
 	}
 	if (freed)
-		__wake_up(&port->room, TASK_NORMAL, freed, NULL);
+		wake_up(&port->room);
 }
 
 static int lpc_batch_out(struct lpc_xfer __user *ux, const struct lpc_xfer *x,

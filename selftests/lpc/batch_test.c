@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #endif
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -967,6 +968,140 @@ TEST_F(batch, recv_batch_wakes_every_waiting_sender)
 	EXPECT_EQ(WAITERS, n);
 	for (i = 0; i < n; i++)
 		EXPECT_LE(200U, self->rdata[i][0]);
+}
+
+/* The sends of a batch on a helper thread. */
+struct batch_call {
+	struct lpc_call call;
+	struct lpc_batch b;
+};
+
+static int batch_call_start(struct batch_call *bc, int port,
+			    struct lpc_xfer *xs, __u32 count)
+{
+	memset(&bc->b, 0, sizeof(bc->b));
+	bc->b.xfers = lpc_ptr(xs);
+	bc->b.count = count;
+	bc->b.flags = LPC_XFER_TIMEOUT;
+	bc->b.timeout_ns = LPC_WAIT_NS;
+	return lpc_call_start(&bc->call, port, LPC_IOC_SEND_BATCH, &bc->b);
+}
+
+/* A blocked datagram send on a helper thread. */
+static int datagram_call_start(struct lpc_call *call, struct lpc_xfer *x,
+			       int port, __u32 *v)
+{
+	send_entry(x, LPC_MSG_DATAGRAM, v, sizeof(*v));
+	x->flags |= LPC_XFER_TIMEOUT;
+	x->timeout_ns = LPC_WAIT_NS;
+	return lpc_call_start(call, port, LPC_IOC_XFER, x);
+}
+
+/* How often thread @tid of this process has gone to sleep, or -1. */
+static long voluntary_switches(pid_t tid)
+{
+	char path[64], line[128];
+	long n = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/status", (int)tid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "voluntary_ctxt_switches: %ld", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/*
+ * A receive batch wakes one waiting sender; a sender that leaves room
+ * passes the wake-up on. A batch sender and then two single senders, all
+ * blocked on a full queue: one receive batch frees four slots and all four
+ * datagrams get in.
+ */
+TEST_F(batch, recv_batch_room_passes_from_sender_to_sender)
+{
+	struct lpc_xfer bx[2], sx[2];
+	struct lpc_call singles[2];
+	struct batch_call bc;
+	__u32 bv[2] = { 300, 301 }, sv[2] = { 200, 201 }, seen = 0;
+	__u64 t0;
+	int i, n;
+
+	OPEN_PAIR(SMALL_QUEUE);
+	ASSERT_EQ(0, queue_datagrams(self->client, 100, SMALL_QUEUE));
+	for (i = 0; i < 2; i++)
+		send_entry(&bx[i], LPC_MSG_DATAGRAM, &bv[i], sizeof(bv[i]));
+	ASSERT_EQ(0, batch_call_start(&bc, self->client, bx, 2));
+	/* The batch sender waits first, so it is woken first. */
+	usleep(50 * 1000);
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, datagram_call_start(&singles[i], &sx[i],
+						 self->client, &sv[i]));
+	usleep(50 * 1000);
+	FILL_RECVS(SMALL_QUEUE);
+	t0 = lpc_now_ns();
+	ASSERT_EQ(SMALL_QUEUE, recv_batch(self->cport, self->xs, SMALL_QUEUE,
+					  0, 0));
+	EXPECT_EQ(2, lpc_call_join(&bc.call));
+	for (i = 0; i < 2; i++)
+		EXPECT_EQ(0, lpc_call_join(&singles[i]));
+	EXPECT_GT(WOKEN_NS, lpc_now_ns() - t0);
+	FILL_RECVS(SMALL_QUEUE);
+	n = recv_batch(self->cport, self->xs, SMALL_QUEUE, LPC_XFER_NONBLOCK,
+		       0);
+	ASSERT_EQ(SMALL_QUEUE, n);
+	for (i = 0; i < n; i++) {
+		__u32 v = self->rdata[i][0];
+
+		if (v == 200 || v == 201)
+			seen |= 1U << (v - 200);
+		else if (v == 300 || v == 301)
+			seen |= 4U << (v - 300);
+	}
+	EXPECT_EQ(0xfU, seen);
+}
+
+/*
+ * ...and only one: when the sender it wakes fills the room again, the
+ * next sender is left asleep rather than woken to find the queue full.
+ */
+TEST_F(batch, recv_batch_wakes_no_sender_for_nothing)
+{
+	struct lpc_xfer sx, rx[SMALL_QUEUE];
+	__u32 rbuf[SMALL_QUEUE][4], sv = 200;
+	struct lpc_call single;
+	struct batch_call bc;
+	long before;
+	int i;
+
+	OPEN_PAIR(SMALL_QUEUE);
+	ASSERT_EQ(0, queue_datagrams(self->client, 100, SMALL_QUEUE));
+	FILL_DATAGRAMS(SMALL_QUEUE);
+	ASSERT_EQ(0, batch_call_start(&bc, self->client, self->xs,
+				      SMALL_QUEUE));
+	usleep(50 * 1000);
+	ASSERT_EQ(0, datagram_call_start(&single, &sx, self->client, &sv));
+	usleep(50 * 1000);
+	before = voluntary_switches(single.tid);
+	ASSERT_LE(0, before);
+
+	/* Four slots freed: the batch sender, woken first, fills them. */
+	for (i = 0; i < SMALL_QUEUE; i++)
+		recv_entry(&rx[i], rbuf[i], sizeof(rbuf[i]));
+	ASSERT_EQ(SMALL_QUEUE, recv_batch(self->cport, rx, SMALL_QUEUE, 0, 0));
+	EXPECT_EQ(SMALL_QUEUE, lpc_call_join(&bc.call));
+	usleep(50 * 1000);
+	/* Not woken: it has not slept again, and it is still waiting. */
+	EXPECT_EQ(before, voluntary_switches(single.tid));
+	EXPECT_FALSE(lpc_call_done(&single));
+
+	/* One slot freed: now it gets in. */
+	recv_entry(&rx[0], rbuf[0], sizeof(rbuf[0]));
+	ASSERT_EQ(1, recv_batch(self->cport, rx, 1, 0, 0));
+	EXPECT_EQ(0, lpc_call_join(&single));
 }
 
 TEST_HARNESS_MAIN
