@@ -451,9 +451,11 @@ ktime_t *lpc_deadline(ktime_t *buf, bool has_timeout, bool nonblock,
 
 struct lpc_msg *lpc_msg_get_service(struct lpc_port *inbox, u64 id,
 				    struct lpc_conn *only);
+int lpc_sender_check(struct lpc_port *port, void __user *uarg, u32 usize);
+
+/* batch.c */
 int lpc_send_batch(struct lpc_port *port, void __user *uarg, u32 usize);
 int lpc_recv_batch(struct lpc_port *port, void __user *uarg, u32 usize);
-int lpc_sender_check(struct lpc_port *port, void __user *uarg, u32 usize);
 
 /* attr.c */
 int lpc_attr_attach(struct lpc_port *port, struct lpc_msg *msg, u64 uptr);

@@ -31,7 +31,7 @@
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 
-#include "internal.h"
+#include "msg.h"
 #include "trace.h"
 
 /*
@@ -108,18 +108,7 @@ struct lpc_msg *lpc_msg_alloc_cached(struct lpc_port *port, u32 cap)
 	return msg;
 }
 
-/*
- * Small messages that do not wait for an answer (datagrams above all)
- * are allocated at one size, LPC_SMALL_CAP bytes of data in a 256-byte
- * buffer, so that any freed one serves any later one: a port keeps up to
- * LPC_FREE_MAX of those it sent (16 KiB, charged to its sender when first
- * allocated) and reuses them, sparing a stream of datagrams an allocation
- * and a free per message. The buffers go when the port does.
- */
-#define LPC_SMALL_SIZE	256
-#define LPC_SMALL_CAP	(LPC_SMALL_SIZE - sizeof(struct lpc_msg))
-#define LPC_FREE_MAX	64
-
+/* A small message from @port's free stack (msg.h). */
 static struct lpc_msg *lpc_msg_alloc_small(struct lpc_port *port, u32 cap)
 {
 	struct lpc_msg *msg;
@@ -219,12 +208,6 @@ void lpc_msg_stamp(struct lpc_msg *msg, struct lpc_port *to)
 	msg->gid = from_kgid_munged(to->user_ns, current_egid());
 }
 
-static bool lpc_is_request(const struct lpc_msg *msg)
-{
-	return msg->type == LPC_MSG_REQUEST ||
-	       msg->type == LPC_MSG_CONNECTION_REQUEST;
-}
-
 /* Service and pending trees, ordered by message id. */
 static void lpc_tree_insert(struct rb_root *root, struct lpc_msg *msg,
 			    bool pending)
@@ -269,32 +252,6 @@ static void lpc_tree_erase(struct rb_root *root, struct lpc_msg *msg,
 	RB_CLEAR_NODE(node);
 }
 
-/*
- * Senders add themselves to @room with the port lock held (see
- * lpc_wait_locked()), so under that lock an empty queue means nobody waits
- * and the wake-up, with its own lock, can be skipped.
- */
-static void lpc_wake_room(struct lpc_port *port)
-{
-	lockdep_assert_held(&port->lock);
-	/* waitqueue_active() is exact here: waiters join under port->lock. */
-	if (waitqueue_active(&port->room))
-		wake_up(&port->room);
-}
-
-/*
- * A receive batch frees many slots but wakes one sender, which may send a
- * batch of its own and fill them all: waking every sender would have all
- * but one find the queue full again and go back to sleep. So a sender that
- * is done and leaves room behind passes the wake-up on to the next.
- */
-static void lpc_pass_room(struct lpc_port *port)
-{
-	lockdep_assert_held(&port->lock);
-	if (port->nr_held < port->max_queued)
-		lpc_wake_room(port);
-}
-
 /* Sleep until woken or @deadline (NULL: no deadline). */
 static int lpc_sleep(const ktime_t *deadline)
 {
@@ -328,7 +285,7 @@ struct lpc_rx_waiter {
  * @nr: receivers to wake, one per message queued; 0 wakes all of them.
  * @events: what pollers are told (EPOLLIN, or EPOLLHUP for a dead port).
  */
-static void lpc_wake_receivers(struct lpc_port *port, u32 nr, __poll_t events)
+void lpc_wake_receivers(struct lpc_port *port, u32 nr, __poll_t events)
 {
 	struct lpc_rx_waiter *w, *tmp;
 
@@ -391,63 +348,6 @@ static int lpc_wait_message(struct lpc_port *port, const ktime_t *deadline)
 			return ret;
 	}
 	return 0;
-}
-
-/*
- * A connection port's queue mixes every client's messages. Each
- * connection counts its own there, so that its end can stop walking the
- * queue once it has found them all, or not walk it at all: a server that
- * leaves close notices unread would otherwise make every later close walk
- * all of them.
- */
-static void lpc_queue_add(struct lpc_port *port, struct lpc_msg *msg,
-			  bool head)
-{
-	lockdep_assert_held(&port->lock);
-	if (head)
-		list_add(&msg->entry, &port->queue);
-	else
-		list_add_tail(&msg->entry, &port->queue);
-	if (port->srv && msg->conn)
-		msg->conn->nr_queued++;
-}
-
-static void lpc_queue_del(struct lpc_port *port, struct lpc_msg *msg,
-			  struct list_head *to)
-{
-	lockdep_assert_held(&port->lock);
-	if (to)
-		list_move_tail(&msg->entry, to);
-	else
-		list_del_init(&msg->entry);
-	if (port->srv && msg->conn)
-		msg->conn->nr_queued--;
-}
-
-static void lpc_hold(struct lpc_port *port, struct lpc_msg *msg)
-{
-	lockdep_assert_held(&port->lock);
-	if (msg->kflags & LPC_MSGK_UNCOUNTED)
-		return;
-	port->nr_held++;
-	port->held_bytes += msg->len;
-	if (port->srv)
-		msg->conn->held_bytes += msg->len;
-}
-
-static void lpc_unhold(struct lpc_port *port, struct lpc_msg *msg)
-{
-	lockdep_assert_held(&port->lock);
-	if (msg->kflags & LPC_MSGK_UNCOUNTED)
-		return;
-	port->nr_held--;
-	port->held_bytes -= msg->len;
-	if (port->srv) {
-		msg->conn->held_bytes -= msg->len;
-		/* Exact under port->lock, as for lpc_wake_room(). */
-		if (waitqueue_active(&msg->conn->room))
-			wake_up_all(&msg->conn->room);
-	}
 }
 
 /**
@@ -1008,8 +908,8 @@ void lpc_msg_return_service(struct lpc_msg *msg)
 }
 
 /* The inbox, origin and connection a port sends on. */
-static int lpc_route(struct lpc_port *port, struct lpc_port **inbox,
-		     struct lpc_port **origin)
+int lpc_route(struct lpc_port *port, struct lpc_port **inbox,
+	      struct lpc_port **origin)
 {
 	struct lpc_conn *conn = port->conn;
 
@@ -1165,8 +1065,8 @@ static int lpc_send_extras(struct lpc_port *port, struct lpc_msg *msg,
  * @sync: where a synchronous request is returned, or NULL in a batch,
  * whose messages are queued quietly (see lpc_batch_wake()).
  */
-static int lpc_send(struct lpc_port *port, struct lpc_xfer *x,
-		    const ktime_t *deadline, struct lpc_msg **sync)
+int lpc_send(struct lpc_port *port, struct lpc_xfer *x,
+	     const ktime_t *deadline, struct lpc_msg **sync)
 {
 	bool request = x->send_type == LPC_MSG_REQUEST;
 	struct lpc_port *inbox, *origin;
@@ -1259,7 +1159,7 @@ static struct lpc_port *inbox_server(struct lpc_port *port)
 	return port->srv ? port : port->conn->listener;
 }
 
-static int lpc_reply(struct lpc_port *port, struct lpc_xfer *x)
+int lpc_reply(struct lpc_port *port, struct lpc_xfer *x)
 {
 	struct lpc_port *inbox = port;
 	struct lpc_conn *only = NULL;
@@ -1333,8 +1233,8 @@ static void lpc_requeue(struct lpc_port *port, struct lpc_msg *msg)
 }
 
 /* @freed: NULL, or in a batch where the wake-ups for room are counted. */
-static int lpc_receive(struct lpc_port *port, struct lpc_xfer *x,
-		       const ktime_t *deadline, u32 *freed)
+int lpc_receive(struct lpc_port *port, struct lpc_xfer *x,
+		const ktime_t *deadline, u32 *freed)
 {
 	struct lpc_msg *msg;
 	bool request;
@@ -1406,7 +1306,7 @@ static int lpc_take_reply(struct lpc_port *port, struct lpc_msg *msg,
 	return ret;
 }
 
-static int lpc_xfer_check(const struct lpc_xfer *x)
+int lpc_xfer_check(const struct lpc_xfer *x)
 {
 	if (x->flags & ~LPC_XFER_FLAGS)
 		return -EINVAL;
@@ -1431,14 +1331,11 @@ static int lpc_xfer_check(const struct lpc_xfer *x)
 	return 0;
 }
 
-/* What user space fills in: @info is output only and never read. */
-#define LPC_XFER_IN_SIZE	offsetof(struct lpc_xfer, info)
-
 /*
  * Like lpc_copy_in(), but copying only the input fields: a round trip
  * makes two of these calls, so every byte not copied counts.
  */
-static int lpc_xfer_copy_in(struct lpc_xfer *x, void __user *uarg, u32 usize)
+int lpc_xfer_copy_in(struct lpc_xfer *x, void __user *uarg, u32 usize)
 {
 	int ret;
 
@@ -1660,146 +1557,4 @@ int lpc_sender_check(struct lpc_port *port, void __user *uarg, u32 usize)
 	if (copy_to_user(uarg, &s, min_t(size_t, usize, sizeof(s))))
 		return -EFAULT;
 	return ret;
-}
-
-static int lpc_batch_copy_in(struct lpc_batch *b, void __user *uarg,
-			     u32 usize)
-{
-	int ret;
-
-	ret = lpc_copy_in(b, sizeof(*b), uarg, usize, LPC_BATCH_SIZE_VER0);
-	if (ret)
-		return ret;
-	if (!b->count || b->count > LPC_BATCH_MAX)
-		return -EINVAL;
-	if (b->flags & ~(LPC_XFER_NONBLOCK | LPC_XFER_TIMEOUT) ||
-	    b->flags == (LPC_XFER_NONBLOCK | LPC_XFER_TIMEOUT))
-		return -EINVAL;
-	return 0;
-}
-
-/* One batch entry: only the first may wait, the others never do. */
-static int lpc_batch_entry(struct lpc_port *port, struct lpc_xfer *x,
-			   void __user *ux, u32 want, const ktime_t *deadline,
-			   u32 *freed)
-{
-	int ret;
-
-	ret = lpc_xfer_copy_in(x, ux, sizeof(*x));
-	if (ret)
-		return ret;
-	x->flags &= ~LPC_XFER_SENT;
-	if (x->flags != want)
-		return -EINVAL;
-	ret = lpc_xfer_check(x);
-	if (ret)
-		return ret;
-	if (want == LPC_XFER_RECV)
-		return lpc_receive(port, x, deadline, freed);
-	if (x->send_type == LPC_MSG_REPLY)
-		return lpc_reply(port, x);
-	return lpc_send(port, x, deadline, NULL);
-}
-
-/*
- * A send batch queues its messages without waking anyone, so that the
- * first message does not hand the CPU to a receiver that would then take
- * them one by one; a receive batch likewise frees queue slots without
- * waking the senders waiting for them. Both wake at the end: a send batch
- * up to one receiver per message, and the next sender if it left room; a
- * receive batch one sender, which passes the wake-up on if it leaves room
- * (lpc_pass_room()).
- */
-static void lpc_batch_wake(struct lpc_port *port, u32 sent, u32 freed)
-{
-	struct lpc_port *inbox, *origin;
-
-	if (sent && !lpc_route(port, &inbox, &origin)) {
-		spin_lock(&inbox->lock);
-		lpc_wake_receivers(inbox, sent, EPOLLIN | EPOLLRDNORM);
-		lpc_pass_room(inbox);
-		spin_unlock(&inbox->lock);
-	}
-	if (freed)
-		wake_up(&port->room);
-}
-
-static int lpc_batch_out(struct lpc_xfer __user *ux, const struct lpc_xfer *x,
-			 u32 want)
-{
-	if (want == LPC_XFER_SEND)
-		return put_user(x->send_id, &ux->send_id);
-	/* A few stores in one user access window, no copy routine call. */
-	if (!user_write_access_begin(&ux->info, sizeof(ux->info)))
-		return -EFAULT;
-	unsafe_copy_to_user((char __user *)&ux->info, (const char *)&x->info,
-			    sizeof(x->info), efault);
-	user_write_access_end();
-	return 0;
-
-efault:
-	user_write_access_end();
-	return -EFAULT;
-}
-
-static int lpc_batch(struct lpc_port *port, void __user *uarg, u32 usize,
-		     u32 want)
-{
-	struct lpc_xfer __user *ux;
-	ktime_t buf, now = 0, *deadline;
-	struct lpc_batch b;
-	struct lpc_xfer x;
-	u32 i, quiet = 0, freed = 0;
-	int ret;
-
-	ret = lpc_batch_copy_in(&b, uarg, usize);
-	if (ret)
-		return ret;
-	deadline = lpc_deadline(&buf, b.flags & LPC_XFER_TIMEOUT,
-				b.flags & LPC_XFER_NONBLOCK, b.timeout_ns);
-	ux = u64_to_user_ptr(b.xfers);
-	for (i = 0; i < b.count; i++) {
-		ret = lpc_batch_entry(port, &x, &ux[i], want,
-				      i ? &now : deadline, &freed);
-		if (!ret && want == LPC_XFER_SEND &&
-		    x.send_type != LPC_MSG_REPLY)
-			quiet++;
-		if (ret && ret != -EMSGSIZE)
-			break;
-		/* Only the outputs: the id of a send, a receive's header. */
-		if (lpc_batch_out(&ux[i], &x, want)) {
-			ret = -EFAULT;
-			break;
-		}
-		if (ret)
-			break;
-	}
-	lpc_batch_wake(port, quiet, freed);
-	return i ? i : ret;
-}
-
-/**
- * lpc_send_batch() - %LPC_IOC_SEND_BATCH
- * @port: the sending port.
- * @uarg: user &struct lpc_batch.
- * @usize: its size.
- *
- * Return: entries sent, or the first entry's error.
- */
-int lpc_send_batch(struct lpc_port *port, void __user *uarg, u32 usize)
-{
-	return lpc_batch(port, uarg, usize, LPC_XFER_SEND);
-}
-
-/**
- * lpc_recv_batch() - %LPC_IOC_RECV_BATCH
- * @port: the receiving port.
- * @uarg: user &struct lpc_batch.
- * @usize: its size.
- *
- * Return: entries received, or the first entry's error.
- */
-int lpc_recv_batch(struct lpc_port *port, void __user *uarg, u32 usize)
-{
-	return lpc_batch(port, uarg, usize, LPC_XFER_RECV);
 }

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The message path's own primitives, shared by msg.c (single messages)
+ * and batch.c (LPC_IOC_SEND_BATCH, LPC_IOC_RECV_BATCH). Everything here
+ * that takes a port is called with that port's lock held unless it says
+ * otherwise; see internal.h for the locks and lifetimes.
+ */
+#ifndef _LPC_MSG_H
+#define _LPC_MSG_H
+
+#include <linux/poll.h>
+#include <linux/wait.h>
+
+#include "internal.h"
+
+/*
+ * Small messages that do not wait for an answer (datagrams above all)
+ * are allocated at one size, LPC_SMALL_CAP bytes of data in a 256-byte
+ * buffer, so that any freed one serves any later one: a port keeps up to
+ * LPC_FREE_MAX of those it sent (16 KiB, charged to its sender when first
+ * allocated) and reuses them, sparing a stream of datagrams an allocation
+ * and a free per message. The buffers go when the port does.
+ */
+#define LPC_SMALL_SIZE	256
+#define LPC_SMALL_CAP	(LPC_SMALL_SIZE - sizeof(struct lpc_msg))
+#define LPC_FREE_MAX	64
+
+static inline bool lpc_is_request(const struct lpc_msg *msg)
+{
+	return msg->type == LPC_MSG_REQUEST ||
+	       msg->type == LPC_MSG_CONNECTION_REQUEST;
+}
+
+/*
+ * Senders add themselves to @room with the port lock held (see
+ * lpc_wait_locked()), so under that lock an empty queue means nobody waits
+ * and the wake-up, with its own lock, can be skipped.
+ */
+static inline void lpc_wake_room(struct lpc_port *port)
+{
+	lockdep_assert_held(&port->lock);
+	/* waitqueue_active() is exact here: waiters join under port->lock. */
+	if (waitqueue_active(&port->room))
+		wake_up(&port->room);
+}
+
+/*
+ * A receive batch frees many slots but wakes one sender, which may send a
+ * batch of its own and fill them all: waking every sender would have all
+ * but one find the queue full again and go back to sleep. So a sender that
+ * is done and leaves room behind passes the wake-up on to the next.
+ */
+static inline void lpc_pass_room(struct lpc_port *port)
+{
+	lockdep_assert_held(&port->lock);
+	if (port->nr_held < port->max_queued)
+		lpc_wake_room(port);
+}
+
+/*
+ * A connection port's queue mixes every client's messages. Each
+ * connection counts its own there, so that its end can stop walking the
+ * queue once it has found them all, or not walk it at all: a server that
+ * leaves close notices unread would otherwise make every later close walk
+ * all of them.
+ */
+static inline void lpc_queue_add(struct lpc_port *port, struct lpc_msg *msg,
+				 bool head)
+{
+	lockdep_assert_held(&port->lock);
+	if (head)
+		list_add(&msg->entry, &port->queue);
+	else
+		list_add_tail(&msg->entry, &port->queue);
+	if (port->srv && msg->conn)
+		msg->conn->nr_queued++;
+}
+
+static inline void lpc_queue_del(struct lpc_port *port, struct lpc_msg *msg,
+				 struct list_head *to)
+{
+	lockdep_assert_held(&port->lock);
+	if (to)
+		list_move_tail(&msg->entry, to);
+	else
+		list_del_init(&msg->entry);
+	if (port->srv && msg->conn)
+		msg->conn->nr_queued--;
+}
+
+static inline void lpc_hold(struct lpc_port *port, struct lpc_msg *msg)
+{
+	lockdep_assert_held(&port->lock);
+	if (msg->kflags & LPC_MSGK_UNCOUNTED)
+		return;
+	port->nr_held++;
+	port->held_bytes += msg->len;
+	if (port->srv)
+		msg->conn->held_bytes += msg->len;
+}
+
+static inline void lpc_unhold(struct lpc_port *port, struct lpc_msg *msg)
+{
+	lockdep_assert_held(&port->lock);
+	if (msg->kflags & LPC_MSGK_UNCOUNTED)
+		return;
+	port->nr_held--;
+	port->held_bytes -= msg->len;
+	if (port->srv) {
+		msg->conn->held_bytes -= msg->len;
+		/* Exact under port->lock, as for lpc_wake_room(). */
+		if (waitqueue_active(&msg->conn->room))
+			wake_up_all(&msg->conn->room);
+	}
+}
+
+/* What user space fills in of struct lpc_xfer: @info is output only. */
+#define LPC_XFER_IN_SIZE	offsetof(struct lpc_xfer, info)
+
+void lpc_wake_receivers(struct lpc_port *port, u32 nr, __poll_t events);
+int lpc_route(struct lpc_port *port, struct lpc_port **inbox,
+	      struct lpc_port **origin);
+int lpc_xfer_copy_in(struct lpc_xfer *x, void __user *uarg, u32 usize);
+int lpc_xfer_check(const struct lpc_xfer *x);
+int lpc_send(struct lpc_port *port, struct lpc_xfer *x,
+	     const ktime_t *deadline, struct lpc_msg **sync);
+int lpc_reply(struct lpc_port *port, struct lpc_xfer *x);
+int lpc_receive(struct lpc_port *port, struct lpc_xfer *x,
+		const ktime_t *deadline, u32 *freed);
+
+#endif /* _LPC_MSG_H */
