@@ -108,28 +108,49 @@ struct lpc_msg *lpc_msg_alloc_cached(struct lpc_port *port, u32 cap)
 	return msg;
 }
 
-/* A small message from @port's free stack (msg.h). */
+/**
+ * lpc_msg_take_small() - small buffers off a port's free stack
+ * @port: the sending port whose stack is used (msg.h).
+ * @msg: where to put them.
+ * @n: how many are wanted.
+ *
+ * One lock round trip for all of them; each comes back as fresh as from
+ * the allocator.
+ *
+ * Return: how many were taken, at most @n (fewer when the stack runs out).
+ */
+u32 lpc_msg_take_small(struct lpc_port *port, struct lpc_msg **msg, u32 n)
+{
+	u32 i, k;
+
+	BUILD_BUG_ON(sizeof(struct lpc_msg) + 64 > LPC_SMALL_SIZE);
+	spin_lock(&port->lock);
+	for (k = 0; k < n && port->free; k++) {
+		msg[k] = port->free;
+		port->free = (struct lpc_msg *)msg[k]->entry.next;
+		port->nr_free--;
+	}
+	spin_unlock(&port->lock);
+	for (i = 0; i < k; i++)
+		lpc_msg_init(msg[i], LPC_SMALL_CAP);
+	return k;
+}
+
 static struct lpc_msg *lpc_msg_alloc_small(struct lpc_port *port, u32 cap)
 {
 	struct lpc_msg *msg;
 
-	BUILD_BUG_ON(sizeof(struct lpc_msg) + 64 > LPC_SMALL_SIZE);
-	if (cap > LPC_SMALL_CAP)
-		return lpc_msg_alloc(cap, GFP_KERNEL_ACCOUNT);
-	spin_lock(&port->lock);
-	msg = port->free;
-	if (msg) {
-		port->free = (struct lpc_msg *)msg->entry.next;
-		port->nr_free--;
-	}
-	spin_unlock(&port->lock);
-	if (!msg)
-		return lpc_msg_alloc(LPC_SMALL_CAP, GFP_KERNEL_ACCOUNT);
-	lpc_msg_init(msg, LPC_SMALL_CAP);
-	return msg;
+	if (cap <= LPC_SMALL_CAP && lpc_msg_take_small(port, &msg, 1))
+		return msg;
+	return lpc_msg_alloc(max_t(u32, cap, LPC_SMALL_CAP), GFP_KERNEL_ACCOUNT);
 }
 
-static void lpc_msg_recycle(struct lpc_port *origin, struct lpc_msg *msg)
+/*
+ * Give a buffer back to the port that sent it, @origin: small ones to its
+ * free stack, while there is room on it, a synchronous request's to its
+ * one-message cache.
+ */
+void lpc_msg_recycle(struct lpc_port *origin, struct lpc_msg *msg)
 {
 	if (msg->cap != LPC_SMALL_CAP) {
 		msg = xchg(&origin->msg_cache, msg);
@@ -409,32 +430,6 @@ static int lpc_wait_locked(struct lpc_port *port, struct wait_queue_head *wq,
 	return 0;
 }
 
-static bool lpc_has_slot(struct lpc_port *port, struct lpc_msg *msg)
-{
-	return port->dead || (msg->kflags & LPC_MSGK_UNCOUNTED) ||
-	       port->nr_held < port->max_queued;
-}
-
-/*
- * A connection port also bounds each client's share of it; a connection
- * that holds nothing may always queue one message.
- */
-static bool lpc_conn_has_room(struct lpc_port *port, struct lpc_msg *msg)
-{
-	u64 held;
-
-	if (port->dead || !port->srv || (msg->kflags & LPC_MSGK_UNCOUNTED) ||
-	    msg->conn->state == LPC_CONN_CLOSED)
-		return true;
-	held = msg->conn->held_bytes;
-	return !held || held + msg->len <= lpc_conn_bytes_limit();
-}
-
-static bool lpc_has_room(struct lpc_port *port, struct lpc_msg *msg)
-{
-	return lpc_has_slot(port, msg) && lpc_conn_has_room(port, msg);
-}
-
 /*
  * Wait until both a slot on the port and room in the connection's share
  * are free: each on its own queue, so that a slot is never handed to a
@@ -455,18 +450,6 @@ static int lpc_wait_room(struct lpc_port *inbox, struct lpc_msg *msg,
 					      lpc_has_slot, msg, deadline);
 	}
 	return ret;
-}
-
-/* Can @msg still enter @inbox? Called with the inbox lock held. */
-static int lpc_inbox_open(struct lpc_port *inbox, struct lpc_msg *msg)
-{
-	if (inbox->dead)
-		return -ENOTCONN;
-	if (inbox->kind == LPC_PORT_LISTENER &&
-	    msg->type != LPC_MSG_CONNECTION_REQUEST &&
-	    msg->conn->state != LPC_CONN_CONNECTED)
-		return -ENOTCONN;
-	return 0;
 }
 
 /**
@@ -983,7 +966,7 @@ static int lpc_copy_from_user(void *to, const void __user *from, u32 len)
 }
 
 /* Copy @len bytes from @ubuf into @msg's buffer. */
-static int lpc_data_from_user(struct lpc_msg *msg, u64 ubuf, u32 len)
+int lpc_data_from_user(struct lpc_msg *msg, u64 ubuf, u32 len)
 {
 	if (WARN_ON_ONCE(len > msg->cap))
 		return -EFAULT;
@@ -991,7 +974,7 @@ static int lpc_data_from_user(struct lpc_msg *msg, u64 ubuf, u32 len)
 }
 
 /* Copy @msg's payload out to @ubuf. */
-static int lpc_data_to_user(u64 ubuf, const struct lpc_msg *msg)
+int lpc_data_to_user(u64 ubuf, const struct lpc_msg *msg)
 {
 	char __user *dst = u64_to_user_ptr(ubuf);
 	u32 len = msg->len;
@@ -1012,8 +995,8 @@ efault:
 }
 
 /* @to: the port receiving; only the server side sees the port context. */
-static void lpc_fill_info(struct lpc_msg_info *info, const struct lpc_msg *msg,
-			  const struct lpc_port *to)
+void lpc_fill_info(struct lpc_msg_info *info, const struct lpc_msg *msg,
+		   const struct lpc_port *to)
 {
 	memset(info, 0, sizeof(*info));
 	info->type = msg->type;

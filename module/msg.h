@@ -114,10 +114,54 @@ static inline void lpc_unhold(struct lpc_port *port, struct lpc_msg *msg)
 	}
 }
 
+static inline bool lpc_has_slot(struct lpc_port *port, struct lpc_msg *msg)
+{
+	return port->dead || (msg->kflags & LPC_MSGK_UNCOUNTED) ||
+	       port->nr_held < port->max_queued;
+}
+
+/*
+ * A connection port also bounds each client's share of it; a connection
+ * that holds nothing may always queue one message.
+ */
+static inline bool lpc_conn_has_room(struct lpc_port *port, struct lpc_msg *msg)
+{
+	u64 held;
+
+	if (port->dead || !port->srv || (msg->kflags & LPC_MSGK_UNCOUNTED) ||
+	    msg->conn->state == LPC_CONN_CLOSED)
+		return true;
+	held = msg->conn->held_bytes;
+	return !held || held + msg->len <= lpc_conn_bytes_limit();
+}
+
+static inline bool lpc_has_room(struct lpc_port *port, struct lpc_msg *msg)
+{
+	return lpc_has_slot(port, msg) && lpc_conn_has_room(port, msg);
+}
+
+/* Can @msg still enter @inbox? Called with the inbox lock held. */
+static inline int lpc_inbox_open(struct lpc_port *inbox, struct lpc_msg *msg)
+{
+	if (inbox->dead)
+		return -ENOTCONN;
+	if (inbox->kind == LPC_PORT_LISTENER &&
+	    msg->type != LPC_MSG_CONNECTION_REQUEST &&
+	    msg->conn->state != LPC_CONN_CONNECTED)
+		return -ENOTCONN;
+	return 0;
+}
+
 /* What user space fills in of struct lpc_xfer: @info is output only. */
 #define LPC_XFER_IN_SIZE	offsetof(struct lpc_xfer, info)
 
+u32 lpc_msg_take_small(struct lpc_port *port, struct lpc_msg **msg, u32 n);
+void lpc_msg_recycle(struct lpc_port *origin, struct lpc_msg *msg);
 void lpc_wake_receivers(struct lpc_port *port, u32 nr, __poll_t events);
+int lpc_data_from_user(struct lpc_msg *msg, u64 ubuf, u32 len);
+int lpc_data_to_user(u64 ubuf, const struct lpc_msg *msg);
+void lpc_fill_info(struct lpc_msg_info *info, const struct lpc_msg *msg,
+		   const struct lpc_port *to);
 int lpc_route(struct lpc_port *port, struct lpc_port **inbox,
 	      struct lpc_port **origin);
 int lpc_xfer_copy_in(struct lpc_xfer *x, void __user *uarg, u32 usize);

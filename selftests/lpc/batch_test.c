@@ -226,6 +226,27 @@ TEST_F(batch, send_mixed_types_in_order)
 	}
 }
 
+/*
+ * A payload that faults part way through a batch: the entries before it
+ * are sent, it and those after are not, and the call says how many went.
+ */
+TEST_F(batch, send_fault_part_way_sends_those_before)
+{
+	__u32 i;
+
+	OPEN_PAIR(0);
+	FILL_DATAGRAMS(8);
+	self->xs[5].send_buf = lpc_ptr(lpc_bad_ptr());
+	ASSERT_EQ(5, send_batch(self->client, self->xs, 8, 0, 0));
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, lpc_recv_nb(self->cport, &self->info, self->buf,
+					 sizeof(self->buf)));
+		EXPECT_EQ(self->xs[i].send_id, self->info.id);
+		EXPECT_EQ(i, *(__u32 *)self->buf);
+	}
+	SERVER_RECV_NB_EMPTY();
+}
+
 /* Async requests in a batch: their replies come back as LPC_MSG_REPLY. */
 TEST_F(batch, send_async_requests_replies_queued)
 {
@@ -542,6 +563,61 @@ TEST_F(batch, recv_small_buffer_stops_batch_message_kept)
 				 sizeof(self->buf)));
 	EXPECT_EQ(4U, self->info.data_len);
 	SERVER_RECV_NB_EMPTY();
+}
+
+/*
+ * A receive buffer that faults part way through a batch: the entries
+ * before it receive, and its message stays first in line for the next.
+ */
+TEST_F(batch, recv_fault_part_way_keeps_the_message)
+{
+	__u32 i;
+
+	OPEN_PAIR(0);
+	ASSERT_EQ(0, queue_datagrams(self->client, 0, 8));
+	FILL_RECVS(8);
+	self->xs[5].recv_buf = lpc_ptr(lpc_bad_ptr());
+	ASSERT_EQ(5, recv_batch(self->cport, self->xs, 8, LPC_XFER_NONBLOCK,
+				0));
+	for (i = 0; i < 5; i++)
+		EXPECT_EQ(i, self->rdata[i][0]);
+	for (i = 5; i < 8; i++) {
+		ASSERT_EQ(0, lpc_recv_nb(self->cport, &self->info, self->buf,
+					 sizeof(self->buf)));
+		EXPECT_EQ(i, *(__u32 *)self->buf);
+	}
+	SERVER_RECV_NB_EMPTY();
+}
+
+/*
+ * Requests among datagrams: a receive batch takes all of them in order,
+ * and a request received in a batch is answered as any other.
+ */
+TEST_F(batch, recv_requests_among_datagrams_in_order)
+{
+	__u32 v = 7, i;
+	__u64 id;
+	char r[8];
+
+	OPEN_PAIR(0);
+	ASSERT_EQ(0, queue_datagrams(self->client, 0, 20));
+	ASSERT_EQ(0, lpc_request_async(self->client, &v, sizeof(v), 8, &id));
+	ASSERT_EQ(0, queue_datagrams(self->client, 21, 20));
+	FILL_RECVS(41);
+	ASSERT_EQ(41, recv_batch(self->cport, self->xs, 41, LPC_XFER_NONBLOCK,
+				 0));
+	for (i = 0; i < 41; i++) {
+		EXPECT_EQ(i == 20 ? (__u32)LPC_MSG_REQUEST :
+				    (__u32)LPC_MSG_DATAGRAM,
+			  self->xs[i].info.type);
+		EXPECT_EQ(i == 20 ? v : i, self->rdata[i][0]);
+	}
+	EXPECT_EQ(id, self->xs[20].info.id);
+	ASSERT_EQ(0, lpc_reply(self->cport, id, "ok", 2));
+	ASSERT_EQ(0, lpc_recv(self->client, &self->info, r, sizeof(r),
+			      LPC_WAIT_NS));
+	EXPECT_EQ((__u32)LPC_MSG_REPLY, self->info.type);
+	EXPECT_EQ(id, self->info.ref_id);
 }
 
 TEST_F(batch, recv_small_buffer_first_entry_emsgsize)

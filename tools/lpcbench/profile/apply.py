@@ -220,6 +220,54 @@ ed('module/attr.c',[('''	a = lpc_attr_copy_in(uptr);''','''	lpc_prof(66);
 }'''),
 ])
 
+ed('module/batch.c', [
+('''	if (port->kind != LPC_PORT_CLIENT)
+		return 0;
+	inbox = port->conn->listener;''', '''	if (port->kind != LPC_PORT_CLIENT)
+		return 0;
+	lpc_prof(70);
+	inbox = port->conn->listener;'''),
+('''	n = i;
+	k = lpc_msg_take_small(port, msg, n);''', '''	n = i;
+	lpc_prof(71);
+	k = lpc_msg_take_small(port, msg, n);
+	lpc_prof(72);'''),
+('''	n = i;
+	if (!n)
+		return 0;
+
+	lpc_fast_send_fill(port, inbox, msg, n);''', '''	n = i;
+	if (!n)
+		return 0;
+	lpc_prof(73);
+	lpc_fast_send_fill(port, inbox, msg, n);
+	lpc_prof(74);'''),
+('''	if (sent < n)
+		*stop = true;''', '''	lpc_prof(75);
+	if (sent < n)
+		*stop = true;'''),
+('''	if (!lpc_fast_send_ids(ux, id, sent))
+		*stop = true;
+	return sent;''', '''	if (!lpc_fast_send_ids(ux, id, sent))
+		*stop = true;
+	lpc_prof(76);
+	return sent;'''),
+('''	k = lpc_fast_recv_take(port, msg, n, freed, &empty);
+	for (i = 0; i < k; i++) {
+		ret = lpc_fast_recv_one(port, &ux[i], msg[i]);''', '''	lpc_prof(80);
+	k = lpc_fast_recv_take(port, msg, n, freed, &empty);
+	lpc_prof(81);
+	for (i = 0; i < k; i++) {
+		ret = lpc_fast_recv_one(port, &ux[i], msg[i]);
+		lpc_prof(82);'''),
+('''	for (k = 0; k < i; k++)
+		lpc_msg_put(msg[k]);
+	return i;''', '''	for (k = 0; k < i; k++)
+		lpc_msg_put(msg[k]);
+	lpc_prof(83);
+	return i;'''),
+], inc='#include "msg.h"')
+
 kb = os.path.join(root, 'module/Kbuild')
 s = open(kb).read()
 open(kb, 'w').write(s.replace('query.o trace.o', 'query.o trace.o prof.o'))

@@ -63,6 +63,17 @@ static const char *const prof_names[256] = {
 	[67] = "attr attach: copied in",
 	[68] = "attr deliver: filled",
 	[69] = "attr deliver: copied out",
+	[70] = "send chunk: begin",
+	[71] = "send chunk: entries read",
+	[72] = "send chunk: buffers off the free stack",
+	[73] = "send chunk: payloads copied in",
+	[74] = "send chunk: filled, stamped",
+	[75] = "send chunk: queued",
+	[76] = "send chunk: ids written back",
+	[80] = "recv chunk: begin",
+	[81] = "recv chunk: taken off the queue",
+	[82] = "recv chunk: one delivered",
+	[83] = "recv chunk: put, recycled",
 };
 
 static int prof_dump(const char *val, const struct kernel_param *kp)
