@@ -532,6 +532,7 @@ struct lpc_tput {
 	unsigned ncomm;
 	int mine;			/* sender's communication port */
 	struct lpc_xfer x[TPUT_BATCH];	/* batch entries */
+	__u32 x_ready;			/* x[] is filled for these flags */
 };
 
 static int lpc_tput_size_ok(size_t size, unsigned nsenders, char *why)
@@ -668,20 +669,41 @@ static int lpc_batch_call(int fd, unsigned long cmd, struct lpc_tput *s,
 	return r;
 }
 
-static int lpc_tput_send_batch(struct tput_ctx *c, unsigned batch)
+/*
+ * Fill the batch entries once per process and reuse them, as a program
+ * that batches keeps its entries: the module only writes their outputs
+ * (send_id, info) and ignores a stale LPC_XFER_SENT in their flags. The
+ * seqpacket-mmsg peer keeps its vectors the same way.
+ */
+static void lpc_tput_entries(struct tput_ctx *c, struct lpc_tput *s,
+			     __u32 flags)
 {
-	struct lpc_tput *s = c->priv;
 	unsigned i;
-	int r;
 
-	for (;;) {
-		memset(s->x, 0, batch * sizeof(s->x[0]));
-		for (i = 0; i < batch; i++) {
-			s->x[i].flags = LPC_XFER_SEND;
+	if (s->x_ready == flags)
+		return;
+	memset(s->x, 0, sizeof(s->x));
+	for (i = 0; i < TPUT_BATCH; i++) {
+		s->x[i].flags = flags;
+		if (flags == LPC_XFER_SEND) {
 			s->x[i].send_type = LPC_MSG_DATAGRAM;
 			s->x[i].send_buf = (__u64)(uintptr_t)TPUT_BUF(c, i);
 			s->x[i].send_len = (__u32)c->size;
+		} else {
+			s->x[i].recv_buf = (__u64)(uintptr_t)TPUT_BUF(c, i);
+			s->x[i].recv_cap = (__u32)c->size;
 		}
+	}
+	s->x_ready = flags;
+}
+
+static int lpc_tput_send_batch(struct tput_ctx *c, unsigned batch)
+{
+	struct lpc_tput *s = c->priv;
+	int r;
+
+	lpc_tput_entries(c, s, LPC_XFER_SEND);
+	for (;;) {
 		r = lpc_batch_call(s->mine, LPC_IOC_SEND_BATCH, s, batch);
 		if (r > 0)
 			return r;
@@ -701,12 +723,7 @@ static int lpc_tput_recv_batch(struct tput_ctx *c, unsigned batch)
 	unsigned i;
 	int r;
 
-	memset(s->x, 0, batch * sizeof(s->x[0]));
-	for (i = 0; i < batch; i++) {
-		s->x[i].flags = LPC_XFER_RECV;
-		s->x[i].recv_buf = (__u64)(uintptr_t)TPUT_BUF(c, i);
-		s->x[i].recv_cap = (__u32)c->size;
-	}
+	lpc_tput_entries(c, s, LPC_XFER_RECV);
 	r = lpc_batch_call(s->port, LPC_IOC_RECV_BATCH, s, batch);
 	if (r < 0)
 		return fail_errno(c->err, "LPC_IOC_RECV_BATCH(up to %u)",

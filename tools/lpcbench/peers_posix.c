@@ -767,8 +767,12 @@ const struct rtt_peer rtt_seqpacket = {
 /* ------------------------------------------------------------------ */
 /* datagram throughput: one shared pipe or socketpair, many senders     */
 
+struct mmsg_vec;
+
 struct tput_fds {
 	int rfd, wfd;
+	struct mmsg_vec *vec;	/* seqpacket-mmsg: this process's vectors */
+	size_t vec_len;		/* the length they were filled for */
 };
 
 static int tput_fds_prepare(struct tput_ctx *c, bool seqpacket)
@@ -831,6 +835,7 @@ static void tput_fds_cleanup(struct tput_ctx *c)
 		return;
 	close_fd(&s->rfd);
 	close_fd(&s->wfd);
+	free(s->vec);
 	free(s);
 	c->priv = NULL;
 }
@@ -961,16 +966,39 @@ static void mmsg_fill(struct mmsg_vec *v, struct tput_ctx *c, unsigned n,
 	}
 }
 
+/*
+ * The vectors are filled once per process and reused, as a program that
+ * batches keeps them: the kernel only writes their outputs (msg_len). The
+ * lpc-batch peer keeps its entries the same way.
+ */
+static struct mmsg_vec *mmsg_vec(struct tput_ctx *c, size_t len)
+{
+	struct tput_fds *s = c->priv;
+
+	if (!s->vec) {
+		s->vec = malloc(sizeof(*s->vec));
+		if (!s->vec)
+			return NULL;
+		s->vec_len = 0;
+	}
+	if (s->vec_len != len) {
+		mmsg_fill(s->vec, c, TPUT_BATCH, len);
+		s->vec_len = len;
+	}
+	return s->vec;
+}
+
 static int tput_mmsg_send(struct tput_ctx *c, unsigned batch)
 {
 	struct tput_fds *s = c->priv;
-	struct mmsg_vec v;
+	struct mmsg_vec *v = mmsg_vec(c, c->size);
 	unsigned i;
 	int r;
 
-	mmsg_fill(&v, c, batch, c->size);
+	if (!v)
+		return fail_errno(c->err, "malloc");
 	for (;;) {
-		r = sendmmsg(s->wfd, v.m, batch, 0);
+		r = sendmmsg(s->wfd, v->m, batch, 0);
 		if (r > 0)
 			break;
 		if (r < 0 && retry_eintr(errno))
@@ -980,22 +1008,23 @@ static int tput_mmsg_send(struct tput_ctx *c, unsigned batch)
 		return fail_errno(c->err, "sendmmsg");
 	}
 	for (i = 0; i < (unsigned)r; i++)
-		if (v.m[i].msg_len != c->size)
+		if (v->m[i].msg_len != c->size)
 			return fail_msg(c->err, "sendmmsg: %u of %zu bytes",
-					v.m[i].msg_len, c->size);
+					v->m[i].msg_len, c->size);
 	return r;
 }
 
 static int tput_mmsg_recv(struct tput_ctx *c, unsigned batch)
 {
 	struct tput_fds *s = c->priv;
-	struct mmsg_vec v;
+	struct mmsg_vec *v = mmsg_vec(c, c->bufsz);
 	unsigned i;
 	int r;
 
-	mmsg_fill(&v, c, batch, c->bufsz);
+	if (!v)
+		return fail_errno(c->err, "malloc");
 	for (;;) {
-		r = recvmmsg(s->rfd, v.m, batch, MSG_WAITFORONE, NULL);
+		r = recvmmsg(s->rfd, v->m, batch, MSG_WAITFORONE, NULL);
 		if (r > 0)
 			break;
 		if (r < 0 && retry_eintr(errno))
@@ -1007,12 +1036,12 @@ static int tput_mmsg_recv(struct tput_ctx *c, unsigned batch)
 		return fail_errno(c->err, "recvmmsg");
 	}
 	for (i = 0; i < (unsigned)r; i++)
-		if (v.m[i].msg_len != c->size ||
-		    (v.m[i].msg_hdr.msg_flags & MSG_TRUNC))
+		if (v->m[i].msg_len != c->size ||
+		    (v->m[i].msg_hdr.msg_flags & MSG_TRUNC))
 			return fail_msg(c->err, "recvmmsg: entry %u: %u bytes, "
 					"flags 0x%x, expected %zu", i,
-					v.m[i].msg_len,
-					v.m[i].msg_hdr.msg_flags, c->size);
+					v->m[i].msg_len,
+					v->m[i].msg_hdr.msg_flags, c->size);
 	return r;
 }
 
