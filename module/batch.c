@@ -367,6 +367,7 @@ static u32 lpc_recv_chunk(struct lpc_port *port, struct lpc_xfer __user *ux,
 	u32 i, k;
 	int ret = 0;
 
+
 	if (port->kind == LPC_PORT_SERVER)
 		return 0;
 	k = lpc_fast_recv_take(port, msg, n, freed, &empty);
@@ -380,8 +381,7 @@ static u32 lpc_recv_chunk(struct lpc_port *port, struct lpc_xfer __user *ux,
 	/* A fault ends the batch as the general path would end it. */
 	if ((i == k && empty) || ret == -EFAULT)
 		*stop = true;
-	for (k = 0; k < i; k++)
-		lpc_msg_put(msg[k]);
+	lpc_msg_put_many(msg, i);
 	return i;
 }
 

@@ -167,7 +167,8 @@ struct lpc_server {
  * @free: freed small messages sent from this port (datagrams, requests
  *	that do not wait), kept for its next sends, linked through
  *	entry.next (protected by @lock).
- * @nr_free: entries on @free, at most %LPC_FREE_MAX (protected by @lock).
+ * @nr_free: entries on @free, at most %LPC_FREE_MAX and the connection
+ *	port's @max_queued (protected by @lock).
  * @conn: the connection of a communication port (invariant; holds a ref).
  * @srv: the connection port part (invariant; NULL on other ports).
  * @pid_ns: pid namespace senders' ids are shown in (invariant, ref).

@@ -150,6 +150,24 @@ static struct lpc_msg *lpc_msg_alloc_small(struct lpc_port *port, u32 cap)
  * free stack, while there is room on it, a synchronous request's to its
  * one-message cache.
  */
+static void lpc_msg_push_small(struct lpc_port *origin, struct lpc_msg **msg,
+			       u32 n)
+{
+	/* Recycled messages come from client ports (msg.h). */
+	u32 i, max = min_t(u32, LPC_FREE_MAX,
+			   origin->conn->listener->max_queued);
+
+	spin_lock(&origin->lock);
+	for (i = 0; i < n && origin->nr_free < max; i++) {
+		msg[i]->entry.next = (struct list_head *)origin->free;
+		origin->free = msg[i];
+		origin->nr_free++;
+	}
+	spin_unlock(&origin->lock);
+	for (; i < n; i++)
+		kvfree(msg[i]);
+}
+
 void lpc_msg_recycle(struct lpc_port *origin, struct lpc_msg *msg)
 {
 	if (msg->cap != LPC_SMALL_CAP) {
@@ -158,15 +176,44 @@ void lpc_msg_recycle(struct lpc_port *origin, struct lpc_msg *msg)
 			kvfree(msg);
 		return;
 	}
-	spin_lock(&origin->lock);
-	if (origin->nr_free < LPC_FREE_MAX) {
-		msg->entry.next = (struct list_head *)origin->free;
-		origin->free = msg;
-		origin->nr_free++;
-		msg = NULL;
+	lpc_msg_push_small(origin, &msg, 1);
+}
+
+/**
+ * lpc_msg_put_many() - lpc_msg_put() @n messages
+ * @msg: the messages; the array is the callee's to reorder.
+ * @n: how many.
+ *
+ * A receive batch's messages mostly come from one sender: the small
+ * buffers among them whose last reference goes here return to their
+ * sending port's free stack a run at a time, one lock round trip for each
+ * run of one port, before the connection references that keep that port
+ * alive are dropped. Messages with anything else to release take
+ * lpc_msg_put(). Not under a port lock.
+ */
+void lpc_msg_put_many(struct lpc_msg **msg, u32 n)
+{
+	struct lpc_conn *conn;
+	u32 i, j, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (msg[i]->ext || msg[i]->sender || !msg[i]->conn ||
+		    !(msg[i]->kflags & LPC_MSGK_RECYCLE) ||
+		    msg[i]->cap != LPC_SMALL_CAP)
+			lpc_msg_put(msg[i]);
+		else if (refcount_dec_and_test(&msg[i]->ref))
+			msg[k++] = msg[i];
 	}
-	spin_unlock(&origin->lock);
-	kvfree(msg);
+	for (i = 0; i < k; i = j) {
+		conn = msg[i]->conn;
+		for (j = i + 1; j < k && msg[j]->conn == conn &&
+		     msg[j]->origin == msg[i]->origin; j++)
+			;
+		/* The buffers may be reused at once: conn was read before. */
+		lpc_msg_push_small(msg[i]->origin, &msg[i], j - i);
+		for (; i < j; i++)
+			lpc_conn_put(conn);
+	}
 }
 
 /* When the port goes: nothing can reach its cache any more. */

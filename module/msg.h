@@ -16,14 +16,18 @@
 /*
  * Small messages that do not wait for an answer (datagrams above all)
  * are allocated at one size, LPC_SMALL_CAP bytes of data in a 256-byte
- * buffer, so that any freed one serves any later one: a port keeps up to
- * LPC_FREE_MAX of those it sent (16 KiB, charged to its sender when first
- * allocated) and reuses them, sparing a stream of datagrams an allocation
- * and a free per message. The buffers go when the port does.
+ * buffer, so that any freed one serves any later one: a client port keeps
+ * those it sent and reuses them, sparing a stream of datagrams an
+ * allocation (which init_on_alloc zeroes) and a free per message. It
+ * keeps as many as it could have had queued at its server, its connection
+ * port's max_queued, and never more than LPC_FREE_MAX (64 KiB): a sender
+ * with more in flight than it keeps allocates and frees the difference
+ * on every burst. The buffers are charged to the sender when first
+ * allocated and go when the port does.
  */
 #define LPC_SMALL_SIZE	256
 #define LPC_SMALL_CAP	(LPC_SMALL_SIZE - sizeof(struct lpc_msg))
-#define LPC_FREE_MAX	64
+#define LPC_FREE_MAX	256
 
 static inline bool lpc_is_request(const struct lpc_msg *msg)
 {
@@ -157,6 +161,7 @@ static inline int lpc_inbox_open(struct lpc_port *inbox, struct lpc_msg *msg)
 
 u32 lpc_msg_take_small(struct lpc_port *port, struct lpc_msg **msg, u32 n);
 void lpc_msg_recycle(struct lpc_port *origin, struct lpc_msg *msg);
+void lpc_msg_put_many(struct lpc_msg **msg, u32 n);
 void lpc_wake_receivers(struct lpc_port *port, u32 nr, __poll_t events);
 int lpc_data_from_user(struct lpc_msg *msg, u64 ubuf, u32 len);
 int lpc_data_to_user(u64 ubuf, const struct lpc_msg *msg);

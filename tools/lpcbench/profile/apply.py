@@ -260,17 +260,18 @@ ed('module/batch.c', [
 	for (i = 0; i < k; i++) {
 		ret = lpc_fast_recv_one(port, &ux[i], msg[i]);
 		lpc_prof(82);'''),
-('''	for (k = 0; k < i; k++)
-		lpc_msg_put(msg[k]);
-	return i;''', '''	for (k = 0; k < i; k++)
-		lpc_msg_put(msg[k]);
+('''	lpc_msg_put_many(msg, i);
+	return i;''', '''	lpc_msg_put_many(msg, i);
 	lpc_prof(83);
 	return i;'''),
 ], inc='#include "msg.h"')
 
 kb = os.path.join(root, 'module/Kbuild')
 s = open(kb).read()
-open(kb, 'w').write(s.replace('query.o trace.o', 'query.o trace.o prof.o'))
+s = s.replace('query.o trace.o', 'query.o trace.o prof.o')
+if os.environ.get('PROF_STOP'):
+    s += 'ccflags-y += -DLPC_PROF_STOP=%d\n' % int(os.environ['PROF_STOP'])
+open(kb, 'w').write(s)
 for f in ('prof.c', 'prof.h'):
     shutil.copy(os.path.join(here, f), os.path.join(root, 'module', f))
 ed('selftests/qemu/init.sh', [(

@@ -15,10 +15,22 @@ extern u64 lpc_prof_t[LPC_PROF_N];
 extern u8 lpc_prof_p[LPC_PROF_N];
 extern unsigned int lpc_prof_i;
 
+/*
+ * PROF_STOP=N in profile.sh's environment stops recording after N
+ * events, so that the dump shows the middle of a run, not its end.
+ */
+#ifndef LPC_PROF_STOP
+#define LPC_PROF_STOP	0
+#endif
+
 /* One CPU (icount boots -smp 1), so no atomics are needed. */
 static inline void lpc_prof(int pt)
 {
-	unsigned int i = lpc_prof_i++ & (LPC_PROF_N - 1);
+	unsigned int i;
+
+	if (LPC_PROF_STOP && lpc_prof_i >= LPC_PROF_STOP)
+		return;
+	i = lpc_prof_i++ & (LPC_PROF_N - 1);
 
 	lpc_prof_t[i] = ktime_get_ns();
 	lpc_prof_p[i] = pt;
