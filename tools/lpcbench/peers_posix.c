@@ -21,6 +21,7 @@
 #include <linux/futex.h>
 #include <mqueue.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -771,8 +772,8 @@ struct mmsg_vec;
 
 struct tput_fds {
 	int rfd, wfd;
-	struct mmsg_vec *vec;	/* seqpacket-mmsg: this process's vectors */
-	size_t vec_len;		/* the length they were filled for */
+	struct mmsg_vec *vec;	/* seqpacket-mmsg: this process's vectors, */
+	size_t vec_len;		/* filled for this length */
 };
 
 static int tput_fds_prepare(struct tput_ctx *c, bool seqpacket)
@@ -979,7 +980,7 @@ static struct mmsg_vec *mmsg_vec(struct tput_ctx *c, size_t len)
 		s->vec = malloc(sizeof(*s->vec));
 		if (!s->vec)
 			return NULL;
-		s->vec_len = 0;
+		s->vec_len = SIZE_MAX;	/* not filled yet: 0 is a length */
 	}
 	if (s->vec_len != len) {
 		mmsg_fill(s->vec, c, TPUT_BATCH, len);
