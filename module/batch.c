@@ -153,15 +153,17 @@ static void lpc_fast_send_fill(struct lpc_port *port, struct lpc_port *inbox,
 }
 
 /*
- * Queue @n filled datagrams on @inbox under one lock, as many as it takes
- * without waiting. Their ids and lengths are read first: once queued, a
- * message may be received and freed at once.
+ * Queue @n filled datagrams of one connection on its connection port
+ * @inbox under one lock, as many as it takes without waiting. Their ids
+ * and lengths are read first: once queued, a message may be received and
+ * freed at once.
  *
  * Return: how many were queued; the caller puts the others.
  */
 static u32 lpc_fast_send_queue(struct lpc_port *inbox, struct lpc_msg **msg,
 			       u32 n, u64 *id, u32 *len)
 {
+	struct lpc_conn *conn = msg[0]->conn;
 	u64 bytes = 0;
 	u32 i;
 
@@ -170,21 +172,16 @@ static u32 lpc_fast_send_queue(struct lpc_port *inbox, struct lpc_msg **msg,
 		len[i] = msg[i]->len;
 	}
 	spin_lock(&inbox->lock);
-	for (i = 0; i < n; i++) {
-		if (lpc_inbox_open(inbox, msg[i]) ||
-		    !lpc_has_room(inbox, msg[i]))
-			break;
-		lpc_hold(inbox, msg[i]);
-		msg[i]->state = LPC_MS_QUEUED;
-		lpc_queue_add(inbox, msg[i], false);
+	n = lpc_conn_port_room(inbox, conn, len, n);
+	for (i = 0; i < n; i++)
 		bytes += len[i];
-	}
-	if (i) {
-		lpc_stat_add(&inbox->srv->stats->msgs_in, i);
+	lpc_conn_port_queue(inbox, conn, msg, n, bytes);
+	if (n) {
+		lpc_stat_add(&inbox->srv->stats->msgs_in, n);
 		lpc_stat_add(&inbox->srv->stats->bytes_in, bytes);
 	}
 	spin_unlock(&inbox->lock);
-	return i;
+	return n;
 }
 
 /* Write back the ids of @n sent entries; false on a fault. */
@@ -366,7 +363,6 @@ static u32 lpc_recv_chunk(struct lpc_port *port, struct lpc_xfer __user *ux,
 	bool empty;
 	u32 i, k;
 	int ret = 0;
-
 
 	if (port->kind == LPC_PORT_SERVER)
 		return 0;

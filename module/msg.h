@@ -156,6 +156,54 @@ static inline int lpc_inbox_open(struct lpc_port *inbox, struct lpc_msg *msg)
 	return 0;
 }
 
+/*
+ * How many of @n counted messages of @conn, @len[i] bytes each, its
+ * connection port @port takes now: lpc_inbox_open() and lpc_has_room()
+ * for a run of one connection's messages, with what is the same for all of
+ * them checked once.
+ */
+static inline u32 lpc_conn_port_room(struct lpc_port *port,
+				     struct lpc_conn *conn, const u32 *len,
+				     u32 n)
+{
+	u64 held = conn->held_bytes, limit;
+	u32 i;
+
+	lockdep_assert_held(&port->lock);
+	if (port->dead || conn->state != LPC_CONN_CONNECTED ||
+	    port->nr_held >= port->max_queued)
+		return 0;
+	n = min(n, port->max_queued - port->nr_held);
+	limit = lpc_conn_bytes_limit();
+	for (i = 0; i < n; i++) {
+		if (held && held + len[i] > limit)
+			break;
+		held += len[i];
+	}
+	return i;
+}
+
+/*
+ * lpc_hold() and lpc_queue_add() at the tail for @n counted messages of
+ * @conn, @bytes in all, on its connection port @port.
+ */
+static inline void lpc_conn_port_queue(struct lpc_port *port,
+				       struct lpc_conn *conn,
+				       struct lpc_msg **msg, u32 n, u64 bytes)
+{
+	u32 i;
+
+	lockdep_assert_held(&port->lock);
+	for (i = 0; i < n; i++) {
+		msg[i]->state = LPC_MS_QUEUED;
+		list_add_tail(&msg[i]->entry, &port->queue);
+	}
+	port->nr_held += n;
+	port->held_bytes += bytes;
+	conn->held_bytes += bytes;
+	conn->nr_queued += n;
+}
+
 /* What user space fills in of struct lpc_xfer: @info is output only. */
 #define LPC_XFER_IN_SIZE	offsetof(struct lpc_xfer, info)
 

@@ -269,8 +269,9 @@ ed('module/batch.c', [
 kb = os.path.join(root, 'module/Kbuild')
 s = open(kb).read()
 s = s.replace('query.o trace.o', 'query.o trace.o prof.o')
-if os.environ.get('PROF_STOP'):
-    s += 'ccflags-y += -DLPC_PROF_STOP=%d\n' % int(os.environ['PROF_STOP'])
+for var in ('PROF_STOP', 'PROF_EVENTS'):
+    if os.environ.get(var):
+        s += 'ccflags-y += -DLPC_%s=%d\n' % (var, int(os.environ[var]))
 open(kb, 'w').write(s)
 for f in ('prof.c', 'prof.h'):
     shutil.copy(os.path.join(here, f), os.path.join(root, 'module', f))

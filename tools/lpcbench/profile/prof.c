@@ -13,7 +13,10 @@ u64 lpc_prof_t[LPC_PROF_N];
 u8 lpc_prof_p[LPC_PROF_N];
 unsigned int lpc_prof_i;
 
-static unsigned int prof_events = 200;
+#ifndef LPC_PROF_EVENTS
+#define LPC_PROF_EVENTS	200
+#endif
+static unsigned int prof_events = LPC_PROF_EVENTS;
 module_param(prof_events, uint, 0644);
 
 static const char *const prof_names[256] = {
