@@ -175,11 +175,12 @@ static const char *const lpc_kind_names[] = {
 static void lpc_port_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct lpc_port *port = file->private_data;
-	u32 held, conns = 0;
+	u32 held, nr_free, conns = 0;
 	bool dead;
 
 	spin_lock(&port->lock);
 	held = port->nr_held;
+	nr_free = port->nr_free;
 	dead = port->dead;
 	if (port->srv)
 		conns = port->srv->nr_conns;
@@ -194,6 +195,8 @@ static void lpc_port_show_fdinfo(struct seq_file *m, struct file *file)
 	}
 	seq_printf(m, "lpc-held:\t%u\n", held);
 	seq_printf(m, "lpc-max-queued:\t%u\n", port->max_queued);
+	if (port->kind == LPC_PORT_CLIENT)
+		seq_printf(m, "lpc-free-buffers:\t%u\n", nr_free);
 	seq_printf(m, "lpc-state:\t%s\n", dead ? "closed" : "open");
 }
 
