@@ -58,19 +58,7 @@ FIXTURE_TEARDOWN(batch)
 }
 
 /* A connection port queuing at most @max_queued messages, one client. */
-#define OPEN_PAIR(max_queued) do {					\
-		int __r;						\
-		lpc_name(self->name, sizeof(self->name), _metadata->name); \
-		self->cport = lpc_create_limits(self->dev, self->name, 0, \
-						0, (max_queued), 0);	\
-		ASSERT_LE(0, self->cport);				\
-		__r = lpc_connect_pair(self->dev, self->cport, self->name, \
-				       CTX_A, 0, &self->client,		\
-				       &self->server);			\
-		ASSERT_EQ(0, __r) {					\
-			TH_LOG("connect: %s", strerror(-__r));		\
-		}							\
-	} while (0)
+#define OPEN_PAIR(max_queued) LPC_OPEN_PAIR(max_queued, CTX_A)
 
 /* ---- helpers ---- */
 

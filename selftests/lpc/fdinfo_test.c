@@ -47,61 +47,21 @@ FIXTURE_TEARDOWN(fdinfo)
 }
 
 /* A connection port queuing at most @max_queued messages, one client. */
-#define OPEN_PAIR(max_queued) do {					\
-		int __r;						\
-		lpc_name(self->name, sizeof(self->name), _metadata->name); \
-		self->cport = lpc_create_limits(self->dev, self->name, 0, \
-						0, (max_queued), 0);	\
-		ASSERT_LE(0, self->cport);				\
-		__r = lpc_connect_pair(self->dev, self->cport, self->name, \
-				       CTX_A, 0, &self->client,		\
-				       &self->server);			\
-		ASSERT_EQ(0, __r) {					\
-			TH_LOG("connect: %s", strerror(-__r));		\
-		}							\
-	} while (0)
-
-/*
- * The value of @key in @fd's fdinfo, copied into @val; 0, or -ENOENT if
- * there is no such line.
- */
-static int fdinfo_str(int fd, const char *key, char *val, size_t size)
-{
-	char path[64], line[256];
-	size_t klen = strlen(key);
-	int ret = -ENOENT;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, key, klen) || line[klen] != ':')
-			continue;
-		snprintf(val, size, "%s", line + klen + 1 +
-			 strspn(line + klen + 1, " \t"));
-		val[strcspn(val, "\n")] = '\0';
-		ret = 0;
-		break;
-	}
-	fclose(f);
-	return ret;
-}
+#define OPEN_PAIR(max_queued) LPC_OPEN_PAIR(max_queued, CTX_A)
 
 /* The number after @key, or -1 if there is none. */
 static long fdinfo_num(int fd, const char *key)
 {
 	char val[64];
 
-	if (fdinfo_str(fd, key, val, sizeof(val)))
+	if (lpc_fdinfo(fd, key, val, sizeof(val)))
 		return -1;
 	return strtol(val, NULL, 10);
 }
 
 #define EXPECT_FDINFO(fd, key, want) do {				\
 		char __v[256];						\
-		ASSERT_EQ(0, fdinfo_str((fd), (key), __v, sizeof(__v))) { \
+		ASSERT_EQ(0, lpc_fdinfo((fd), (key), __v, sizeof(__v))) { \
 			TH_LOG("no %s line", (key));			\
 		}							\
 		EXPECT_STREQ((want), __v);				\

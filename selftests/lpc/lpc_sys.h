@@ -437,6 +437,34 @@ static inline int lpc_connect_pair(int dev, int cport, const char *name,
 
 /* ---- processes and fds ---- */
 
+/*
+ * The value of @key in /proc/self/fdinfo/<@fd> ("key:<blanks>value"),
+ * copied into @val: 0, or -ENOENT if there is no such line, -errno.
+ */
+static inline int lpc_fdinfo(int fd, const char *key, char *val, size_t size)
+{
+	char path[64], line[256];
+	size_t klen = strlen(key);
+	int ret = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, klen) || line[klen] != ':')
+			continue;
+		snprintf(val, size, "%s", line + klen + 1 +
+			 strspn(line + klen + 1, " \t"));
+		val[strcspn(val, "\n")] = '\0';
+		ret = 0;
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
 /* poll() one fd for @events: the revents seen, 0 on timeout, -errno. */
 static inline int lpc_poll(int fd, short events, int timeout_ms)
 {
@@ -534,6 +562,26 @@ static inline void lpc_close(int *fd)
 		if ((__have & __need) != __need)			\
 			LPC_SKIP("module lacks features 0x%llx",	\
 				 (unsigned long long)(__need & ~__have)); \
+	} while (0)
+
+/*
+ * In a fixture with fields dev (open), name, cport, client and server:
+ * create a connection port queuing at most @max_queued messages (0: the
+ * default), named after the test, and one connection to it accepted with
+ * @context.
+ */
+#define LPC_OPEN_PAIR(max_queued, context) do {				\
+		int __r;						\
+		lpc_name(self->name, sizeof(self->name), _metadata->name); \
+		self->cport = lpc_create_limits(self->dev, self->name, 0, \
+						0, (max_queued), 0);	\
+		ASSERT_LE(0, self->cport);				\
+		__r = lpc_connect_pair(self->dev, self->cport, self->name, \
+				       (context), 0, &self->client,	\
+				       &self->server);			\
+		ASSERT_EQ(0, __r) {					\
+			TH_LOG("connect: %s", strerror(-__r));		\
+		}							\
 	} while (0)
 
 /*

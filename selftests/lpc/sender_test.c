@@ -99,19 +99,13 @@ static int sys_pidfd_send_signal(int pidfd, int sig)
 /* The pid a pidfd refers to, from its fdinfo: the pid, or -errno. */
 static pid_t pidfd_pid(int pidfd)
 {
-	char path[64], line[128];
-	pid_t pid = -ENOENT;
-	FILE *f;
+	char val[32];
+	int ret;
 
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Pid: %d", &pid) == 1)
-			break;
-	fclose(f);
-	return pid;
+	ret = lpc_fdinfo(pidfd, "Pid", val, sizeof(val));
+	if (ret)
+		return ret;
+	return (pid_t)strtol(val, NULL, 10);
 }
 
 /* Send @fd over the unix socket @sock. */
