@@ -27,7 +27,7 @@ TOOL_DIRS := $(if $(wildcard tools/Makefile),tools,\
 		$(patsubst %/Makefile,%,$(wildcard tools/*/Makefile)))
 
 .PHONY: all module help deps userspace selftests lib tools \
-	check check-debug run shell bench lint clean
+	check check-debug check-kcsan run shell bench lint clean
 
 all: module
 
@@ -41,6 +41,8 @@ help:
 	@echo '               T=pattern   only test binaries or tests matching *pattern*'
 	@echo '  check-debug  the same on a KASAN/lockdep/kmemleak kernel built from'
 	@echo '               linux-source-6.1 (cached; a cold build takes ~13 min idle)'
+	@echo '  check-kcsan  the same on a KCSAN kernel built the same way; a data race'
+	@echo '               report that names lpc fails the run'
 	@echo '  run          boot the VM and run the demo (tools/demo/demo.sh)'
 	@echo '  shell        boot the VM to an interactive shell (Ctrl-a x quits)'
 	@echo '  bench        run lpcbench in the VM, under icount and under -smp 2;'
@@ -86,6 +88,9 @@ check: userspace
 
 check-debug: userspace
 	$(Q)KVER=debug $(QEMU)/vm.sh check
+
+check-kcsan: userspace
+	$(Q)KVER=kcsan $(QEMU)/vm.sh check
 
 run: userspace
 	$(Q)$(QEMU)/vm.sh run

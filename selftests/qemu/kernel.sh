@@ -11,7 +11,8 @@
 #   KFLAVOR=...  short name used for build/<flavor>/
 #
 # KVER is 6.1 (Debian 12's kernel), another Debian series such as 6.12
-# (bookworm-backports, '-unsigned' image), or 'debug' (debug-kernel.sh).
+# (bookworm-backports, '-unsigned' image), or 'debug' / 'kcsan'
+# (debug-kernel.sh).
 # Images are unpacked, never installed, under $LPC_CACHE/debian-<release>/.
 # Headers are installed with apt when their package does not drag in a
 # kernel image; otherwise (backports) they are unpacked next to the image.
@@ -21,13 +22,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 KVER=${1:-6.1}
 
-if [ "$KVER" = debug ]; then
-	tree=$("$here/debug-kernel.sh")
+if [ "$KVER" = debug ] || [ "$KVER" = kcsan ]; then
+	tree=$("$here/debug-kernel.sh" "$KVER")
 	echo "KREL=$(cat "$tree/include/config/kernel.release")"
 	echo "KIMAGE=$tree/arch/x86/boot/bzImage"
 	echo "KDIR=$tree"
 	echo "KBINDER=$(find "$tree/drivers/android" -name 'binder*.ko' | head -1)"
-	echo "KFLAVOR=debug"
+	echo "KFLAVOR=$KVER"
 	exit 0
 fi
 

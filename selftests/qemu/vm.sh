@@ -10,7 +10,7 @@
 #
 # The top-level Makefile builds user space into $BUILD first and calls this.
 # Environment (all optional):
-#   KVER          6.1 (default), 6.12, ... or debug
+#   KVER          6.1 (default), 6.12, ..., debug (KASAN) or kcsan
 #   T             check: run only test binaries or tests matching *T*
 #   BUILD         build directory (default: <repo>/build)
 #   VM_TIMEOUT    seconds before QEMU is killed
@@ -48,8 +48,8 @@ if ! flock -n 8; then
 	flock 8
 fi
 
-# Time limits: TCG is slow, the KASAN+lockdep kernel much more so.
-if [ "$KFLAVOR" = debug ]; then
+# Time limits: TCG is slow, the KASAN/KCSAN+lockdep kernels much more so.
+if [ "$KFLAVOR" = debug ] || [ "$KFLAVOR" = kcsan ]; then
 	slow=3
 	kmemleak=1
 else
