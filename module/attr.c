@@ -9,13 +9,15 @@
  * fds are installed in, and views mapped into, the right process. The
  * references are dropped when the message is freed.
  *
- * Passing lpc ports or unix sockets is refused: a port queued on itself,
- * or a socket holding the port that holds it, would be a reference cycle
+ * Only files that cannot hold references to other files may be passed
+ * (lpc_file_passable()): a port queued on itself, or a unix socket or an
+ * io_uring holding the port that holds it, would be a reference cycle
  * that nothing collects.
  */
 #include <linux/cred.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
+#include <linux/magic.h>
 #include <linux/net.h>
 #include <linux/sched/mm.h>
 #include <linux/security.h>
@@ -93,22 +95,58 @@ static bool lpc_cred_changed(const struct cred *a, const struct cred *b)
 	return false;
 }
 
+/*
+ * Anonymous-inode files that hold no other file. They are told apart by
+ * the name their subsystem gives them: no other way is exported.
+ */
+static const char *const lpc_passable_anon[] = {
+	"[eventfd]", "[pidfd]", "[timerfd]", "[signalfd]", "sync_file",
+};
+
+/**
+ * lpc_file_passable() - may @file travel inside a message?
+ * @file: a file the sender passes.
+ *
+ * An allow-list of files that cannot hold references to other files, so
+ * that no message can close a cycle of references through them: regular
+ * files (memfd and shmem included; pidfds where they are regular files of
+ * pidfs), directories, pipes and FIFOs, the anonymous files listed in
+ * lpc_passable_anon[], and IPv4 and IPv6 sockets. Everything else (lpc
+ * ports, unix sockets, io_uring, epoll, and any type this module does not
+ * know) is refused.
+ *
+ * Return: whether it may be passed.
+ */
 static bool lpc_file_passable(struct file *file)
 {
+	struct inode *inode = file_inode(file);
+	const char *name;
 	struct socket *sock;
+	size_t i;
 
 	if (lpc_is_lpc_file(file))
 		return false;
+	if (inode->i_sb->s_magic == ANON_INODE_FS_MAGIC) {
+		name = file->f_path.dentry->d_name.name;
+		for (i = 0; i < ARRAY_SIZE(lpc_passable_anon); i++)
+			if (!strcmp(name, lpc_passable_anon[i]))
+				return true;
+		return false;
+	}
+	if (S_ISREG(inode->i_mode) || S_ISDIR(inode->i_mode) ||
+	    S_ISFIFO(inode->i_mode))
+		return true;
 	sock = sock_from_file(file);
-	return !(sock && sock->sk && sock->sk->sk_family == AF_UNIX);
+	return sock && sock->sk && (sock->sk->sk_family == AF_INET ||
+				    sock->sk->sk_family == AF_INET6);
 }
 
-static int lpc_attach_fds(struct lpc_msg *msg, struct lpc_msg_ext *ext,
+static int lpc_attach_fds(struct lpc_conn *conn, struct lpc_msg_ext *ext,
 			  const struct lpc_msg_attr *a)
 {
 	u32 i;
 
-	if (!(msg->conn->listener->srv->flags & LPC_PORT_ALLOW_FDS))
+	if (!(conn->listener->srv->flags & LPC_PORT_ALLOW_FDS))
 		return -EPERM;
 	if (!a->nr_fds || a->nr_fds > LPC_MAX_FDS)
 		return -EINVAL;
@@ -124,12 +162,13 @@ static int lpc_attach_fds(struct lpc_msg *msg, struct lpc_msg_ext *ext,
 	return 0;
 }
 
-static int lpc_attach_ranges(struct lpc_msg *msg, struct lpc_msg_ext *ext,
+/* Ranges belong to requests only: a reply has nobody to access them. */
+static int lpc_attach_ranges(bool request, struct lpc_msg_ext *ext,
 			     const struct lpc_msg_attr *a)
 {
 	u32 i;
 
-	if (msg->type != LPC_MSG_REQUEST)
+	if (!request)
 		return -EINVAL;
 	if (!a->nr_ranges || a->nr_ranges > LPC_MAX_RANGES)
 		return -EINVAL;
@@ -163,59 +202,126 @@ static int lpc_attr_check(const struct lpc_msg_attr *a)
 
 /*
  * The credentials a connection started with, on the sender's side. @port
- * may be the connection port itself (a reply): use the message's
- * connection.
+ * may be the connection port itself (a reply).
  */
 static const struct cred *lpc_conn_cred(struct lpc_port *port,
-					struct lpc_msg *msg)
+					struct lpc_conn *conn)
 {
-	struct lpc_conn *conn = msg->conn;
-
 	return port->kind == LPC_PORT_CLIENT ? conn->cred : conn->server_cred;
 }
 
+/* Attributes the sender must not see again in anyone's hands. */
+static void lpc_ext_free(struct lpc_msg_ext *ext)
+{
+	u32 i;
+
+	if (ext->view_file)
+		fput(ext->view_file);
+	for (i = 0; i < ext->nr_fds; i++)
+		fput(ext->fds[i]);
+	if (ext->requester_mm)
+		mmdrop(ext->requester_mm);
+	if (ext->cred)
+		put_cred(ext->cred);
+	kfree(ext);
+}
+
 /**
- * lpc_attr_attach() - take a message's attributes from its sender
+ * lpc_ext_put() - drop a reference to a message's attributes
+ * @ext: the attributes, or NULL.
+ *
+ * Not under a port lock: the last put drops files and an mm.
+ */
+void lpc_ext_put(struct lpc_msg_ext *ext)
+{
+	if (ext && refcount_dec_and_test(&ext->ref))
+		lpc_ext_free(ext);
+}
+
+/**
+ * lpc_attr_build() - take a message's attributes from its sender
  * @port: the port sending.
- * @msg: the message, not yet queued; gets msg->ext.
+ * @conn: the connection the message travels on.
+ * @request: the message is a request (only requests declare ranges).
  * @uptr: user pointer to a &struct lpc_msg_attr.
  *
- * On error the caller frees the message, which drops whatever was taken.
- *
- * Return: 0, -EINVAL for a bad attribute, -EPERM for fds on a port that
- * does not take them, -EBADF, -EFAULT, -E2BIG, -ENOMEM, or a view error.
+ * Return: the attributes, with one reference; NULL if the sender asked
+ * for none; or ERR_PTR(-EINVAL) for a bad attribute, -EPERM for fds on a
+ * port that does not take them, -EBADF, -EFAULT, -E2BIG, -ENOMEM, or a
+ * view error.
  */
-int lpc_attr_attach(struct lpc_port *port, struct lpc_msg *msg, u64 uptr)
+struct lpc_msg_ext *lpc_attr_build(struct lpc_port *port,
+				   struct lpc_conn *conn, bool request,
+				   u64 uptr)
 {
+	struct lpc_msg_ext *ext = NULL;
 	struct lpc_msg_attr *a;
 	int ret;
 
 	a = lpc_attr_copy_in(uptr);
 	if (IS_ERR(a))
-		return PTR_ERR(a);
+		return ERR_CAST(a);
 	ret = lpc_attr_check(a);
 	if (ret || !a->flags)
 		goto out;
 	ret = -ENOMEM;
-	msg->ext = kzalloc(sizeof(*msg->ext), GFP_KERNEL_ACCOUNT);
-	if (!msg->ext)
+	ext = kzalloc(sizeof(*ext), GFP_KERNEL_ACCOUNT);
+	if (!ext)
 		goto out;
+	refcount_set(&ext->ref, 1);
 	ret = 0;
 	if (a->flags & LPC_ATTR_CREDS) {
-		msg->ext->cred = get_current_cred();
-		msg->ext->cred_changed =
-			lpc_cred_changed(msg->ext->cred,
-					 lpc_conn_cred(port, msg));
+		ext->cred = get_current_cred();
+		ext->cred_changed = lpc_cred_changed(ext->cred,
+						     lpc_conn_cred(port, conn));
 	}
 	if (a->flags & LPC_ATTR_FDS)
-		ret = lpc_attach_fds(msg, msg->ext, a);
+		ret = lpc_attach_fds(conn, ext, a);
 	if (!ret && (a->flags & LPC_ATTR_DIRECT))
-		ret = lpc_attach_ranges(msg, msg->ext, a);
+		ret = lpc_attach_ranges(request, ext, a);
 	if (!ret && (a->flags & LPC_ATTR_VIEW))
-		ret = lpc_view_attach(port, msg, &a->view);
+		ret = lpc_view_attach(conn, ext, &a->view);
 out:
 	kfree(a);
-	return ret;
+	if (ret) {
+		lpc_ext_put(ext);
+		return ERR_PTR(ret);
+	}
+	return ext;
+}
+
+/**
+ * lpc_attr_attach() - give a message being sent its attributes
+ * @port: the port sending.
+ * @msg: the message, NEW, with its connection and type set.
+ * @uptr: user pointer to a &struct lpc_msg_attr.
+ *
+ * Return: 0, or an lpc_attr_build() error.
+ */
+int lpc_attr_attach(struct lpc_port *port, struct lpc_msg *msg, u64 uptr)
+{
+	struct lpc_msg_ext *ext;
+
+	ext = lpc_attr_build(port, msg->conn, msg->type == LPC_MSG_REQUEST,
+			     uptr);
+	if (IS_ERR(ext))
+		return PTR_ERR(ext);
+	msg->ext = ext;
+	return 0;
+}
+
+/**
+ * lpc_attr_set() - replace a message's attributes
+ * @msg: the message, which only its caller can see (a request being
+ *	answered): anyone else reading the old ones holds a reference.
+ * @ext: the new attributes (the caller's reference moves here), or NULL.
+ */
+void lpc_attr_set(struct lpc_msg *msg, struct lpc_msg_ext *ext)
+{
+	struct lpc_msg_ext *old = msg->ext;
+
+	msg->ext = ext;
+	lpc_ext_put(old);
 }
 
 /**
@@ -224,20 +330,7 @@ out:
  */
 void lpc_attr_free(struct lpc_msg *msg)
 {
-	struct lpc_msg_ext *ext = msg->ext;
-	u32 i;
-
-	if (!ext)
-		return;
-	lpc_view_drop(msg);
-	for (i = 0; i < ext->nr_fds; i++)
-		fput(ext->fds[i]);
-	if (ext->requester_mm)
-		mmdrop(ext->requester_mm);
-	if (ext->cred)
-		put_cred(ext->cred);
-	kfree(ext);
-	msg->ext = NULL;
+	lpc_attr_set(msg, NULL);
 }
 
 static void lpc_fill_secctx(struct lpc_creds *c, const struct cred *cred)
@@ -418,35 +511,4 @@ int __lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg, u64 uptr,
 out:
 	kfree(a);
 	return ret;
-}
-
-/**
- * __lpc_attr_replace() - swap a request's attributes for its reply's
- * @port: the port replying.
- * @msg: the request, taken out of service.
- * @uptr: the reply's &struct lpc_msg_attr, or 0.
- *
- * The request's attributes (its fds, view and declared ranges) end with
- * the reply. On error the request keeps them and goes back to service.
- *
- * Return: 0 or an lpc_attr_attach() error.
- */
-int __lpc_attr_replace(struct lpc_port *port, struct lpc_msg *msg, u64 uptr)
-{
-	struct lpc_msg_ext *old = msg->ext;
-	int ret;
-
-	msg->ext = NULL;
-	if (uptr) {
-		ret = lpc_attr_attach(port, msg, uptr);
-		if (ret) {
-			lpc_attr_free(msg);
-			msg->ext = old;
-			return ret;
-		}
-	}
-	swap(msg->ext, old);
-	lpc_attr_free(msg);
-	msg->ext = old;
-	return 0;
 }

@@ -285,14 +285,11 @@ static u32 lpc_fast_recv_take(struct lpc_port *port, struct lpc_msg **msg,
 					     entry);
 		if (!m || lpc_is_request(m) || m->ext)
 			break;
-		lpc_queue_del(port, m, NULL);
-		lpc_unhold(port, m);
-		m->state = LPC_MS_DETACHED;
+		lpc_msg_take_locked(port, m, freed);
 		msg[i] = m;
 	}
 	*empty = list_empty(&port->queue);
 	spin_unlock(&port->lock);
-	*freed += i;
 	return i;
 }
 
@@ -310,8 +307,10 @@ static void lpc_fast_recv_untake(struct lpc_port *port, struct lpc_msg **msg,
 	spin_lock(&port->lock);
 	dead = port->dead;
 	for (i = n; !dead && i--; ) {
+		/* Only this receiver has them: DONE, not yet dropped. */
+		if (!lpc_msg_move(msg[i], LPC_MSB(DONE), LPC_MS_QUEUED))
+			continue;
 		lpc_hold(port, msg[i]);
-		msg[i]->state = LPC_MS_QUEUED;
 		lpc_queue_add(port, msg[i], true);
 	}
 	if (!dead) {

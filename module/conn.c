@@ -18,6 +18,8 @@
 #include <linux/file.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/wait_bit.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/uidgid.h>
@@ -25,7 +27,9 @@
 #include "internal.h"
 #include "trace.h"
 
-#define LPC_CONN_SHUT	0
+/* Bits of conn->shut. */
+#define LPC_CONN_SHUT	0	/* teardown began */
+#define LPC_CONN_BUSY	1	/* teardown is running */
 
 static void lpc_conn_free(struct lpc_conn *conn)
 {
@@ -51,20 +55,43 @@ void lpc_conn_put(struct lpc_conn *conn)
 		lpc_conn_free(conn);
 }
 
-/* Queue a reserved notice; from now on it holds a connection reference. */
+/*
+ * Queue a reserved notice, from now on holding a connection reference. It
+ * is stamped as sent by the side that went away, @pid with @cred: not by
+ * whoever happens to drop the last reference to that side's port (an
+ * fdinfo reader, a process the fd was passed to).
+ */
 static void lpc_conn_notify(struct lpc_conn *conn, struct lpc_port *inbox,
-			    struct lpc_msg **slot, u32 type)
+			    u32 type, struct pid *pid, const struct cred *cred)
 {
-	struct lpc_msg *msg = *slot;
+	struct lpc_msg *msg = conn->notice;
 
-	*slot = NULL;
+	conn->notice = NULL;
 	msg->type = type;
 	msg->id = lpc_next_id();
 	refcount_inc(&conn->ref);
 	msg->conn = conn;
-	if (!(current->flags & PF_KTHREAD))
-		lpc_msg_stamp(msg, inbox);
+	lpc_msg_stamp_as(msg, inbox, pid, cred);
 	lpc_msg_enqueue_notice(inbox, msg);
+}
+
+/*
+ * Did the client process die (CLIENT_DIED), rather than close its port
+ * (PORT_CLOSED)? Asked of the process that connected, whatever task the
+ * teardown runs in.
+ */
+static bool lpc_client_died(struct lpc_conn *conn)
+{
+	struct task_struct *task;
+	bool died;
+
+	rcu_read_lock();
+	task = pid_task(conn->client_pid, PIDTYPE_TGID);
+	died = !task || (READ_ONCE(task->signal->flags) & SIGNAL_GROUP_EXIT) ||
+	       ((READ_ONCE(task->flags) & PF_EXITING) &&
+		thread_group_empty(task));
+	rcu_read_unlock();
+	return died;
 }
 
 /**
@@ -78,6 +105,10 @@ static void lpc_conn_notify(struct lpc_conn *conn, struct lpc_port *inbox,
  * client that stays gets PORT_CLOSED and wakes from its waits with
  * -ECONNRESET. Requests the server already received stay in service when
  * the client goes, so that replying to them fails with -ECANCELED.
+ *
+ * A second caller (the other side closing, a disconnect racing a close)
+ * returns only once the first is done, so that a DISCONNECT that returns
+ * has seen the connection torn down.
  */
 void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server)
 {
@@ -85,8 +116,11 @@ void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server)
 	bool connected;
 	u32 notice;
 
-	if (test_and_set_bit(LPC_CONN_SHUT, &conn->shut))
+	if (cmpxchg(&conn->shut, 0,
+		    BIT(LPC_CONN_SHUT) | BIT(LPC_CONN_BUSY))) {
+		wait_on_bit(&conn->shut, LPC_CONN_BUSY, TASK_UNINTERRUPTIBLE);
 		return;
+	}
 
 	spin_lock(&lst->lock);
 	connected = conn->state == LPC_CONN_CONNECTED;
@@ -111,20 +145,23 @@ void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server)
 	/* Server side: nothing of this client's is left for the server. */
 	lpc_port_drain(lst, conn, by_server);
 	lpc_port_fail_pending(lst, conn);
-	notice = current->flags & PF_EXITING ? LPC_MSG_CLIENT_DIED :
-					       LPC_MSG_PORT_CLOSED;
+	notice = LPC_MSG_PORT_CLOSED;
+	if (!by_server && lpc_client_died(conn))
+		notice = LPC_MSG_CLIENT_DIED;
 	if (connected && !by_server)
-		lpc_conn_notify(conn, lst, &conn->notice, notice);
+		lpc_conn_notify(conn, lst, notice, conn->client_pid,
+				conn->cred);
 	trace_lpc_close(conn->serial, notice, by_server);
 
 	if (connected && by_server)
-		lpc_conn_notify(conn, client, &conn->notice,
-				LPC_MSG_PORT_CLOSED);
+		lpc_conn_notify(conn, client, LPC_MSG_PORT_CLOSED,
+				conn->server_pid, conn->server_cred);
 	lpc_port_set_dead(client);
 	lpc_port_fail_pending(client, NULL);
 	if (conn->server)
 		lpc_port_set_dead(conn->server);
 	lpc_sections_conn_end(conn);
+	clear_and_wake_up_bit(LPC_CONN_BUSY, &conn->shut);
 }
 
 /**
@@ -279,6 +316,7 @@ static struct lpc_msg *lpc_connect_msg(struct lpc_conn *conn,
 	msg->id = lpc_next_id();
 	refcount_inc(&conn->ref);
 	msg->conn = conn;
+	msg->inbox = conn->listener;
 	lpc_msg_stamp(msg, conn->listener);
 	return msg;
 }
@@ -317,12 +355,11 @@ static int lpc_connect_wait(struct lpc_conn *conn, struct lpc_msg *msg,
 		refcount_dec(&msg->ref);
 		goto out_put;
 	}
-	ret = lpc_msg_enqueue(conn->listener, msg, deadline);
+	ret = lpc_msg_enqueue(msg, deadline);
 	if (ret) {
 		if (ret == -ENOTCONN)
 			ret = -ECONNRESET;
-		if (lpc_msg_unpend(msg))
-			lpc_msg_put(msg);
+		lpc_msg_unsent(msg, &ret);
 		goto out_put;
 	}
 	lpc_stat_add(&conn->listener->srv->stats->connects, 1);

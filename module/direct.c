@@ -13,9 +13,15 @@
  * page protections hold) only while a chunk is copied to or from the
  * buffer, and no mmap lock is held while the caller's buffer is touched.
  * Each chunk takes a fresh user reference on the requester's address
- * space and looks the request up again, so a requester that exits or
- * gives up mid-copy stops the copy at the next chunk (-ESRCH, -ECANCELED,
- * or the bytes done so far) and its memory is not held beyond one chunk.
+ * space and checks that the request is still in service, so a requester
+ * that exits, gives up or is answered mid-copy stops the copy at the next
+ * chunk (-ESRCH, -ECANCELED, -ENOENT, or the bytes done so far) and its
+ * memory is not held beyond one chunk.
+ *
+ * The copy holds a reference to the request's attributes (&struct
+ * lpc_msg_ext: the ranges, the address space), never to the request: a
+ * reply may replace the request's attributes while a chunk is copied,
+ * and those the copy uses stay alive and unchanged until it lets go.
  *
  * The address space is the one recorded when the request was sent: a
  * requester that execve()s another program, perhaps a set-uid one, takes
@@ -34,38 +40,43 @@
 /* Bytes copied per pin of the requester's pages. */
 #define LPC_DIRECT_CHUNK	(16 * PAGE_SIZE)
 
-/* The request @id in service behind @port, with a reference. */
-static struct lpc_msg *lpc_direct_lookup(struct lpc_port *port, u64 id)
-{
-	if (port->kind == LPC_PORT_SERVER)
-		return lpc_msg_get_service(port->conn->listener, id,
-					   port->conn);
-	return lpc_msg_get_service(port, id, NULL);
-}
+/**
+ * struct lpc_direct_op - one %LPC_IOC_DIRECT_READ or _WRITE in progress
+ * @inbox: the port whose service tree holds the request.
+ * @only: the connection the request must be on, or NULL.
+ * @id: the request.
+ * @ext: the request's attributes (a reference of the copy's own).
+ * @write: into the requester.
+ */
+struct lpc_direct_op {
+	struct lpc_port *inbox;
+	struct lpc_conn *only;
+	u64 id;
+	struct lpc_msg_ext *ext;
+	bool write;
+};
 
 /*
  * The requester's address space, with a user reference (mmput() it): the
  * one recorded when the request was sent, so an execve() since (a new mm)
- * or an exit (no user left) makes it unreachable. The request is looked
- * up again so that a requester giving up mid-copy stops the copy.
+ * or an exit (no user left) makes it unreachable. The request must still
+ * be in service with the attributes the copy began with.
  *
  * Return: the mm, or ERR_PTR(-ESRCH) once the requester exited,
  * -ECANCELED once it gave up, -ENOENT once the request was answered.
  */
-static struct mm_struct *lpc_requester_mm(struct lpc_port *port, u64 id,
-					  const struct lpc_msg_ext *ext)
+static struct mm_struct *lpc_requester_mm(const struct lpc_direct_op *op)
 {
-	struct mm_struct *mm = ext->requester_mm;
-	struct lpc_msg *msg;
+	struct mm_struct *mm = op->ext->requester_mm;
+	struct lpc_msg_ext *ext;
 
 	if (!mm || !mmget_not_zero(mm))
 		return ERR_PTR(-ESRCH);
-	msg = lpc_direct_lookup(port, id);
-	if (IS_ERR(msg)) {
+	ext = lpc_msg_get_ext(op->inbox, op->id, op->only, op->ext);
+	if (IS_ERR(ext)) {
 		mmput(mm);
-		return ERR_CAST(msg);
+		return ERR_CAST(ext);
 	}
-	lpc_msg_put(msg);
 	return mm;
 }
 
@@ -120,20 +131,6 @@ static long lpc_copy_remote(struct mm_struct *mm, unsigned long addr,
 	return done;
 }
 
-/**
- * struct lpc_direct_op - one %LPC_IOC_DIRECT_READ or _WRITE in progress
- * @port: the port the call was made on.
- * @id: the request.
- * @ext: the request's attributes (the caller holds a message reference).
- * @write: into the requester.
- */
-struct lpc_direct_op {
-	struct lpc_port *port;
-	u64 id;
-	const struct lpc_msg_ext *ext;
-	bool write;
-};
-
 /* One chunk: the caller's buffer <-> @kbuf <-> the requester. */
 static long lpc_direct_chunk(const struct lpc_direct_op *op, u64 addr,
 			     void __user *ubuf, void *kbuf, size_t len)
@@ -143,7 +140,7 @@ static long lpc_direct_chunk(const struct lpc_direct_op *op, u64 addr,
 
 	if (op->write && copy_from_user(kbuf, ubuf, len))
 		return -EFAULT;
-	mm = lpc_requester_mm(op->port, op->id, op->ext);
+	mm = lpc_requester_mm(op);
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
 	n = lpc_copy_remote(mm, addr, kbuf, len, op->write);
@@ -193,14 +190,13 @@ static long lpc_direct_copy(const struct lpc_direct_op *op, u64 addr,
 }
 
 /* The range @d names, if the request has it and allows the access. */
-static int lpc_direct_range(const struct lpc_msg *msg,
+static int lpc_direct_range(const struct lpc_msg_ext *ext,
 			    const struct lpc_direct *d, bool write,
 			    const struct lpc_range **rp)
 {
-	const struct lpc_msg_ext *ext = msg->ext;
 	const struct lpc_range *r;
 
-	if (!ext || d->range >= ext->nr_ranges)
+	if (d->range >= ext->nr_ranges)
 		return -EINVAL;
 	r = &ext->ranges[d->range];
 	if (!(r->access & (write ? LPC_ACCESS_WRITE : LPC_ACCESS_READ)))
@@ -229,10 +225,9 @@ static int lpc_direct_range(const struct lpc_msg *msg,
 int lpc_direct(struct lpc_port *port, void __user *uarg, u32 usize,
 	       bool write)
 {
-	struct lpc_direct_op op = { .port = port, .write = write };
+	struct lpc_direct_op op = { .write = write };
 	const struct lpc_range *r;
 	struct lpc_direct d;
-	struct lpc_msg *msg;
 	long ret;
 
 	ret = lpc_copy_in(&d, sizeof(d), uarg, usize, LPC_DIRECT_SIZE_VER0);
@@ -240,17 +235,16 @@ int lpc_direct(struct lpc_port *port, void __user *uarg, u32 usize,
 		return ret;
 	if (d.flags)
 		return -EINVAL;
-	msg = lpc_direct_lookup(port, d.id);
-	if (IS_ERR(msg))
-		return PTR_ERR(msg);
-	ret = lpc_direct_range(msg, &d, write, &r);
-	if (!ret && d.len) {
-		op.id = d.id;
-		op.ext = msg->ext;
+	op.inbox = lpc_service_port(port, &op.only);
+	op.id = d.id;
+	op.ext = lpc_msg_get_ext(op.inbox, d.id, op.only, NULL);
+	if (IS_ERR(op.ext))
+		return PTR_ERR(op.ext);
+	ret = lpc_direct_range(op.ext, &d, write, &r);
+	if (!ret && d.len)
 		ret = lpc_direct_copy(&op, r->addr + d.offset,
 				      u64_to_user_ptr(d.buf),
 				      min_t(u64, d.len, MAX_RW_COUNT));
-	}
-	lpc_msg_put(msg);
+	lpc_ext_put(op.ext);
 	return ret;
 }

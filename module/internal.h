@@ -154,13 +154,15 @@ struct lpc_server {
  * @service: requests received from @queue and not yet answered, by id.
  * @pending: requests sent from this port, awaiting their reply, by id.
  * @idle: receivers asleep until @queue or @dead changes, newest first
- *	(&struct lpc_rx_waiter; msg.c).
+ *	(&struct lpc_rx_waiter; wait.c).
  * @wait: poll and epoll wait here for @queue or @dead.
  * @room: senders wait here for @nr_held to drop.
  * @views: views mapped into receivers through this port (section.c;
  *	protected by @lock).
  * @nr_kept: entries of @views kept past their reply, bound by the module
  *	parameter max_kept_views (protected by @lock).
+ * @views_closed: the port's release took @views; no view joins them any
+ *	more (protected by @lock).
  * @max_queued: bound of @nr_held (invariant).
  * @msg_cache: one freed synchronous request kept for the next one, so a
  *	round trip does not allocate (swapped with xchg()).
@@ -196,6 +198,7 @@ struct lpc_port {
 	wait_queue_head_t room;
 	struct list_head views;
 	u32 nr_kept;
+	bool views_closed;
 
 	u32 max_queued;
 	struct lpc_msg *msg_cache;
@@ -269,6 +272,7 @@ struct lpc_conn {
 
 /**
  * struct lpc_msg_ext - the optional parts of a message (attr.c)
+ * @ref: the message holds one; direct access holds one while it copies.
  * @cred: LPC_ATTR_CREDS: the sender's credentials at send time (ref).
  * @cred_changed: they differ from those captured at connect or accept.
  * @nr_fds: LPC_ATTR_FDS: files in @fds.
@@ -284,10 +288,12 @@ struct lpc_conn {
  *	neither an exit nor an execve() of the requester lets it through).
  *
  * Written by the sender before the message is queued, then invariant
- * until the message is freed; fds and the view are handed to the receiver
- * by moving them out of here.
+ * until the last reference goes; fds and the view are handed to the
+ * receiver by moving them out of here, by the receiver, while it alone
+ * owns the message (RECEIVING, or a reply's requester).
  */
 struct lpc_msg_ext {
+	refcount_t ref;
 	const struct cred *cred;
 	bool cred_changed;
 	u32 nr_fds;
@@ -301,14 +307,18 @@ struct lpc_msg_ext {
 	struct mm_struct *requester_mm;
 };
 
-/* Where a message stands on its inbox side; protected by the inbox lock. */
+/*
+ * Where a message stands on its inbox side; protected by the inbox lock.
+ * request.c owns every change; Documentation/lpc-internals.rst has the
+ * table of who owns the message in each state.
+ */
 enum lpc_msg_state {
-	LPC_MS_NEW,		/* not yet queued */
+	LPC_MS_NEW,		/* being built and sent; its sender's */
 	LPC_MS_QUEUED,		/* on inbox->queue */
-	LPC_MS_SERVICE,		/* received, in inbox->service */
-	LPC_MS_REPLYING,	/* taken out of service by a replier */
-	LPC_MS_ABANDONED,	/* in inbox->service, requester gone */
-	LPC_MS_DETACHED,	/* out of the queue and trees for good */
+	LPC_MS_RECEIVING,	/* a receiver's, being copied out */
+	LPC_MS_SERVICE,		/* a received request in inbox->service */
+	LPC_MS_REPLYING,	/* a replier's, being answered */
+	LPC_MS_DONE,		/* off the queue and trees for good */
 };
 
 #define LPC_MSGK_SYNC		BIT(0)	/* a thread waits for the reply */
@@ -325,15 +335,22 @@ enum lpc_msg_state {
  * @state: &enum lpc_msg_state, protected by @inbox's lock.
  * @done: requester side finished; written under the origin lock with
  *	release semantics, read by the waiter with acquire.
+ * @abandoned: the requester side gave up while the inbox side was live
+ *	(protected by @inbox's lock; request.c).
  * @kflags: LPC_MSGK_* (invariant after queueing).
  * @status: result for a synchronous requester, valid once @done.
  * @type: LPC_MSG_* type.
  * @id: unique id, never 0.
  * @ref_id: the request's id, for replies and lost-reply notices.
  * @conn: connection the message travels on (holds a conn ref).
- * @inbox: port the message is queued on (kept alive by @conn).
+ * @inbox: port the message is queued on (kept alive by @conn); set before
+ *	the message can be seen by anyone but its sender, changed only when
+ *	an answered request is queued on its origin as its own reply.
  * @origin: port a request came from, whose pending tree holds it.
- * @ext: optional parts, or NULL (invariant once queued).
+ * @ext: optional parts, or NULL. Invariant while anyone but the message's
+ *	owner can see it; a reply replaces a request's only once the request
+ *	is out of service, and readers outside the owner hold a reference
+ *	of their own (&struct lpc_msg_ext).
  * @sender: the sending process's tgid for requests (pid ref), or NULL
  *	when it is the connection's own client or server process.
  * @waiter: the thread that sent a synchronous request and sleeps until
@@ -355,6 +372,7 @@ struct lpc_msg {
 	u8 state;
 	u8 done;
 	u8 kflags;
+	bool abandoned;
 	int status;
 	u32 type;
 	u64 id;
@@ -423,47 +441,66 @@ void lpc_conn_put(struct lpc_conn *conn);
 void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server);
 void lpc_listener_shutdown(struct lpc_port *port);
 
-/* msg.c */
+/* msgbuf.c */
 struct lpc_msg *lpc_msg_alloc(u32 cap, gfp_t gfp);
 struct lpc_msg *lpc_msg_alloc_cached(struct lpc_port *port, u32 cap);
 void lpc_msg_cache_free(struct lpc_port *port);
 void lpc_msg_put(struct lpc_msg *msg);
 void lpc_msg_stamp(struct lpc_msg *msg, struct lpc_port *inbox);
-int lpc_msg_enqueue(struct lpc_port *inbox, struct lpc_msg *msg,
-		    const ktime_t *deadline);
+void lpc_msg_stamp_as(struct lpc_msg *msg, struct lpc_port *to,
+		      struct pid *pid, const struct cred *cred);
+u64 lpc_next_id(void);
+
+/* request.c: the request state machine */
+int lpc_msg_enqueue(struct lpc_msg *msg, const ktime_t *deadline);
 void lpc_msg_enqueue_notice(struct lpc_port *inbox, struct lpc_msg *msg);
 int lpc_msg_add_pending(struct lpc_port *origin, struct lpc_msg *msg);
 bool lpc_msg_unpend(struct lpc_msg *msg);
+void lpc_msg_unsent(struct lpc_msg *msg, int *ret);
 int lpc_msg_wait_reply(struct lpc_msg *msg, const ktime_t *deadline);
 struct lpc_msg *lpc_msg_take_service(struct lpc_port *inbox, u64 id,
 				     struct lpc_conn *only, u32 type);
 void lpc_msg_return_service(struct lpc_msg *msg);
 int lpc_msg_complete(struct lpc_msg *msg, int status);
 void lpc_msg_abandon(struct lpc_msg *msg);
-void lpc_port_set_dead(struct lpc_port *port);
+int lpc_msg_cancel(struct lpc_port *origin, u64 id, struct lpc_conn *only);
+struct lpc_msg *lpc_msg_get_service(struct lpc_port *inbox, u64 id,
+				    struct lpc_conn *only);
+struct lpc_msg_ext *lpc_msg_get_ext(struct lpc_port *inbox, u64 id,
+				    struct lpc_conn *only,
+				    struct lpc_msg_ext *ext);
 void lpc_port_drain(struct lpc_port *port, struct lpc_conn *only,
 		    bool service);
 void lpc_port_fail_pending(struct lpc_port *port, struct lpc_conn *only);
-int lpc_xfer(struct lpc_port *port, void __user *uarg, u32 usize);
-int lpc_cancel(struct lpc_port *port, void __user *uarg, u32 usize);
-u64 lpc_next_id(void);
+
+/* wait.c */
 ktime_t *lpc_deadline(ktime_t *buf, bool has_timeout, bool nonblock,
 		      u64 timeout_ns);
 
-struct lpc_msg *lpc_msg_get_service(struct lpc_port *inbox, u64 id,
-				    struct lpc_conn *only);
+/* port.c */
+void lpc_port_set_dead(struct lpc_port *port);
+
+/* xfer.c: the message ioctls */
+int lpc_xfer(struct lpc_port *port, void __user *uarg, u32 usize);
+int lpc_cancel(struct lpc_port *port, void __user *uarg, u32 usize);
 int lpc_sender_check(struct lpc_port *port, void __user *uarg, u32 usize);
+struct lpc_port *lpc_service_port(struct lpc_port *port,
+				  struct lpc_conn **only);
 
 /* batch.c */
 int lpc_send_batch(struct lpc_port *port, void __user *uarg, u32 usize);
 int lpc_recv_batch(struct lpc_port *port, void __user *uarg, u32 usize);
 
 /* attr.c */
+struct lpc_msg_ext *lpc_attr_build(struct lpc_port *port,
+				   struct lpc_conn *conn, bool request,
+				   u64 uptr);
 int lpc_attr_attach(struct lpc_port *port, struct lpc_msg *msg, u64 uptr);
 int __lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg, u64 uptr,
 		       struct lpc_msg_info *info);
+void lpc_ext_put(struct lpc_msg_ext *ext);
 void lpc_attr_free(struct lpc_msg *msg);
-int __lpc_attr_replace(struct lpc_port *port, struct lpc_msg *msg, u64 uptr);
+void lpc_attr_set(struct lpc_msg *msg, struct lpc_msg_ext *ext);
 
 /*
  * Most messages carry no attributes and most receivers ask for none:
@@ -477,24 +514,13 @@ static inline int lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg,
 	return __lpc_attr_deliver(port, msg, uptr, info);
 }
 
-static inline int lpc_attr_replace(struct lpc_port *port, struct lpc_msg *msg,
-				   u64 uptr)
-{
-	if (!uptr && !msg->ext)
-		return 0;
-	return __lpc_attr_replace(port, msg, uptr);
-}
-
-/*
- * section.c. The @port passed to lpc_view_attach() may be a connection
- * port (a reply sent through it), which has no ->conn: use msg->conn.
- */
+/* section.c */
 int lpc_section_create(struct lpc_port *port, void __user *uarg, u32 usize);
-int lpc_view_attach(struct lpc_port *port, struct lpc_msg *msg,
+int lpc_view_attach(struct lpc_conn *conn, struct lpc_msg_ext *ext,
 		    const struct lpc_view *view);
 int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
 		     struct lpc_view *out, u32 want);
-void lpc_view_drop(struct lpc_msg *msg);
+void lpc_view_drop(struct lpc_msg_ext *ext);
 void lpc_view_unmap_request(struct lpc_port *port, u64 id);
 int lpc_view_release(struct lpc_port *port, void __user *uarg, u32 usize);
 void lpc_views_port_release(struct lpc_port *port);
@@ -520,7 +546,7 @@ void lpc_user_uncharge_conn(kuid_t uid);
 int lpc_user_charge_sections(u64 bytes);
 void lpc_user_uncharge_sections(kuid_t uid, u64 bytes);
 
-/* ioctl helpers (main.c) */
+/* uaccess.c: size rules and user copies */
 int lpc_check_usize(const void __user *src, size_t usize, size_t ksize,
 		    size_t ver0);
 int lpc_copy_in(void *dst, size_t ksize, const void __user *src,

@@ -13,56 +13,6 @@
 
 #include "internal.h"
 
-/**
- * lpc_copy_in() - copy a size-versioned ioctl struct from user space
- * @dst: kernel struct.
- * @ksize: its size.
- * @src: user pointer.
- * @usize: size user space passed (from the ioctl number).
- * @ver0: smallest size ever published.
- *
- * Return: 0, -EINVAL if @usize is below @ver0, -E2BIG if it is larger than
- * a page or its tail beyond @ksize is not zero, -EFAULT.
- */
-int lpc_copy_in(void *dst, size_t ksize, const void __user *src,
-		size_t usize, size_t ver0)
-{
-	if (usize < ver0)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	return copy_struct_from_user(dst, ksize, src, usize);
-}
-
-/**
- * lpc_check_usize() - the size rules of lpc_copy_in(), without the copy
- * @src: user pointer to the struct.
- * @usize: size user space passed.
- * @ksize: the struct's size in this module.
- * @ver0: smallest size ever published.
- *
- * For callers that copy in only part of a struct (its input fields).
- *
- * Return: 0, -EINVAL if @usize is below @ver0, -E2BIG if it is larger than
- * a page or its tail beyond @ksize is not zero, -EFAULT.
- */
-int lpc_check_usize(const void __user *src, size_t usize, size_t ksize,
-		    size_t ver0)
-{
-	int ret;
-
-	if (usize < ver0)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	if (usize <= ksize)
-		return 0;
-	ret = check_zeroed_user(src + ksize, usize - ksize);
-	if (ret < 0)
-		return ret;
-	return ret ? 0 : -E2BIG;
-}
-
 static int lpc_version(void __user *uarg, u32 usize)
 {
 	struct lpc_version v = {

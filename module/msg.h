@@ -35,6 +35,41 @@ static inline bool lpc_is_request(const struct lpc_msg *msg)
 	       msg->type == LPC_MSG_CONNECTION_REQUEST;
 }
 
+/* A set of states, for lpc_msg_move(): LPC_MSB(QUEUED) | LPC_MSB(DONE). */
+#define LPC_MSB(state)	BIT(LPC_MS_##state)
+
+/**
+ * lpc_msg_move() - the one way a message changes state
+ * @msg: the message; its inbox is locked.
+ * @from: the states it may be in (LPC_MSB()), from the table in
+ *	Documentation/lpc-internals.rst.
+ * @to: the new state.
+ *
+ * A transition not in the table is a bug: it is refused, loudly.
+ *
+ * Return: whether the message moved.
+ */
+static inline bool lpc_msg_move(struct lpc_msg *msg, u32 from,
+				enum lpc_msg_state to)
+{
+	lockdep_assert_held(&msg->inbox->lock);
+	if (WARN_ON_ONCE(!(from & BIT(msg->state))))
+		return false;
+	msg->state = to;
+	return true;
+}
+
+/*
+ * A request still being sent whose requester side was settled already:
+ * abandoned (its origin closed), or, synchronous, answered (cancelled, or
+ * its server went away). Its sender stops waiting for room. Called with
+ * the inbox lock held, which guards @abandoned; @done is the origin's.
+ */
+static inline bool lpc_msg_given_up(const struct lpc_msg *msg)
+{
+	return msg->abandoned || smp_load_acquire(&msg->done);
+}
+
 /*
  * Senders add themselves to @room with the port lock held (see
  * lpc_wait_locked()), so under that lock an empty queue means nobody waits
@@ -195,7 +230,7 @@ static inline void lpc_conn_port_queue(struct lpc_port *port,
 
 	lockdep_assert_held(&port->lock);
 	for (i = 0; i < n; i++) {
-		msg[i]->state = LPC_MS_QUEUED;
+		lpc_msg_move(msg[i], LPC_MSB(NEW), LPC_MS_QUEUED);
 		list_add_tail(&msg[i]->entry, &port->queue);
 	}
 	port->nr_held += n;
@@ -204,15 +239,67 @@ static inline void lpc_conn_port_queue(struct lpc_port *port,
 	conn->nr_queued += n;
 }
 
+/**
+ * lpc_msg_take_locked() - a receiver takes a message off @port's queue
+ * @port: the inbox, locked.
+ * @msg: a message on its queue.
+ * @freed: NULL, or in a batch where the wake-ups for room are counted.
+ *
+ * A request becomes RECEIVING and keeps its slot; anything else is DONE
+ * and frees its slot at once. Either way the inbox reference is now the
+ * caller's, until lpc_msg_received().
+ */
+static inline void lpc_msg_take_locked(struct lpc_port *port,
+				       struct lpc_msg *msg, u32 *freed)
+{
+	lockdep_assert_held(&port->lock);
+	lpc_queue_del(port, msg, NULL);
+	if (lpc_is_request(msg)) {
+		lpc_msg_move(msg, LPC_MSB(QUEUED), LPC_MS_RECEIVING);
+		return;
+	}
+	lpc_unhold(port, msg);
+	lpc_msg_move(msg, LPC_MSB(QUEUED), LPC_MS_DONE);
+	if (freed)
+		(*freed)++;
+	else
+		lpc_wake_room(port);
+}
+
 /* What user space fills in of struct lpc_xfer: @info is output only. */
 #define LPC_XFER_IN_SIZE	offsetof(struct lpc_xfer, info)
 
+/* msgbuf.c */
 u32 lpc_msg_take_small(struct lpc_port *port, struct lpc_msg **msg, u32 n);
+struct lpc_msg *lpc_msg_alloc_small(struct lpc_port *port, u32 cap);
 void lpc_msg_recycle(struct lpc_port *origin, struct lpc_msg *msg);
 void lpc_msg_put_many(struct lpc_msg **msg, u32 n);
+
+/* wait.c */
+int lpc_sleep(const ktime_t *deadline);
 void lpc_wake_receivers(struct lpc_port *port, u32 nr, __poll_t events);
+int lpc_wait_message(struct lpc_port *port, const ktime_t *deadline);
+int lpc_wait_room(struct lpc_port *inbox, struct lpc_msg *msg,
+		  const ktime_t *deadline);
+
+/* request.c */
+void lpc_tree_insert(struct rb_root *root, struct lpc_msg *msg, bool pending);
+struct lpc_msg *lpc_tree_find(struct rb_root *root, u64 id, bool pending);
+void lpc_tree_erase(struct rb_root *root, struct lpc_msg *msg, bool pending);
+void lpc_msg_dispose(struct lpc_msg *msg);
+
+/* requester.c */
+bool lpc_msg_settle_pending(struct lpc_msg *msg, int status, bool *settled);
+
+/* request.c */
+void lpc_msg_received(struct lpc_port *port, struct lpc_msg *msg, int ret);
+
+/* uaccess.c */
+int lpc_copy_from_user(void *to, const void __user *from, u32 len);
 int lpc_data_from_user(struct lpc_msg *msg, u64 ubuf, u32 len);
 int lpc_data_to_user(u64 ubuf, const struct lpc_msg *msg);
+
+/* xfer.c */
 void lpc_fill_info(struct lpc_msg_info *info, const struct lpc_msg *msg,
 		   const struct lpc_port *to);
 int lpc_route(struct lpc_port *port, struct lpc_port **inbox,

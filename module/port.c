@@ -14,7 +14,7 @@
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
 
-#include "internal.h"
+#include "msg.h"
 
 static const struct file_operations lpc_port_fops;
 
@@ -81,6 +81,23 @@ static void lpc_port_free(struct kref *ref)
 void lpc_port_put(struct lpc_port *port)
 {
 	kref_put(&port->ref, lpc_port_free);
+}
+
+/**
+ * lpc_port_set_dead() - take no more messages on @port
+ * @port: the port.
+ *
+ * Every receiver and sender waiting on it wakes and sees it dead. A
+ * message that a receiver or replier holds meanwhile is dropped when they
+ * are done with it (request.c), so a drain after this one is the last.
+ */
+void lpc_port_set_dead(struct lpc_port *port)
+{
+	spin_lock(&port->lock);
+	port->dead = true;
+	lpc_wake_receivers(port, 0, EPOLLHUP);
+	spin_unlock(&port->lock);
+	wake_up_all(&port->room);
 }
 
 /**
@@ -381,16 +398,21 @@ int lpc_create_port(void __user *uarg, u32 usize)
 	port = lpc_listener_alloc(&attr);
 	if (IS_ERR(port))
 		return PTR_ERR(port);
-	ret = lpc_ns_publish(port);
-	if (ret) {
-		lpc_port_put(port);
-		return ret;
-	}
 	fd = lpc_port_install(port, attr.flags, &file);
 	if (fd < 0) {
-		lpc_ns_unpublish(port);
 		lpc_port_put(port);
 		return fd;
+	}
+	/*
+	 * Clients may connect from the moment the name is published: the
+	 * port has its file by then, and nothing fails after it but the
+	 * publishing itself, whose failure the file's release cleans up.
+	 */
+	ret = lpc_ns_publish(port);
+	if (ret) {
+		put_unused_fd(fd);
+		fput(file);
+		return ret;
 	}
 	fd_install(fd, file);
 	return fd;

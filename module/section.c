@@ -373,9 +373,9 @@ static int lpc_view_check(struct lpc_conn *conn, struct file *file,
 
 /**
  * lpc_view_attach() - attach a view to a message being sent
- * @port: the port the message is sent on.
- * @msg: the message, with its @ext allocated and its @conn set (a reply
- *	travels on its request's connection, whichever port sends it).
+ * @conn: the connection the message travels on (a reply travels on its
+ *	request's, whichever port sends it).
+ * @ext: the message's attributes being built.
  * @view: the sender's &struct lpc_view.
  *
  * Return: 0, -EBADF (@section_fd is no fd), -EINVAL (not a section of
@@ -384,11 +384,9 @@ static int lpc_view_check(struct lpc_conn *conn, struct file *file,
  * (%LPC_VIEW_IMMUTABLE on a section not sealed with F_SEAL_WRITE), -EACCES
  * (a writable view through a read-only fd).
  */
-int lpc_view_attach(struct lpc_port *port, struct lpc_msg *msg,
+int lpc_view_attach(struct lpc_conn *conn, struct lpc_msg_ext *ext,
 		    const struct lpc_view *view)
 {
-	struct lpc_conn *conn = msg->conn ?: port->conn;
-	struct lpc_msg_ext *ext = msg->ext;
 	struct file *file;
 	int ret;
 
@@ -406,8 +404,6 @@ int lpc_view_attach(struct lpc_port *port, struct lpc_msg *msg,
 		fput(file);
 		return ret;
 	}
-	/* A request's view left in the buffer its reply reuses goes now. */
-	lpc_view_drop(msg);
 	ext->view_file = file;
 	ext->view_offset = view->offset;
 	ext->view_length = view->length;
@@ -417,12 +413,10 @@ int lpc_view_attach(struct lpc_port *port, struct lpc_msg *msg,
 
 /**
  * lpc_view_drop() - drop a view that was not delivered
- * @msg: the message; may have no view or no @ext at all.
+ * @ext: a message's attributes; may have no view, or be NULL.
  */
-void lpc_view_drop(struct lpc_msg *msg)
+void lpc_view_drop(struct lpc_msg_ext *ext)
 {
-	struct lpc_msg_ext *ext = msg->ext;
-
 	if (ext && ext->view_file) {
 		fput(ext->view_file);
 		ext->view_file = NULL;
@@ -558,6 +552,15 @@ static int lpc_view_map(struct lpc_port *home, struct lpc_msg *msg,
 	v->readonly = readonly;
 
 	spin_lock(&home->lock);
+	if (home->views_closed) {
+		/* The port's release took its views already: not this one. */
+		spin_unlock(&home->lock);
+		lpc_view_unmap(v);
+		/* The file stays the caller's, to put on this error. */
+		mmdrop(v->mm);
+		kfree(v);
+		return -ECONNRESET;
+	}
 	if (keep && home->nr_kept < READ_ONCE(max_kept_views)) {
 		v->kept = true;
 		home->nr_kept++;
@@ -691,7 +694,7 @@ int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
 	out->length = ext->view_length;
 	if (keep) {
 		if (lpc_view_reuse(home, msg, readonly, out)) {
-			lpc_view_drop(msg);
+			lpc_view_drop(ext);
 			return 0;
 		}
 		lpc_views_reap(home);
@@ -708,7 +711,7 @@ int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
 		fput(file);
 		return ret;
 	}
-	lpc_view_drop(msg);
+	lpc_view_drop(ext);
 	return 0;
 }
 
@@ -795,6 +798,7 @@ void lpc_views_port_release(struct lpc_port *port)
 	spin_lock(&port->lock);
 	list_splice_init(&port->views, &list);
 	port->nr_kept = 0;
+	port->views_closed = true;
 	spin_unlock(&port->lock);
 	lpc_views_free(&list);
 }
