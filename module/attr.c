@@ -210,7 +210,7 @@ static const struct cred *lpc_conn_cred(struct lpc_port *port,
 	return port->kind == LPC_PORT_CLIENT ? conn->cred : conn->server_cred;
 }
 
-/* Attributes the sender must not see again in anyone's hands. */
+/* The last reference went: drop what the attributes hold. */
 static void lpc_ext_free(struct lpc_msg_ext *ext)
 {
 	u32 i;

@@ -67,6 +67,7 @@ static inline bool lpc_msg_move(struct lpc_msg *msg, u32 from,
  */
 static inline bool lpc_msg_given_up(const struct lpc_msg *msg)
 {
+	/* Pairs with the release in lpc_msg_answer(), as the waiter's does. */
 	return msg->abandoned || smp_load_acquire(&msg->done);
 }
 

@@ -17,7 +17,6 @@
 
 #include "msg.h"
 
-
 /*
  * Ids come from per-CPU batches, so that numbering messages does not bounce
  * one cache line between every CPU that sends.

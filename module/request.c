@@ -47,8 +47,7 @@
 
 /* ---- trees, ordered by message id ---- */
 
-void lpc_tree_insert(struct rb_root *root, struct lpc_msg *msg,
-			    bool pending)
+void lpc_tree_insert(struct rb_root *root, struct lpc_msg *msg, bool pending)
 {
 	struct rb_node **link = &root->rb_node, *parent = NULL;
 	struct rb_node *node = pending ? &msg->pnode : &msg->snode;
@@ -65,8 +64,7 @@ void lpc_tree_insert(struct rb_root *root, struct lpc_msg *msg,
 	rb_insert_color(node, root);
 }
 
-struct lpc_msg *lpc_tree_find(struct rb_root *root, u64 id,
-				     bool pending)
+struct lpc_msg *lpc_tree_find(struct rb_root *root, u64 id, bool pending)
 {
 	struct rb_node *n = root->rb_node;
 
@@ -81,8 +79,7 @@ struct lpc_msg *lpc_tree_find(struct rb_root *root, u64 id,
 	return NULL;
 }
 
-void lpc_tree_erase(struct rb_root *root, struct lpc_msg *msg,
-			   bool pending)
+void lpc_tree_erase(struct rb_root *root, struct lpc_msg *msg, bool pending)
 {
 	struct rb_node *node = pending ? &msg->pnode : &msg->snode;
 

@@ -151,8 +151,7 @@ static bool lpc_msg_settle(struct lpc_port *origin, struct lpc_msg *msg,
 }
 
 /* Settle @msg if it is still pending: whether the caller drops a ref. */
-bool lpc_msg_settle_pending(struct lpc_msg *msg, int status,
-				   bool *settled)
+bool lpc_msg_settle_pending(struct lpc_msg *msg, int status, bool *settled)
 {
 	struct lpc_port *origin = msg->origin;
 	bool put = false;

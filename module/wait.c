@@ -13,7 +13,6 @@
 
 #include "msg.h"
 
-
 /* Sleep until woken or @deadline (NULL: no deadline). */
 int lpc_sleep(const ktime_t *deadline)
 {
