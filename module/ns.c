@@ -7,6 +7,7 @@
  * the namespace's address. To make that key safe, each entry pins its
  * namespace through an nsfs file (the same reference /proc/PID/ns/ipc
  * holds): the namespace, and so its address, lives as long as names do.
+ * The initial namespace, which lives for ever, is not pinned.
  *
  * Everything here is under lpc_ns_mutex. Names are created and looked up
  * on connect, create and queries only, never on the message path.
@@ -15,8 +16,9 @@
  * list in serial order, so that a listing can resume after the last port
  * it returned (the query cursor) however ports come and go in between.
  */
-#include <linux/fdtable.h>
 #include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/magic.h>
 #include <linux/ipc_namespace.h>
 #include <linux/nsproxy.h>
 #include <linux/proc_fs.h>
@@ -51,32 +53,29 @@ struct lpc_ns {
 static DEFINE_MUTEX(lpc_ns_mutex);
 static LIST_HEAD(lpc_namespaces);
 
-static struct ns_common *lpc_ipc_ns_get(struct ns_common *ns)
-{
-	get_ipc_ns(container_of(ns, struct ipc_namespace, ns));
-	return ns;
-}
-
 /*
- * open_related_ns() is the exported way to get an nsfs reference; it hands
- * it out as an fd, which is turned into a file reference at once.
+ * A reference on the caller's IPC namespace: an nsfs file opened through
+ * /proc, as /proc/PID/ns/ipc itself. No fd is involved (one would be seen,
+ * and could be swapped, by the caller's other threads), and it is taken
+ * before lpc_ns_mutex: a /proc that is not procfs (anything can be mounted
+ * there in a mount namespace of one's own) may block, and must not block
+ * every other creator. The initial namespace lives for ever and needs none.
+ *
+ * Return: the file, NULL if no pin is needed, or ERR_PTR(-EAGAIN) if
+ * /proc/thread-self/ns/ipc is not the caller's namespace file, or the
+ * error opening it gave (a namespace of its own needs /proc mounted).
  */
 static struct file *lpc_pin_ipc_ns(struct ipc_namespace *ipc_ns)
 {
 	struct file *file;
-	int fd;
 
-	if (!IS_ENABLED(CONFIG_IPC_NS))
+	if (!IS_ENABLED(CONFIG_IPC_NS) || ipc_ns->ns.inum == PROC_IPC_INIT_INO)
 		return NULL;
-	fd = open_related_ns(&ipc_ns->ns, lpc_ipc_ns_get);
-	if (fd < 0)
-		return ERR_PTR(fd);
-	file = fget(fd);
-	close_fd(fd);
-	if (!file)
-		return ERR_PTR(-EAGAIN);
-	/* Another thread of the caller may have swapped the fd meanwhile. */
-	if (get_proc_ns(file_inode(file)) != &ipc_ns->ns) {
+	file = filp_open("/proc/thread-self/ns/ipc", O_RDONLY, 0);
+	if (IS_ERR(file))
+		return file;
+	if (file_inode(file)->i_sb->s_magic != NSFS_MAGIC ||
+	    get_proc_ns(file_inode(file)) != &ipc_ns->ns) {
 		fput(file);
 		return ERR_PTR(-EAGAIN);
 	}
@@ -94,26 +93,25 @@ static struct lpc_ns *lpc_ns_find(struct ipc_namespace *ipc_ns)
 	return NULL;
 }
 
-static struct lpc_ns *lpc_ns_find_or_create(struct ipc_namespace *ipc_ns)
+/* @pin: lpc_pin_ipc_ns()'s file, taken (set to NULL) by a new entry. */
+static struct lpc_ns *lpc_ns_find_or_create(struct ipc_namespace *ipc_ns,
+					    struct file **pin)
 {
 	struct lpc_ns *ns;
-	struct file *pin;
 
 	lockdep_assert_held(&lpc_ns_mutex);
 	ns = lpc_ns_find(ipc_ns);
 	if (ns)
 		return ns;
+	if (IS_ERR(*pin))
+		return ERR_CAST(*pin);
 
 	ns = kzalloc(sizeof(*ns), GFP_KERNEL_ACCOUNT);
 	if (!ns)
 		return ERR_PTR(-ENOMEM);
-	pin = lpc_pin_ipc_ns(ipc_ns);
-	if (IS_ERR(pin)) {
-		kfree(ns);
-		return ERR_CAST(pin);
-	}
 	ns->ipc_ns = ipc_ns;
-	ns->pin = pin;
+	ns->pin = *pin;
+	*pin = NULL;
 	INIT_LIST_HEAD(&ns->ports);
 	list_add(&ns->entry, &lpc_namespaces);
 	return ns;
@@ -179,12 +177,15 @@ static void lpc_ns_add_port(struct lpc_ns *ns, struct lpc_server *srv)
  */
 int lpc_ns_publish(struct lpc_port *port)
 {
+	struct ipc_namespace *ipc_ns = current->nsproxy->ipc_ns;
 	struct lpc_server *srv = port->srv;
+	struct file *pin;
 	struct lpc_ns *ns;
 	int ret = 0;
 
+	pin = lpc_pin_ipc_ns(ipc_ns);
 	mutex_lock(&lpc_ns_mutex);
-	ns = lpc_ns_find_or_create(current->nsproxy->ipc_ns);
+	ns = lpc_ns_find_or_create(ipc_ns, &pin);
 	if (IS_ERR(ns)) {
 		ret = PTR_ERR(ns);
 		goto out;
@@ -201,6 +202,8 @@ int lpc_ns_publish(struct lpc_port *port)
 	ns->nr_names++;
 out:
 	mutex_unlock(&lpc_ns_mutex);
+	if (!IS_ERR_OR_NULL(pin))
+		fput(pin);
 	return ret;
 }
 

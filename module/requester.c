@@ -136,15 +136,18 @@ static bool lpc_msg_settle(struct lpc_port *origin, struct lpc_msg *msg,
 	}
 	if (origin->dead)
 		return true;
+	/*
+	 * A new life on a new inbox, the origin, whose lock we hold: nothing
+	 * of the old one applies, and nobody there can see it any more.
+	 */
+	msg->inbox = origin;
 	if (!lpc_msg_move(msg, LPC_MSB(REPLYING) | LPC_MSB(DONE),
 			  LPC_MS_QUEUED))
 		return true;
 	if (status)
 		msg->type = LPC_MSG_LOST_REPLY;
-	/* A new life on a new inbox: nothing of the old one applies. */
 	msg->kflags |= LPC_MSGK_UNCOUNTED;
 	msg->abandoned = false;
-	msg->inbox = origin;
 	lpc_queue_add(origin, msg, false);
 	lpc_wake_receivers(origin, 1, EPOLLIN | EPOLLRDNORM);
 	return false;
