@@ -456,9 +456,12 @@ struct lpc_range {
  *	both); out, what came.
  * @nr_fds: number of @fds.
  * @__pad: must be zero.
- * @fds: send: fds to pass (port created with %LPC_PORT_ALLOW_FDS only, and
- *	never lpc ports or unix sockets, which could make reference cycles);
- *	receive: the new fds, close-on-exec.
+ * @fds: send: fds to pass (port created with %LPC_PORT_ALLOW_FDS only);
+ *	only files that cannot hold other files pass: regular files,
+ *	directories, pipes, eventfd, pidfd, timerfd, signalfd, sync_file,
+ *	IPv4 and IPv6 sockets (anything else, lpc ports, unix sockets and
+ *	io_uring included, could close a reference cycle); receive: the
+ *	new fds, close-on-exec.
  * @view: see &struct lpc_view.
  * @nr_ranges: number of @ranges.
  * @__pad2: must be zero.
