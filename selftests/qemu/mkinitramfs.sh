@@ -32,7 +32,11 @@ is_static()
 
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
+# A root filesystem as any other: mktemp's 0700 would keep a test that
+# drops to another uid from opening /dev/lpc or running /tests by path.
+chmod 0755 "$root"
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,lib/modules,tests,proc,sys,dev,tmp,run,root}
+chmod 0700 "$root/root"
 
 busybox=$(command -v busybox)
 is_static "$busybox" || die "$busybox is not static (install busybox-static)"
