@@ -176,6 +176,51 @@ static inline bool lpc_section_mapped_at(__u64 addr)
 	return found;
 }
 
+/* ---- /proc ---- */
+
+/*
+ * /proc, opened once and kept: lookups relative to it still work in a
+ * child that became a uid which cannot search "/" (the VM's initramfs
+ * root is mode 0700). Call lpc_proc_init() before dropping
+ * privileges. -1 if /proc cannot be opened.
+ */
+static int lpc_procfs_fd = -1;
+
+/* Open /proc for lpc_proc_open(), if not yet: 0 or -errno. */
+static inline int lpc_proc_init(void)
+{
+	if (lpc_procfs_fd < 0)
+		lpc_procfs_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return lpc_procfs_fd < 0 ? -errno : 0;
+}
+
+/* Open /proc/@rel (e.g. "self/fdinfo/3") for reading: fd or -errno. */
+static inline int lpc_proc_open(const char *rel)
+{
+	int fd = lpc_proc_init();
+
+	if (fd)
+		return fd;
+	fd = openat(lpc_procfs_fd, rel, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* lpc_proc_open() as a stdio stream: NULL with errno set on failure. */
+static inline FILE *lpc_proc_fopen(const char *rel)
+{
+	int fd = lpc_proc_open(rel);
+	FILE *f;
+
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	f = fdopen(fd, "r");
+	if (!f)
+		close(fd);
+	return f;
+}
+
 /* ---- threads ---- */
 
 /*
@@ -193,8 +238,8 @@ static inline int lpc_wait_blocked(pid_t tid, int timeout_ms)
 	for (;;) {
 		char state = 0;
 
-		snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-		f = fopen(path, "re");
+		snprintf(path, sizeof(path), "self/task/%d/stat", tid);
+		f = lpc_proc_fopen(path);
 		if (f) {
 			if (fgets(buf, sizeof(buf), f)) {
 				p = strrchr(buf, ')');
@@ -204,9 +249,9 @@ static inline int lpc_wait_blocked(pid_t tid, int timeout_ms)
 			fclose(f);
 		}
 		if (state == 'S' || state == 'D') {
-			snprintf(path, sizeof(path),
-				 "/proc/self/task/%d/syscall", tid);
-			f = fopen(path, "re");
+			snprintf(path, sizeof(path), "self/task/%d/syscall",
+				 tid);
+			f = lpc_proc_fopen(path);
 			nr = -1;
 			if (f) {
 				if (fscanf(f, "%d", &nr) != 1)
@@ -253,17 +298,31 @@ static inline int lpc_pin_cpu(int cpu)
 
 /* ---- fdinfo and module parameters ---- */
 
-/* A number from /proc/self/fdinfo/<@fd>: 0 or -errno. */
+/*
+ * The number after "@key:" in /proc/self/fdinfo/<@fd> (lpc_fdinfo(),
+ * through lpc_proc_open()): 0 or -errno.
+ */
 static inline int lpc_fdinfo_u64(int fd, const char *key, __u64 *val)
 {
-	char buf[64], *end;
-	int ret = lpc_fdinfo(fd, key, buf, sizeof(buf));
+	char path[64], line[256], *end;
+	size_t klen = strlen(key);
+	int ret = -ENOENT;
+	FILE *f;
 
-	if (ret)
-		return ret;
-	errno = 0;
-	*val = strtoull(buf, &end, 10);
-	return errno || end == buf ? -EINVAL : 0;
+	snprintf(path, sizeof(path), "self/fdinfo/%d", fd);
+	f = lpc_proc_fopen(path);
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, key, klen) || line[klen] != ':')
+			continue;
+		errno = 0;
+		*val = strtoull(line + klen + 1, &end, 10);
+		ret = errno || end == line + klen + 1 ? -EINVAL : 0;
+		break;
+	}
+	fclose(f);
+	return ret;
 }
 
 #define LPC_PARAM_DIR	"/sys/module/lpc/parameters/"
