@@ -193,6 +193,9 @@ run_check()
 		echo "lpc-test: done"
 		return
 	fi
+	# A sanitizer that is built in but off would pass everything.
+	[ -r /sys/kernel/debug/kcsan ] &&
+		echo "# kcsan: $(head -n 1 /sys/kernel/debug/kcsan)"
 	echo "lpc-test: plan insmod $(echo "$selected" | cut -d' ' -f1 | tr '\n' ' ')rmmod$( [ "$LPC_KMEMLEAK" = 1 ] && echo ' kmemleak')"
 
 	echo "lpc-test: begin insmod"
