@@ -1,0 +1,546 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Views: the ranges of sections (section.c) that messages carry.
+ *
+ * A view (LPC_ATTR_VIEW) names a range of one of the connection's
+ * sections. The receiver gets it mapped (MAP_SHARED, nothing copied) or
+ * as an fd. A view that is read-only (LPC_VIEW_READONLY, LPC_VIEW_IMMUTABLE
+ * or a section sealed against writes) is mapped from a struct file opened
+ * read-only on the same inode, so the mapping has no VM_MAYWRITE and
+ * mprotect(PROT_WRITE) fails; an immutable view needs F_SEAL_WRITE, so the
+ * sender cannot change the pages either.
+ *
+ * Mapped views are tracked on the port the receive was done on (the
+ * connection port for a server, the client port for a client) until they
+ * are unmapped: on reply to the request that carried them, on
+ * %LPC_IOC_VIEW_RELEASE, when the connection ends or when the port closes.
+ * A receiver asking for LPC_ATTR_VIEW_KEEP keeps its views past the reply
+ * (up to max_kept_views per port), and a later view of the same pages, with
+ * the same protection, on the same connection is handed the same mapping:
+ * the mmap and munmap that cost most of a view's round trip happen once.
+ * vm_munmap() works on current->mm only, so each of these unmaps the views
+ * that live in the caller's address space; a view mapped elsewhere is left
+ * to its process (its memory is released with the connection anyway) and
+ * only its tracking is freed when the port goes.
+ */
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/shmem_fs.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <uapi/linux/fcntl.h>
+
+#include "section.h"
+
+static unsigned int max_kept_views = 16;
+module_param(max_kept_views, uint, 0644);
+MODULE_PARM_DESC(max_kept_views,
+		 "views one port keeps mapped past their reply (default 16)");
+
+/**
+ * struct lpc_view_map - a view mapped into a receiver
+ * @entry: on the receiving port's views (protected by that port's lock).
+ * @conn: the connection it came on, or NULL once that ended (protected by
+ *	the port's lock; a tag for comparison, holds no reference).
+ * @mm: the address space it is mapped in (mmgrab()ed: compared, never
+ *	used to reach memory).
+ * @file: the file mapped (a reference), to recognise the mapping.
+ * @addr: where it was mapped.
+ * @len: bytes mapped, page-aligned.
+ * @pgoff: the file page mapped at @addr.
+ * @id: the request that carried it, or 0 (and always 0 when @kept).
+ * @readonly: mapped without write access (invariant).
+ * @kept: outlives its reply and may be handed out again (invariant;
+ *	counted in the port's nr_kept while on its list).
+ */
+struct lpc_view_map {
+	struct list_head entry;
+	struct lpc_conn *conn;
+	struct mm_struct *mm;
+	struct file *file;
+	unsigned long addr;
+	unsigned long len;
+	pgoff_t pgoff;
+	u64 id;
+	bool readonly;
+	bool kept;
+};
+
+/* ---- views: sending ---- */
+
+static int lpc_view_check(struct lpc_conn *conn, struct file *file,
+			  const struct lpc_view *view)
+{
+	struct inode *inode = file_inode(file);
+	loff_t size;
+
+	if (!lpc_conn_has_section(conn, inode))
+		return -EINVAL;
+	size = i_size_read(inode);
+	if (view->offset > size || view->length > size - view->offset)
+		return -ERANGE;
+	/* Seals are only ever added, so one seen here stays. */
+	if ((view->flags & LPC_VIEW_IMMUTABLE) &&
+	    !(READ_ONCE(SHMEM_I(inode)->seals) & F_SEAL_WRITE))
+		return -EPERM;
+	/* Nobody passes on write access they do not have. */
+	if (!(view->flags & (LPC_VIEW_READONLY | LPC_VIEW_IMMUTABLE)) &&
+	    !(file->f_mode & FMODE_WRITE))
+		return -EACCES;
+	return 0;
+}
+
+/**
+ * lpc_view_attach() - attach a view to a message being sent
+ * @conn: the connection the message travels on (a reply travels on its
+ *	request's, whichever port sends it).
+ * @ext: the message's attributes being built.
+ * @view: the sender's &struct lpc_view.
+ *
+ * Return: 0, -EBADF (@section_fd is no fd), -EINVAL (not a section of
+ * this connection, unknown flags, @addr set, @length 0, @offset not
+ * page-aligned), -ERANGE (past the end of the section), -EPERM
+ * (%LPC_VIEW_IMMUTABLE on a section not sealed with F_SEAL_WRITE), -EACCES
+ * (a writable view through a read-only fd).
+ */
+int lpc_view_attach(struct lpc_conn *conn, struct lpc_msg_ext *ext,
+		    const struct lpc_view *view)
+{
+	struct file *file;
+	int ret;
+
+	if (view->addr || (view->flags & ~LPC_VIEW_FLAGS))
+		return -EINVAL;
+	if (!view->length || !PAGE_ALIGNED(view->offset))
+		return -EINVAL;
+	if (!conn || !ext)
+		return -EINVAL;
+	file = fget(view->section_fd);
+	if (!file)
+		return -EBADF;
+	ret = lpc_view_check(conn, file, view);
+	if (ret) {
+		fput(file);
+		return ret;
+	}
+	ext->view_file = file;
+	ext->view_offset = view->offset;
+	ext->view_length = view->length;
+	ext->view_flags = view->flags;
+	return 0;
+}
+
+/**
+ * lpc_view_drop() - drop a view that was not delivered
+ * @ext: a message's attributes; may have no view, or be NULL.
+ */
+void lpc_view_drop(struct lpc_msg_ext *ext)
+{
+	if (ext && ext->view_file) {
+		fput(ext->view_file);
+		ext->view_file = NULL;
+	}
+}
+
+/* ---- views: receiving ---- */
+
+/* Views are tracked where requests are received and replies looked up. */
+static struct lpc_port *lpc_view_home(struct lpc_port *port)
+{
+	return port->kind == LPC_PORT_SERVER ? port->conn->listener : port;
+}
+
+static bool lpc_view_readonly(const struct lpc_msg_ext *ext)
+{
+	u32 seals = READ_ONCE(SHMEM_I(file_inode(ext->view_file))->seals);
+
+	/* A shared writable mapping of a sealed section cannot be made. */
+	return (ext->view_flags & (LPC_VIEW_READONLY | LPC_VIEW_IMMUTABLE)) ||
+	       (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE));
+}
+
+/*
+ * The file the receiver gets: the section's own, or for a read-only view
+ * a new struct file opened read-only on it, which cannot be written,
+ * mapped writable, truncated or sealed.
+ */
+static struct file *lpc_view_file(struct file *file, bool readonly)
+{
+	if (readonly && (file->f_mode & FMODE_WRITE))
+		return dentry_open(&file->f_path, O_RDONLY | O_LARGEFILE,
+				   current_cred());
+	return get_file(file);
+}
+
+static void lpc_view_map_free(struct lpc_view_map *v)
+{
+	fput(v->file);
+	mmdrop(v->mm);
+	kfree(v);
+}
+
+/*
+ * Does @mm still map all of @v, as @v mapped it? User space may have
+ * unmapped or moved part of it and put something else there; that
+ * something is none of our business. Called with the mmap lock held.
+ */
+static bool lpc_view_intact(struct mm_struct *mm, const struct lpc_view_map *v)
+{
+	unsigned long addr = v->addr, end = v->addr + v->len;
+	struct vm_area_struct *vma;
+
+	while (addr < end) {
+		vma = vma_lookup(mm, addr);
+		if (!vma || vma->vm_file != v->file ||
+		    vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT) !=
+		    v->pgoff + ((addr - v->addr) >> PAGE_SHIFT))
+			return false;
+		addr = vma->vm_end;
+	}
+	return true;
+}
+
+/* Unmap @v if it lives in the caller's address space and is still there. */
+static void lpc_view_unmap(const struct lpc_view_map *v)
+{
+	struct mm_struct *mm = current->mm;
+	bool ours;
+
+	if (!mm || mm != v->mm)
+		return;
+	mmap_read_lock(mm);
+	ours = lpc_view_intact(mm, v);
+	mmap_read_unlock(mm);
+	if (ours)
+		vm_munmap(v->addr, v->len);
+}
+
+/* Take @v off @home's list, with @home->lock held. */
+static void lpc_view_unlink(struct lpc_port *home, struct lpc_view_map *v,
+			    struct list_head *to)
+{
+	lockdep_assert_held(&home->lock);
+	if (v->kept)
+		home->nr_kept--;
+	if (to)
+		list_move_tail(&v->entry, to);
+	else
+		list_del(&v->entry);
+}
+
+/* Unmap (where we can) and free views taken off their port's list. */
+static void lpc_views_free(struct list_head *list)
+{
+	struct lpc_view_map *v, *tmp;
+
+	list_for_each_entry_safe(v, tmp, list, entry) {
+		list_del(&v->entry);
+		lpc_view_unmap(v);
+		lpc_view_map_free(v);
+	}
+}
+
+/*
+ * Map @file's view into the caller and track it on @home; @keep asks for
+ * a kept view, which it is if @home has room for one more.
+ */
+static int lpc_view_map(struct lpc_port *home, struct lpc_msg *msg,
+			struct file *file, bool readonly, bool keep,
+			struct lpc_view *out)
+{
+	struct lpc_msg_ext *ext = msg->ext;
+	unsigned long prot = PROT_READ | (readonly ? 0 : PROT_WRITE);
+	struct lpc_view_map *v;
+	unsigned long addr;
+
+	v = kzalloc(sizeof(*v), GFP_KERNEL_ACCOUNT);
+	if (!v)
+		return -ENOMEM;
+	addr = vm_mmap(file, 0, ext->view_length, prot, MAP_SHARED,
+		       ext->view_offset);
+	if (IS_ERR_VALUE(addr)) {
+		kfree(v);
+		return (int)addr;
+	}
+	v->file = file;
+	v->mm = current->mm;
+	mmgrab(v->mm);
+	v->addr = addr;
+	v->len = PAGE_ALIGN(ext->view_length);
+	v->pgoff = ext->view_offset >> PAGE_SHIFT;
+	v->readonly = readonly;
+
+	spin_lock(&home->lock);
+	if (home->views_closed) {
+		/* The port's release took its views already: not this one. */
+		spin_unlock(&home->lock);
+		lpc_view_unmap(v);
+		/* The file stays the caller's, to put on this error. */
+		mmdrop(v->mm);
+		kfree(v);
+		return -ECONNRESET;
+	}
+	if (keep && home->nr_kept < READ_ONCE(max_kept_views)) {
+		v->kept = true;
+		home->nr_kept++;
+	} else if (msg->type == LPC_MSG_REQUEST) {
+		v->id = msg->id;
+	}
+	/* Pairs with lpc_views_conn_end(): an ended connection is no tag. */
+	if (!lpc_conn_ended(msg->conn))
+		v->conn = msg->conn;
+	list_add_tail(&v->entry, &home->views);
+	spin_unlock(&home->lock);
+
+	out->section_fd = -1;
+	out->addr = addr;
+	if (v->kept)
+		out->flags |= LPC_VIEW_KEPT;
+	return 0;
+}
+
+/*
+ * Kept views of connections that ended while they were mapped here (the
+ * connection's end unmaps only the ender's views): unmap the caller's,
+ * before they hold up room for new ones.
+ */
+static void lpc_views_reap(struct lpc_port *home)
+{
+	struct lpc_view_map *v, *tmp;
+	LIST_HEAD(list);
+
+	spin_lock(&home->lock);
+	list_for_each_entry_safe(v, tmp, &home->views, entry)
+		if (v->kept && !v->conn && v->mm == current->mm)
+			lpc_view_unlink(home, v, &list);
+	spin_unlock(&home->lock);
+	lpc_views_free(&list);
+}
+
+/*
+ * Hand out a kept view of the same pages if the caller still has it
+ * mapped. One that user space unmapped or replaced is forgotten. The mmap
+ * lock, taken before the port lock, keeps the mapping from changing while
+ * it is checked; a concurrent release by another thread of the receiver
+ * is that receiver's own race.
+ *
+ * Return: true if @out now holds the kept view's address.
+ */
+static bool lpc_view_reuse(struct lpc_port *home, struct lpc_msg *msg,
+			   bool readonly, struct lpc_view *out)
+{
+	struct lpc_msg_ext *ext = msg->ext;
+	struct inode *inode = file_inode(ext->view_file);
+	pgoff_t pgoff = ext->view_offset >> PAGE_SHIFT;
+	unsigned long len = PAGE_ALIGN(ext->view_length);
+	struct mm_struct *mm = current->mm;
+	struct lpc_view_map *v, *stale = NULL;
+	unsigned long addr = 0;
+
+	if (!mm)
+		return false;
+	mmap_read_lock(mm);
+	spin_lock(&home->lock);
+	list_for_each_entry(v, &home->views, entry) {
+		if (!v->kept || v->mm != mm || v->conn != msg->conn ||
+		    file_inode(v->file) != inode || v->pgoff != pgoff ||
+		    v->len != len || v->readonly != readonly)
+			continue;
+		if (lpc_view_intact(mm, v)) {
+			addr = v->addr;
+		} else {
+			lpc_view_unlink(home, v, NULL);
+			stale = v;
+		}
+		break;
+	}
+	spin_unlock(&home->lock);
+	mmap_read_unlock(mm);
+	if (stale)
+		lpc_view_map_free(stale);
+	if (!addr)
+		return false;
+	out->section_fd = -1;
+	out->addr = addr;
+	out->flags |= LPC_VIEW_KEPT;
+	return true;
+}
+
+static int lpc_view_install(struct file *file, struct lpc_view *out)
+{
+	int fd = get_unused_fd_flags(O_CLOEXEC);
+
+	if (fd < 0)
+		return fd;
+	fd_install(fd, file);
+	out->section_fd = fd;
+	out->addr = 0;
+	return 0;
+}
+
+/**
+ * lpc_view_deliver() - hand a message's view to its receiver
+ * @port: the port the receive is done on.
+ * @msg: the message, whose ext->view_file is set.
+ * @out: filled: the section fd or the address, and the view's flags
+ *	(with %LPC_VIEW_READONLY if it is mapped read-only), offset and
+ *	length.
+ * @want: the receiver's %LPC_ATTR_* flags: %LPC_ATTR_VIEW_FD for an fd,
+ *	%LPC_ATTR_VIEW_KEEP for a kept mapping.
+ *
+ * Runs in the receiver, with no lock held: it maps into current->mm or
+ * installs an fd in current's table (close-on-exec). On success the view
+ * moves out of @msg; on failure it stays there, for lpc_view_drop().
+ *
+ * Return: 0, -ENOMEM, -EMFILE, or what mmap fails with.
+ */
+int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
+		     struct lpc_view *out, u32 want)
+{
+	struct lpc_port *home = lpc_view_home(port);
+	bool keep = want & LPC_ATTR_VIEW_KEEP;
+	struct lpc_msg_ext *ext = msg->ext;
+	struct file *file;
+	bool readonly;
+	int ret;
+
+	if (!ext || !ext->view_file)
+		return -EINVAL;
+	readonly = lpc_view_readonly(ext);
+	memset(out, 0, sizeof(*out));
+	out->flags = ext->view_flags | (readonly ? LPC_VIEW_READONLY : 0);
+	out->offset = ext->view_offset;
+	out->length = ext->view_length;
+	if (keep) {
+		if (lpc_view_reuse(home, msg, readonly, out)) {
+			lpc_view_drop(ext);
+			return 0;
+		}
+		lpc_views_reap(home);
+	}
+
+	file = lpc_view_file(ext->view_file, readonly);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	if (want & LPC_ATTR_VIEW_FD)
+		ret = lpc_view_install(file, out);
+	else
+		ret = lpc_view_map(home, msg, file, readonly, keep, out);
+	if (ret) {
+		fput(file);
+		return ret;
+	}
+	lpc_view_drop(ext);
+	return 0;
+}
+
+/* ---- views: unmapping ---- */
+
+/**
+ * lpc_view_unmap_request() - the views a request carried end with it
+ * @port: the port the reply is sent on.
+ * @id: the request's id.
+ *
+ * Called by the replier, with no lock held, once the request is out of
+ * service (answered, or found abandoned).
+ */
+void lpc_view_unmap_request(struct lpc_port *port, u64 id)
+{
+	struct lpc_port *home = lpc_view_home(port);
+	struct lpc_view_map *v, *tmp;
+	LIST_HEAD(list);
+
+	/* Most requests carry no view: skip the lock when there are none. */
+	if (!id || list_empty(&home->views))
+		return;
+	spin_lock(&home->lock);
+	list_for_each_entry_safe(v, tmp, &home->views, entry)
+		if (v->id == id)
+			lpc_view_unlink(home, v, &list);
+	spin_unlock(&home->lock);
+	lpc_views_free(&list);
+}
+
+/**
+ * lpc_view_release() - %LPC_IOC_VIEW_RELEASE
+ * @port: the port the view was received on (or, for a server, its
+ *	server communication port).
+ * @uarg: user &struct lpc_view_release.
+ * @usize: its size.
+ *
+ * Return: 0, -EINVAL (flags, padding), -ENOENT (no view of the caller's
+ * address space is tracked at that address), -EFAULT.
+ */
+int lpc_view_release(struct lpc_port *port, void __user *uarg, u32 usize)
+{
+	struct lpc_port *home = lpc_view_home(port);
+	struct lpc_view_map *v, *found = NULL;
+	struct lpc_view_release r;
+	int ret;
+
+	ret = lpc_copy_in(&r, sizeof(r), uarg, usize,
+			  LPC_VIEW_RELEASE_SIZE_VER0);
+	if (ret)
+		return ret;
+	if (r.flags || r.__pad)
+		return -EINVAL;
+
+	spin_lock(&home->lock);
+	list_for_each_entry(v, &home->views, entry) {
+		if (v->addr == r.addr && v->mm == current->mm) {
+			lpc_view_unlink(home, v, NULL);
+			found = v;
+			break;
+		}
+	}
+	spin_unlock(&home->lock);
+	if (!found)
+		return -ENOENT;
+	lpc_view_unmap(found);
+	lpc_view_map_free(found);
+	return 0;
+}
+
+/**
+ * lpc_views_port_release() - a port closes: its views go
+ * @port: the port, closing; nothing adds views to it any more.
+ *
+ * Views in the caller's address space are unmapped. Others (the fd was
+ * passed on, or the owner is exiting and its mm is already gone) are only
+ * forgotten: they are ordinary shared mappings their process can unmap,
+ * and their memory goes with their connection.
+ */
+void lpc_views_port_release(struct lpc_port *port)
+{
+	LIST_HEAD(list);
+
+	spin_lock(&port->lock);
+	list_splice_init(&port->views, &list);
+	port->nr_kept = 0;
+	port->views_closed = true;
+	spin_unlock(&port->lock);
+	lpc_views_free(&list);
+}
+
+/* Unmap the caller's views of @conn tracked on @home; untag the others. */
+void lpc_views_conn_end(struct lpc_port *home, struct lpc_conn *conn)
+{
+	struct lpc_view_map *v, *tmp;
+	LIST_HEAD(list);
+
+	spin_lock(&home->lock);
+	list_for_each_entry_safe(v, tmp, &home->views, entry) {
+		if (v->conn != conn)
+			continue;
+		v->conn = NULL;
+		if (current->mm && v->mm == current->mm)
+			lpc_view_unlink(home, v, &list);
+	}
+	spin_unlock(&home->lock);
+	lpc_views_free(&list);
+}
