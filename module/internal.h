@@ -21,7 +21,7 @@
  *   wait queue locks      taken inside port->lock by the wake-ups; so
  *                         are the scheduler's, by wake_up_process() of a
  *                         receiver or a synchronous requester.
- * A receiver's mmap_lock may be held around a port->lock (section.c,
+ * A receiver's mmap_lock may be held around a port->lock (view.c,
  * reusing a kept view), never inside one.
  *
  * Lifetimes
@@ -157,7 +157,7 @@ struct lpc_server {
  *	(&struct lpc_rx_waiter; wait.c).
  * @wait: poll and epoll wait here for @queue or @dead.
  * @room: senders wait here for @nr_held to drop.
- * @views: views mapped into receivers through this port (section.c;
+ * @views: views mapped into receivers through this port (view.c;
  *	protected by @lock).
  * @nr_kept: entries of @views kept past their reply, bound by the module
  *	parameter max_kept_views (protected by @lock).
@@ -277,7 +277,7 @@ struct lpc_conn {
  * @cred_changed: they differ from those captured at connect or accept.
  * @nr_fds: LPC_ATTR_FDS: files in @fds.
  * @fds: the passed files (refs).
- * @view_file: LPC_ATTR_VIEW: the section's shmem file (ref; section.c).
+ * @view_file: LPC_ATTR_VIEW: the section's shmem file (ref; view.c).
  * @view_offset: see &struct lpc_view.
  * @view_length: see &struct lpc_view.
  * @view_flags: see &struct lpc_view.
@@ -516,6 +516,9 @@ static inline int lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg,
 
 /* section.c */
 int lpc_section_create(struct lpc_port *port, void __user *uarg, u32 usize);
+void lpc_sections_conn_end(struct lpc_conn *conn);
+
+/* view.c */
 int lpc_view_attach(struct lpc_conn *conn, struct lpc_msg_ext *ext,
 		    const struct lpc_view *view);
 int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
@@ -524,7 +527,6 @@ void lpc_view_drop(struct lpc_msg_ext *ext);
 void lpc_view_unmap_request(struct lpc_port *port, u64 id);
 int lpc_view_release(struct lpc_port *port, void __user *uarg, u32 usize);
 void lpc_views_port_release(struct lpc_port *port);
-void lpc_sections_conn_end(struct lpc_conn *conn);
 
 /* direct.c */
 int lpc_direct(struct lpc_port *port, void __user *uarg, u32 usize,
