@@ -33,10 +33,12 @@
  *   so nothing new reaches it, then the file's reference is dropped.
  * - A connection is refcount-counted (conn->ref): each of its ports holds
  *   one, and so does every message travelling on it.
- * - A message has one reference for its inbox side (the queue or service
- *   tree holding it, or the thread that took it out of there) and, for a
- *   request, one for its requester side (the origin's pending tree, or the
- *   requester thread once the request completed). The last put frees it.
+ * - A message has one owner at every moment, holding its inbox
+ *   reference: its sender, its inbox's queue, one receiver, the service
+ *   tree, one replier (request.c). A request also has a requester
+ *   reference: the pending tree's for an asynchronous one, the sending
+ *   thread's for a synchronous one (requester.c). The last put frees it;
+ *   Documentation/lpc-internals.rst has the table.
  * - The namespace object pins its IPC namespace through an nsfs file, so
  *   its address cannot be reused by a new namespace while names live in it.
  */
