@@ -13,7 +13,7 @@ QEMU	:= $(CURDIR)/selftests/qemu
 
 # Passed through to selftests/qemu/vm.sh.
 export KVER T BUILD VM_TIMEOUT TEST_TIMEOUT VM_MEM VM_SMP BENCH_ARGS BENCH_RUNS \
-	LPC_CACHE
+	LPC_CACHE CHECK_M32
 
 ifeq ($(V),1)
 Q :=
@@ -26,7 +26,7 @@ endif
 TOOL_DIRS := $(if $(wildcard tools/Makefile),tools,\
 		$(patsubst %/Makefile,%,$(wildcard tools/*/Makefile)))
 
-.PHONY: all module help deps userspace selftests lib tools \
+.PHONY: all module help deps userspace selftests selftests32 lib tools \
 	check check-debug check-kcsan run shell bench lint clean
 
 all: module
@@ -70,6 +70,12 @@ $(BUILD)/kselftest/kselftest_harness.h:
 selftests: deps $(BUILD)/kselftest/kselftest_harness.h
 	$(Q)$(MAKE) -C selftests/lpc O=$(BUILD)/selftests KSFT_DIR=$(BUILD)/kselftest
 
+# The same tests as 32-bit programs, run next to the 64-bit ones (vm.sh).
+selftests32: deps $(BUILD)/kselftest/kselftest_harness.h
+	$(Q)$(QEMU)/deps.sh m32
+	$(Q)$(MAKE) -C selftests/lpc O=$(BUILD)/selftests32 \
+		KSFT_DIR=$(BUILD)/kselftest M32=1
+
 # Convention for lib/ and tools/ (Documentation/testing.rst):
 #   make -C lib O=<abs dir>                     liblpc.a (and .so) in <dir>
 #   make -C tools/<t> O=<abs dir> STATIC=1 LIBLPC_DIR=<lib's O>
@@ -81,7 +87,7 @@ tools: lib
 	$(Q)$(foreach d,$(TOOL_DIRS),\
 		$(MAKE) -C $(d) O=$(BUILD)/bin STATIC=1 LIBLPC_DIR=$(BUILD)/lib &&) true
 
-userspace: selftests lib tools
+userspace: selftests selftests32 lib tools
 
 check: userspace
 	$(Q)$(QEMU)/vm.sh check

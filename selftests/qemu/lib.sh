@@ -28,7 +28,16 @@ need_pkgs()
 	local missing=() p st log
 
 	for p in "$@"; do
-		st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) || st=
+		# One line per installed architecture: a name without ':arch'
+		# means the native one (or 'all').
+		st=$(dpkg-query -W -f='${Architecture} ${db:Status-Status}\n' \
+			"$p" 2>/dev/null |
+		     awk -v q="${p#*:}" -v native="$(dpkg --print-architecture)" \
+			 -v qualified="$([ "$p" != "${p#*:}" ] && echo 1)" '
+			$2 == "installed" &&
+			(qualified ? $1 == q : ($1 == native || $1 == "all")) {
+				print "installed"; exit
+			}') || st=
 		[ "$st" = installed ] || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
@@ -48,6 +57,19 @@ need_pkgs()
 # Packages every harness target needs on the host.
 HOST_PKGS=(make gcc libc6-dev libcap-dev cpio gzip xz-utils busybox-static
 	   qemu-system-x86 coreutils)
+
+# What building the 32-bit selftests needs: a multilib compiler and
+# libcap for i386, which needs the i386 architecture in dpkg.
+need_m32_pkgs()
+{
+	if ! dpkg --print-foreign-architectures | grep -qx i386; then
+		note "adding the i386 architecture to dpkg (for libcap-dev:i386)"
+		as_root dpkg --add-architecture i386
+		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq ||
+			die "apt-get update failed"
+	fi
+	need_pkgs gcc-multilib libcap-dev:i386
+}
 
 # copy_module_src TOP DEST: copy the module's sources (module/, uapi/) to
 # DEST, keeping their times, so Kbuild rebuilds only what changed since the

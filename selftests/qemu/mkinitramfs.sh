@@ -10,6 +10,7 @@
 #   LPC_KO      lpc.ko                      -> /lib/modules/lpc.ko (required)
 #   LPC_BINDER  binder_linux.ko[.xz] or ''  -> /lib/modules/binder_linux.ko
 #   LPC_TESTS   dir of *_test binaries      -> /tests/
+#   LPC_TESTS32 dir of 32-bit *_test binaries, or '' -> /tests/*_m32_test
 #   LPC_BIN     dir of tool binaries        -> /bin/
 #   LPC_DEMO    dir with demo.sh, or ''     -> /demo/
 #
@@ -78,6 +79,16 @@ copy_bins()
 	done
 }
 copy_bins "${LPC_TESTS:-}" "$root/tests"
+if [ -n "${LPC_TESTS32:-}" ]; then
+	m32=$(mktemp -d)
+	copy_bins "$LPC_TESTS32" "$m32"
+	for f in "$m32"/*_test; do
+		[ -e "$f" ] || continue
+		b=${f##*/}
+		mv "$f" "$root/tests/${b%_test}_m32_test"
+	done
+	rm -rf "$m32"
+fi
 copy_bins "${LPC_BIN:-}" "$root/bin"
 if [ -n "${LPC_DEMO:-}" ] && [ -f "$LPC_DEMO/demo.sh" ]; then
 	cp -r "$LPC_DEMO" "$root/demo"

@@ -18,6 +18,8 @@
 #   VM_MEM VM_SMP memory (default 2G) and CPUs (default 2) of the VM
 #   BENCH_ARGS    bench: arguments for lpcbench
 #   BENCH_RUNS    bench: which boots, "icount smp2" (default) or one of them
+#   CHECK_M32     check: 1 = also run the 32-bit selftests (default on 6.1
+#                 and debug, where compat_ioctl is checked; 0 elsewhere)
 #   LPC_CACHE     kernel cache (default ~/.cache/lpc)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -100,10 +102,17 @@ accel_args()
 APPEND="console=ttyS0,115200 panic=-1 oops=panic hung_task_panic=1"
 APPEND="$APPEND log_buf_len=4M printk.devkmsg=on quiet rdinit=/init"
 
+case ${CHECK_M32:-} in
+'') case $KFLAVOR in 6.1 | debug) CHECK_M32=1 ;; *) CHECK_M32=0 ;; esac ;;
+esac
+tests32=
+[ "$CHECK_M32" = 1 ] && [ -d "$BUILD/selftests32" ] && tests32=$BUILD/selftests32
+
 # initramfs MODE FILE: pack the initramfs for MODE.
 initramfs()
 {
 	LPC_KO=$out/lpc.ko LPC_BINDER=$KBINDER LPC_TESTS=$BUILD/selftests \
+	LPC_TESTS32=$tests32 \
 	LPC_BIN=$BUILD/bin LPC_DEMO=$top/tools/demo \
 		"$here/mkinitramfs.sh" "$2" "$1" \
 		LPC_FILTER="$T" LPC_TEST_TIMEOUT="$TEST_TIMEOUT" \
