@@ -27,7 +27,7 @@ TOOL_DIRS := $(if $(wildcard tools/Makefile),tools,\
 		$(patsubst %/Makefile,%,$(wildcard tools/*/Makefile)))
 
 .PHONY: all module help deps userspace selftests selftests32 lib tools \
-	check check-debug check-kcsan run shell bench lint clean
+	check check-debug check-kcsan coverage run shell bench lint clean
 
 all: module
 
@@ -43,6 +43,8 @@ help:
 	@echo '               linux-source-6.1 (cached; a cold build takes ~13 min idle)'
 	@echo '  check-kcsan  the same on a KCSAN kernel built the same way; a data race'
 	@echo '               report that names lpc fails the run'
+	@echo '  coverage     line and branch coverage of lpc.ko from the debug-kernel'
+	@echo '               runs made so far (HTML in build/coverage/)'
 	@echo '  run          boot the VM and run the demo (tools/demo/demo.sh)'
 	@echo '  shell        boot the VM to an interactive shell (Ctrl-a x quits)'
 	@echo '  bench        run lpcbench in the VM, under icount and under -smp 2;'
@@ -97,6 +99,10 @@ check-debug: userspace
 
 check-kcsan: userspace
 	$(Q)KVER=kcsan $(QEMU)/vm.sh check
+
+# Coverage of lpc.ko from the debug-kernel runs made so far (gcov).
+coverage:
+	$(Q)$(QEMU)/coverage.sh
 
 run: userspace
 	$(Q)$(QEMU)/vm.sh run

@@ -9,6 +9,7 @@
 #   LPC_TEST_TIMEOUT  check: seconds one test binary may take
 #   LPC_KMEMLEAK      check: 1 = a kmemleak scan after rmmod must be clean
 #   LPC_BENCH_ARGS    bench: arguments for /bin/lpcbench
+#   LPC_GCOV          check: 1 = dump lpc.ko's gcov counters at the end
 #
 # Everything the host parses is a line starting with "lpc-" or a TAP line
 # inside a "lpc-test: begin NAME" ... "lpc-test: end NAME rc=N" block; see
@@ -252,7 +253,26 @@ run_check()
 		fi
 		echo "lpc-test: end kmemleak rc=0"
 	fi
+	dump_gcov
 	echo "lpc-test: done"
+}
+
+# dump_gcov: with LPC_GCOV=1, lpc.ko's coverage counters (kept by the
+# kernel after rmmod, gcov_persist) go to the console as a base64 tar, for
+# vm.sh to unpack next to the objects they count.
+dump_gcov()
+{
+	local dir=/sys/kernel/debug/gcov
+
+	[ "${LPC_GCOV:-0}" = 1 ] || return 0
+	if [ ! -d $dir ]; then
+		echo "# gcov: $dir is not available"
+		return 0
+	fi
+	echo "--- GCOV BEGIN ---"
+	(cd $dir && find . -name '*.gcda' |
+		tar -c -z -h -f - -T - 2>/dev/null) | base64
+	echo "--- GCOV END ---"
 }
 
 # ---- run, bench, shell ----

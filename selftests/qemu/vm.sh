@@ -58,6 +58,9 @@ else
 	slow=1
 	kmemleak=0
 fi
+# Coverage of lpc.ko is counted on the debug kernel (CONFIG_GCOV_KERNEL).
+gcov=0
+[ "$KFLAVOR" = debug ] && gcov=1
 : "${TEST_TIMEOUT:=$((300 * slow))}"
 case $mode in
 check) VM_TIMEOUT=${user_vm_timeout:-$((600 * slow))} ;;
@@ -77,7 +80,8 @@ build_module()
 	ko=$src/module/lpc.ko
 	rm -f "$ko"
 	note "building lpc.ko for $KREL"
-	make -s -C "$src/module" KDIR="$KDIR" || die "lpc.ko does not build against $KDIR"
+	make -s -C "$src/module" KDIR="$KDIR" LPC_GCOV="$gcov" ||
+		die "lpc.ko does not build against $KDIR"
 	[ -f "$ko" ] || die "the module build produced no lpc.ko"
 	vermagic=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
 	[ "$vermagic" = "$KREL" ] || die "lpc.ko is for '$vermagic', the VM runs '$KREL'"
@@ -117,6 +121,7 @@ initramfs()
 		"$here/mkinitramfs.sh" "$2" "$1" \
 		LPC_FILTER="$T" LPC_TEST_TIMEOUT="$TEST_TIMEOUT" \
 		LPC_KMEMLEAK="$kmemleak" LPC_BENCH_ARGS="${BENCH_ARGS:-}" \
+		LPC_GCOV="$gcov" \
 		LPC_KREL="$KREL"
 }
 
@@ -142,6 +147,31 @@ boot()
 
 elapsed() { echo "$(( $(date +%s) - start )) s"; }
 
+# save_gcov LOG RUN: the gcov counters a debug-kernel run dumped (init.sh's
+# dump_gcov) go next to the objects they count, and lcov turns them into
+# $out/coverage-RUN.info, which 'make coverage' merges and renders.
+save_gcov()
+{
+	local log=$1 run=$2 dir=$out/gcov-$2
+
+	[ "$gcov" = 1 ] || return 0
+	rm -rf "$dir" "$out/coverage-$run.info"
+	mkdir -p "$dir"
+	sed -n '/^--- GCOV BEGIN ---/,/^--- GCOV END ---/p' "$log" |
+		tr -d '\r' | grep -v '^--- GCOV' | base64 -d 2>/dev/null |
+		tar -xz -C "$dir" 2>/dev/null || true
+	if ! find "$dir" -name '*.gcda' | grep -q .; then
+		note "no gcov counters in $log"
+		return 0
+	fi
+	need_pkgs lcov
+	find "$dir" -name '*.gcda' -exec cp {} "$out/src/module/" \;
+	lcov -q --capture --directory "$out/src/module" --rc lcov_branch_coverage=1 \
+		--output-file "$out/coverage-$run.info" >/dev/null 2>&1 ||
+		note "lcov could not read the counters of $run"
+	rm -f "$out/src/module/"*.gcda
+}
+
 case $mode in
 check)
 	[ -d "$BUILD/selftests" ] || die "no $BUILD/selftests: run 'make check', not this script"
@@ -150,6 +180,7 @@ check)
 	note "booting $KREL ($(accel_args | cut -d' ' -f2)), timeout ${VM_TIMEOUT}s${T:+, T=$T}"
 	boot "$out/check.log" -smp "$VM_SMP" $(accel_args)
 	note "console log: $out/check.log; $(elapsed)"
+	save_gcov "$out/check.log" check
 	exec awk -v vm_rc="$vm_rc" -v label="$KREL${T:+ T=$T}" \
 		-f "$here/tap-summary.awk" "$out/check.log"
 	;;
