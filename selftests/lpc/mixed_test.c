@@ -25,7 +25,10 @@ static const char *other_binary(void)
 
 #define CLIENT_CHECK(cond) do { if (!(cond)) _exit(__LINE__ % 250 + 1); } while (0)
 
-/* The client: a datagram, a synchronous request with creds, a batch. */
+/*
+ * The client: a datagram, a synchronous request with creds, a batch of
+ * datagrams, a last request the server answers once it has them all.
+ */
 static void mixed_client(const char *name)
 {
 	struct lpc_msg_attr attr;
@@ -63,6 +66,12 @@ static void mixed_client(const char *name)
 	batch.xfers = lpc_ptr(b);
 	batch.count = 3;
 	CLIENT_CHECK(lpc_ioctl(port, LPC_IOC_SEND_BATCH, &batch) == 3);
+	/*
+	 * What a client queued and the server has not received yet goes
+	 * with its connection: close only once the server said so.
+	 */
+	lpc_request_init(&x, "bye", 3, reply, sizeof(reply), LPC_WAIT_NS);
+	CLIENT_CHECK(!sys_lpc_xfer(port, &x));
 	close(port);
 	close(dev);
 	_exit(0);
@@ -162,6 +171,10 @@ TEST_F(mixed, other_width_client)
 		ASSERT_EQ((__u32)LPC_MSG_DATAGRAM, info.type);
 		EXPECT_EQ((__u32)i + 1, info.data_len);
 	}
+	ASSERT_EQ(0, lpc_recv(self->cport, &info, buf, sizeof(buf),
+			      LPC_WAIT_NS));
+	ASSERT_EQ((__u32)LPC_MSG_REQUEST, info.type);
+	ASSERT_EQ(0, lpc_reply(server, info.id, "ok", 2));
 	EXPECT_EQ(0, lpc_wait_child(pid, LPC_WAIT_MS));
 	ASSERT_EQ(0, lpc_recv(self->cport, &info, buf, sizeof(buf),
 			      LPC_WAIT_NS));
