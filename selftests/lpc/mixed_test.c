@@ -95,9 +95,6 @@ FIXTURE_SETUP(mixed)
 {
 	self->cport = -1;
 	LPC_OPEN_DEV_OR_SKIP(self->dev, LPC_FEAT_BATCH | LPC_FEAT_CREDS);
-	if (access(other_binary(), X_OK))
-		SKIP(return, "%s is not installed (CHECK_M32=0?)",
-		     other_binary());
 	lpc_name(self->name, sizeof(self->name), "mixed");
 	self->cport = lpc_create(self->dev, self->name);
 	ASSERT_LE(0, self->cport);
@@ -119,6 +116,9 @@ TEST_F(mixed, other_width_client)
 	pid_t pid;
 	int server, i;
 
+	if (access(other_binary(), X_OK))
+		SKIP(return, "%s is not installed (CHECK_M32=0?)",
+		     other_binary());
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
