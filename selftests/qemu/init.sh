@@ -269,9 +269,15 @@ dump_gcov()
 		echo "# gcov: $dir is not available"
 		return 0
 	fi
+	# busybox tar takes no file list: copy the counters out first.
+	rm -rf /tmp/gcov
+	(cd $dir && find . -name '*.gcda') | while read -r f; do
+		mkdir -p "/tmp/gcov/${f%/*}"
+		cat "$dir/$f" > "/tmp/gcov/$f"
+	done
+	echo "# gcov: $(find /tmp/gcov -name '*.gcda' 2>/dev/null | wc -l) counter files"
 	echo "--- GCOV BEGIN ---"
-	(cd $dir && find . -name '*.gcda' |
-		tar -c -z -h -f - -T - 2>/dev/null) | base64
+	(cd /tmp/gcov 2>/dev/null && tar -c -z -f - .) | base64
 	echo "--- GCOV END ---"
 }
 
