@@ -1712,8 +1712,8 @@ static void a_view_release(struct __test_metadata *_metadata,
 	}
 	/* Released means unmapped. */
 	EXPECT_FALSE(section_mapped_at(self->addr)) {
-		TH_LOG("VIEW_RELEASE returned 0 with a fault at point %s, but the view at 0x%llx is still mapped",
-		       fired ? "fired" : "none",
+		TH_LOG("VIEW_RELEASE returned 0 (%s), but the view at 0x%llx is still mapped",
+		       fired ? "a fault was injected" : "no fault",
 		       (unsigned long long)self->addr);
 	}
 	if (section_mapped_at(self->addr))
@@ -1759,8 +1759,8 @@ static void a_view_reply(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, memcmp(self->rbuf, self->out, BIG));
 	/* The reply ends the request, and the view that came with it. */
 	EXPECT_FALSE(section_mapped_at(self->addr)) {
-		TH_LOG("the reply succeeded (fault %s) but the request's view at 0x%llx is still mapped",
-		       fired ? "fired" : "none",
+		TH_LOG("the reply succeeded (%s), but the request's view at 0x%llx is still mapped",
+		       fired ? "a fault was injected" : "no fault",
 		       (unsigned long long)self->addr);
 	}
 	if (section_mapped_at(self->addr))
