@@ -396,8 +396,9 @@ static int lpc_deliver_fds(struct lpc_msg_ext *ext, struct lpc_msg_attr *a)
 	return 0;
 }
 
+/* @fresh: out, whether a view was newly mapped or installed. */
 static int lpc_deliver_ext(struct lpc_port *port, struct lpc_msg *msg,
-			   struct lpc_msg_attr *a, u32 want)
+			   struct lpc_msg_attr *a, u32 want, bool *fresh)
 {
 	struct lpc_msg_ext *ext = msg->ext;
 	u32 i;
@@ -423,7 +424,7 @@ static int lpc_deliver_ext(struct lpc_port *port, struct lpc_msg *msg,
 		a->flags |= LPC_ATTR_FDS;
 	}
 	if (ext->view_file) {
-		ret = lpc_view_deliver(port, msg, &a->view, want);
+		ret = lpc_view_deliver(port, msg, &a->view, want, fresh);
 		if (ret) {
 			for (i = 0; i < a->nr_fds; i++)
 				close_fd(a->fds[i]);
@@ -466,6 +467,7 @@ int __lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg, u64 uptr,
 {
 	struct lpc_msg_attr __user *uattr = u64_to_user_ptr(uptr);
 	struct lpc_msg_attr *a;
+	bool fresh = false;
 	u32 usize, want;
 	int ret;
 
@@ -493,7 +495,7 @@ int __lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg, u64 uptr,
 	a->size = sizeof(*a);
 	a->view.section_fd = -1;
 	if (msg->ext) {
-		ret = lpc_deliver_ext(port, msg, a, want);
+		ret = lpc_deliver_ext(port, msg, a, want, &fresh);
 		if (ret)
 			goto out;
 		info->flags |= LPC_MSGF_ATTR;
@@ -501,12 +503,19 @@ int __lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg, u64 uptr,
 			info->flags |= LPC_MSGF_CREDS_CHANGED;
 	}
 	if (lpc_attr_copy_out(uattr, a)) {
-		/* The receiver cannot learn these fds: do not leave them. */
+		/*
+		 * The receiver cannot learn of these fds or this view: take
+		 * them back. The message keeps its own, for the next receive.
+		 */
 		while (a->nr_fds--)
 			close_fd(a->fds[a->nr_fds]);
+		if (a->flags & LPC_ATTR_VIEW)
+			lpc_view_undeliver(port, &a->view, fresh);
 		ret = -EFAULT;
 	} else if (msg->ext) {
+		/* Delivered: they are the receiver's now. */
 		lpc_drop_fds(msg->ext);
+		lpc_view_drop(msg->ext);
 	}
 out:
 	kfree(a);

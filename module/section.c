@@ -160,6 +160,12 @@ static struct file *lpc_section_file(u64 size)
 	struct file *file;
 
 	file = shmem_file_setup("lpc-section", size, VM_NORESERVE);
+	/*
+	 * The internal shm mount has no size or inode limit: its -ENOSPC
+	 * means an inode could not be allocated.
+	 */
+	if (PTR_ERR_OR_ZERO(file) == -ENOSPC)
+		return ERR_PTR(-ENOMEM);
 	if (IS_ERR(file))
 		return file;
 	file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;

@@ -23,6 +23,7 @@
  * to its process (its memory is released with the connection anyway) and
  * only its tracking is freed when the port goes.
  */
+#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -206,18 +207,50 @@ static bool lpc_view_intact(struct mm_struct *mm, const struct lpc_view_map *v)
 }
 
 /* Unmap @v if it lives in the caller's address space and is still there. */
-static void lpc_view_unmap(const struct lpc_view_map *v)
+/*
+ * Unmap @v if it lives in the caller's address space and is still there.
+ * vm_munmap() may fail for lack of memory (6.1's maple tree allocates to
+ * unmap): it is tried once more, then the caller keeps @v tracked.
+ *
+ * Return: 0 if @v is not mapped here any more (or never was the caller's
+ * to unmap), or vm_munmap()'s error.
+ */
+static int lpc_view_unmap(const struct lpc_view_map *v)
 {
 	struct mm_struct *mm = current->mm;
 	bool ours;
+	int ret;
 
 	if (!mm || mm != v->mm)
-		return;
+		return 0;
 	mmap_read_lock(mm);
 	ours = lpc_view_intact(mm, v);
 	mmap_read_unlock(mm);
-	if (ours)
-		vm_munmap(v->addr, v->len);
+	if (!ours)
+		return 0;
+	ret = vm_munmap(v->addr, v->len);
+	if (ret)
+		ret = vm_munmap(v->addr, v->len);
+	return ret;
+}
+
+/*
+ * Track @v on @home again after an unmap failed, so that a release, a
+ * reply or the port's close tries again; after the port's release there
+ * is nothing left to try with, and the mapping is its process's.
+ */
+static void lpc_view_retrack(struct lpc_port *home, struct lpc_view_map *v)
+{
+	spin_lock(&home->lock);
+	if (!home->views_closed) {
+		if (v->kept)
+			home->nr_kept++;
+		list_add_tail(&v->entry, &home->views);
+		v = NULL;
+	}
+	spin_unlock(&home->lock);
+	if (v)
+		lpc_view_map_free(v);
 }
 
 /* Take @v off @home's list, with @home->lock held. */
@@ -234,14 +267,16 @@ static void lpc_view_unlink(struct lpc_port *home, struct lpc_view_map *v,
 }
 
 /* Unmap (where we can) and free views taken off their port's list. */
-static void lpc_views_free(struct list_head *list)
+static void lpc_views_free(struct lpc_port *home, struct list_head *list)
 {
 	struct lpc_view_map *v, *tmp;
 
 	list_for_each_entry_safe(v, tmp, list, entry) {
 		list_del(&v->entry);
-		lpc_view_unmap(v);
-		lpc_view_map_free(v);
+		if (lpc_view_unmap(v))
+			lpc_view_retrack(home, v);
+		else
+			lpc_view_map_free(v);
 	}
 }
 
@@ -319,7 +354,7 @@ static void lpc_views_reap(struct lpc_port *home)
 		if (v->kept && !v->conn && v->mm == current->mm)
 			lpc_view_unlink(home, v, &list);
 	spin_unlock(&home->lock);
-	lpc_views_free(&list);
+	lpc_views_free(home, &list);
 }
 
 /*
@@ -392,15 +427,18 @@ static int lpc_view_install(struct file *file, struct lpc_view *out)
  *	length.
  * @want: the receiver's %LPC_ATTR_* flags: %LPC_ATTR_VIEW_FD for an fd,
  *	%LPC_ATTR_VIEW_KEEP for a kept mapping.
+ * @fresh: out: a new mapping or fd was made (not a kept view handed out
+ *	again), for lpc_view_undeliver().
  *
  * Runs in the receiver, with no lock held: it maps into current->mm or
- * installs an fd in current's table (close-on-exec). On success the view
- * moves out of @msg; on failure it stays there, for lpc_view_drop().
+ * installs an fd in current's table (close-on-exec). The view stays in
+ * @msg: the caller drops it (lpc_view_drop()) once the receiver has
+ * learnt of it, or takes the delivery back (lpc_view_undeliver()).
  *
  * Return: 0, -ENOMEM, -EMFILE, or what mmap fails with.
  */
 int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
-		     struct lpc_view *out, u32 want)
+		     struct lpc_view *out, u32 want, bool *fresh)
 {
 	struct lpc_port *home = lpc_view_home(port);
 	bool keep = want & LPC_ATTR_VIEW_KEEP;
@@ -409,6 +447,7 @@ int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
 	bool readonly;
 	int ret;
 
+	*fresh = false;
 	if (!ext || !ext->view_file)
 		return -EINVAL;
 	readonly = lpc_view_readonly(ext);
@@ -417,10 +456,8 @@ int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
 	out->offset = ext->view_offset;
 	out->length = ext->view_length;
 	if (keep) {
-		if (lpc_view_reuse(home, msg, readonly, out)) {
-			lpc_view_drop(ext);
+		if (lpc_view_reuse(home, msg, readonly, out))
 			return 0;
-		}
 		lpc_views_reap(home);
 	}
 
@@ -435,8 +472,46 @@ int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
 		fput(file);
 		return ret;
 	}
-	lpc_view_drop(ext);
+	*fresh = true;
 	return 0;
+}
+
+/**
+ * lpc_view_undeliver() - take back a view the receiver will not learn of
+ * @port: the port the receive was done on.
+ * @out: what lpc_view_deliver() filled in.
+ * @fresh: what it said: a new mapping or fd (a kept view handed out again
+ *	is left as it was).
+ *
+ * The receive failed after the view was delivered (its attributes could
+ * not be written back): the view stays in the message, for the receive
+ * that takes the message next.
+ */
+void lpc_view_undeliver(struct lpc_port *port, const struct lpc_view *out,
+			bool fresh)
+{
+	struct lpc_port *home = lpc_view_home(port);
+	struct lpc_view_map *v, *found = NULL;
+
+	if (!fresh)
+		return;
+	if (out->section_fd >= 0) {
+		close_fd(out->section_fd);
+		return;
+	}
+	spin_lock(&home->lock);
+	list_for_each_entry(v, &home->views, entry) {
+		if (v->addr == out->addr && v->mm == current->mm) {
+			lpc_view_unlink(home, v, NULL);
+			found = v;
+			break;
+		}
+	}
+	spin_unlock(&home->lock);
+	if (found && lpc_view_unmap(found))
+		lpc_view_retrack(home, found);
+	else if (found)
+		lpc_view_map_free(found);
 }
 
 /* ---- views: unmapping ---- */
@@ -463,7 +538,7 @@ void lpc_view_unmap_request(struct lpc_port *port, u64 id)
 		if (v->id == id)
 			lpc_view_unlink(home, v, &list);
 	spin_unlock(&home->lock);
-	lpc_views_free(&list);
+	lpc_views_free(home, &list);
 }
 
 /**
@@ -501,7 +576,11 @@ int lpc_view_release(struct lpc_port *port, void __user *uarg, u32 usize)
 	spin_unlock(&home->lock);
 	if (!found)
 		return -ENOENT;
-	lpc_view_unmap(found);
+	ret = lpc_view_unmap(found);
+	if (ret) {
+		lpc_view_retrack(home, found);
+		return ret;
+	}
 	lpc_view_map_free(found);
 	return 0;
 }
@@ -524,7 +603,7 @@ void lpc_views_port_release(struct lpc_port *port)
 	port->nr_kept = 0;
 	port->views_closed = true;
 	spin_unlock(&port->lock);
-	lpc_views_free(&list);
+	lpc_views_free(port, &list);
 }
 
 /* Unmap the caller's views of @conn tracked on @home; untag the others. */
@@ -542,5 +621,5 @@ void lpc_views_conn_end(struct lpc_port *home, struct lpc_conn *conn)
 			lpc_view_unlink(home, v, &list);
 	}
 	spin_unlock(&home->lock);
-	lpc_views_free(&list);
+	lpc_views_free(home, &list);
 }
