@@ -226,6 +226,9 @@ fuzz)
 		LPC_FUZZ_SECONDS="$FUZZ_SECONDS" LPC_FUZZ_SEED="$FUZZ_SEED" \
 		LPC_FUZZ_ARGS="${FUZZ_ARGS:-}"
 	repro="make fuzz KVER=$KVER FUZZ_SEED=$FUZZ_SEED FUZZ_SECONDS=$FUZZ_SECONDS${FUZZ_ARGS:+ FUZZ_ARGS='$FUZZ_ARGS'}"
+	# A CPU stuck in lpc ends the run with its backtrace, not at the
+	# time limit.
+	APPEND="$APPEND softlockup_panic=1"
 	note "booting $KREL ($(accel_args | cut -d' ' -f2)), lpcfuzz seed $FUZZ_SEED for ${FUZZ_SECONDS}s, timeout ${VM_TIMEOUT}s"
 	# shellcheck disable=SC2046
 	boot "$out/fuzz.log" -smp "$VM_SMP" $(accel_args)
@@ -235,7 +238,16 @@ fuzz)
 		-f "$here/tap-summary.awk" "$out/fuzz.log")
 	rc=$?
 	set -e
-	[ "$rc" = 0 ] || note "failed; the same run again: $repro"
+	if [ "$rc" != 0 ]; then
+		# What the kernel said, even if the VM died before init.sh
+		# could look: the first line of each distinct report.
+		grep -a -v '^#' "$out/fuzz.log" |
+			grep -a -o -E '(BUG:|WARNING:|Oops|general protection|kernel BUG|KASAN:|UBSAN:|refcount_t:|list_(add|del) corruption|possible recursive locking|circular locking dependency|suspicious RCU usage|inconsistent lock state|blocked for more than).*' |
+			sed 's/\r$//' |
+			awk '!seen[$0]++' | head -n 20 |
+			while IFS= read -r line; do note "kernel: $line"; done
+		note "failed; the same run again: $repro"
+	fi
 	printf '%s\n' "$summary"
 	exit "$rc"
 	;;

@@ -37,13 +37,20 @@ static u64 short_tmo(struct th *t)
 
 static u64 call_tmo(struct th *t)
 {
-	return 1000000ULL * (5 + rn(&t->r, 100));
+	return 1000000ULL * (20 + rn(&t->r, 200));
 }
 
 static int comm_fd(struct th *t, u32 client_pct)
 {
-	return pool_fd_for_op(t, pct(&t->r, client_pct) ? KM(K_CLIENT) :
-			      KM(K_SERVER));
+	int fd = -1;
+
+	if (rn(&t->r, 100) < 95) {
+		fd = pool_pick(t, pct(&t->r, client_pct) ? KM(K_CLIENT) :
+			       KM(K_SERVER), NULL);
+		if (fd < 0)
+			fd = pool_pick(t, KM_COMM, NULL);
+	}
+	return fd >= 0 ? fd : pool_fd_for_op(t, KM_COMM);
 }
 
 static void op_connect(struct th *t, bool m);
@@ -119,7 +126,7 @@ static void op_connect(struct th *t, bool m)
 {
 	if (pool_count(t->p, K_CLIENT) > 20 && !one_in(&t->r, 4))
 		return;
-	do_connect(t, (int)rn(&t->r, NR_NAMES),
+	do_connect(t, name_pick(t),
 		   one_in(&t->r, 30) ? ~0ULL : 1000000ULL * (20 + rn(&t->r, 200)),
 		   m);
 }
@@ -423,7 +430,7 @@ static void op_kill(struct th *t, bool m)
 	pid_t pid;
 
 	(void)m;
-	if (!g_opt.kill || g_opt.procs < 2)
+	if (!g_opt.kill || g_opt.procs < 2 || !one_in(&t->r, 40))
 		return;
 	pid = g_sh->worker[rn(&t->r, (u32)g_opt.procs)];
 	if (pid > 0 && pid != getpid()) {
@@ -438,7 +445,8 @@ static void op_exit(struct th *t, bool m)
 {
 	(void)m;
 	(void)t;
-	if (!g_opt.kill || now_ns() - worker_start < 3000000000ULL)
+	if (!g_opt.kill || now_ns() - worker_start < 5000000000ULL ||
+	    !one_in(&t->r, 40))
 		return;
 	ev_add(EV_EXITS, 1);
 	/* with every thread in the middle of something */

@@ -131,6 +131,31 @@ void pay_fit(struct th *t, void *buf, u32 cap, u64 ubuf, u32 len, u32 kind,
 		memset(buf, 0, 8);
 }
 
+/* A request says how large a reply it takes, for its replier. */
+void pay_set_rcap(void *buf, u32 len, u32 rcap)
+{
+	struct phdr h;
+
+	if (len < sizeof(h))
+		return;
+	memcpy(&h, buf, sizeof(h));
+	if (h.magic != PAY_MAGIC)
+		return;
+	h.rcap = rcap;
+	h.sum = pay_sum(&h, (char *)buf + sizeof(h), len - (u32)sizeof(h));
+	memcpy(buf, &h, sizeof(h));
+}
+
+u32 pay_rcap(const void *buf, u32 len)
+{
+	struct phdr h;
+
+	if (len < sizeof(h))
+		return 0;
+	memcpy(&h, buf, sizeof(h));
+	return h.magic == PAY_MAGIC ? h.rcap : 0;
+}
+
 u64 pay_nonce(const void *buf, u32 len)
 {
 	struct phdr h;
@@ -230,60 +255,122 @@ void section_fill(void *map, u64 size, u64 nonce)
 }
 
 /*
- * A view was received: read it, and if it is of a sealed section, check
- * that each page is the page of that section at that offset. Pages of an
- * ended connection are gone (zero, or SIGBUS): those are skipped.
+ * Where @addr is mapped from: the file offset that backs it and the inode,
+ * from /proc/self/maps. false if it is not a file mapping.
+ */
+static bool backing(u64 addr, u64 *off, u64 *ino)
+{
+	char line[512];
+	unsigned long long s, e, o, i;
+	unsigned int maj, mnr;
+	bool found = false;
+	FILE *f = fopen("/proc/self/maps", "re");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx-%llx %*s %llx %x:%x %llu", &s, &e, &o,
+			   &maj, &mnr, &i) != 6)
+			continue;
+		if (addr < s || addr >= e)
+			continue;
+		*off = o + (addr - s);
+		*ino = i;
+		found = i != 0;
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Copy a page of a view; false if it faults (an ended connection). */
+static bool read_page(struct th *t, u64 addr, char *page)
+{
+	if (sigsetjmp(t->jb, 1)) {
+		ev_add(EV_SIGBUS, 1);
+		return false;
+	}
+	t->in_touch = 1;
+	memcpy(page, (char *)(uintptr_t)addr, PAGE);
+	t->in_touch = 0;
+	return true;
+}
+
+/*
+ * Is the page at @addr page @want of a section filled with @nonce (0: any)?
+ * 1 yes, 0 not a checkable page, -1 no (@why says what it is).
+ */
+static int page_is(const char *page, u64 want, u64 nonce, char *why,
+		   size_t wlen)
+{
+	struct phdr h;
+
+	memcpy(&h, page, sizeof(h));
+	if (h.magic != PAY_MAGIC)
+		return 0;
+	if (h.kind != P_PAGE ||
+	    h.sum != pay_sum(&h, page + sizeof(h), PAGE - sizeof(h))) {
+		snprintf(why, wlen, "a corrupted page");
+		return -1;
+	}
+	if (h.len != want) {
+		snprintf(why, wlen, "section page %u instead of page %llu",
+			 h.len, (unsigned long long)want);
+		return -1;
+	}
+	if (nonce && h.ref != nonce) {
+		snprintf(why, wlen, "a page of section %#llx instead of %#llx",
+			 (unsigned long long)h.ref, (unsigned long long)nonce);
+		return -1;
+	}
+	return 1;
+}
+
+/*
+ * A view of a sealed section: check that each page is the page of that
+ * section at that offset. Pages of an ended connection are gone (zero,
+ * or SIGBUS): those are skipped. Since another thread may unmap a view
+ * and the kernel map another one at the same address at any time, a page
+ * that looks wrong is looked at again, between two looks at what backs
+ * that address: only if the same file at the right offset backs it
+ * throughout and the page is still wrong is it reported.
  */
 void view_check(struct th *t, const struct view *v)
 {
 	static __thread char page[PAGE];
-	volatile u64 nonce = 0;
-	volatile u64 i;
-	struct phdr h;
+	u64 i, nonce = v->expect, first = v->offset / PAGE;
+	u64 off1, off2, ino1, ino2;
+	char why[128];
+	int ok;
 
 	if (!(v->flags & LPC_VIEW_IMMUTABLE) || v->offset % PAGE) {
 		touch(t, (void *)(uintptr_t)v->addr, v->len, false);
 		return;
 	}
 	for (i = 0; i + PAGE <= v->len && i < 16 * PAGE; i += PAGE) {
-		if (sigsetjmp(t->jb, 1)) {
-			ev_add(EV_SIGBUS, 1);
+		if (!read_page(t, v->addr + i, page))
 			return;
-		}
-		t->in_touch = 1;
-		memcpy(page, (char *)(uintptr_t)(v->addr + i), PAGE);
-		t->in_touch = 0;
-		memcpy(&h, page, sizeof(h));
-		if (h.magic != PAY_MAGIC)
+		ok = page_is(page, first + i / PAGE, nonce, why, sizeof(why));
+		if (ok > 0) {
+			if (!nonce)
+				nonce = ((struct phdr *)page)->ref;
+			ev_add(EV_PAGES_OK, 1);
 			continue;
-		if (h.kind != P_PAGE ||
-		    h.sum != pay_sum(&h, page + sizeof(h), PAGE - sizeof(h))) {
-			inconsistent("view at %#llx: page %llu of a sealed section is corrupted",
-				     (unsigned long long)v->addr,
-				     (unsigned long long)(i / PAGE));
-			return;
 		}
-		if (h.len != (v->offset + i) / PAGE) {
-			inconsistent("view at %#llx offset %llu: page %llu shows section page %u",
-				     (unsigned long long)v->addr,
-				     (unsigned long long)v->offset,
-				     (unsigned long long)(i / PAGE), h.len);
+		if (!ok)
+			continue;
+		if (!backing(v->addr + i, &off1, &ino1) ||
+		    off1 != v->offset + i || !read_page(t, v->addr + i, page))
+			return;		/* not the view we think it is */
+		ok = page_is(page, first + i / PAGE, nonce, why, sizeof(why));
+		if (ok >= 0 || !backing(v->addr + i, &off2, &ino2) ||
+		    off2 != off1 || ino2 != ino1)
 			return;
-		}
-		if (nonce && h.ref != nonce) {
-			inconsistent("view at %#llx: its pages come from two sections",
-				     (unsigned long long)v->addr);
-			return;
-		}
-		if (v->expect && h.ref != v->expect) {
-			inconsistent("view at %#llx: the message sent a view of section %#llx, this is %#llx",
-				     (unsigned long long)v->addr,
-				     (unsigned long long)v->expect,
-				     (unsigned long long)h.ref);
-			return;
-		}
-		nonce = h.ref;
-		ev_add(EV_PAGES_OK, 1);
+		inconsistent("view at %#llx (offset %llu) of a sealed section: page %llu is %s",
+			     (unsigned long long)v->addr,
+			     (unsigned long long)v->offset,
+			     (unsigned long long)(i / PAGE), why);
+		return;
 	}
 }
 
@@ -318,6 +405,8 @@ void take_attr(struct th *t, const struct rx *rx, u64 expect)
 			v.kept = a->view.flags & LPC_VIEW_KEPT;
 			v.port = rx->fd;
 			v.expect = expect;
+			if (rx->info->type == LPC_MSG_REQUEST)
+				v.req = rx->info->id;
 			ev_add(EV_VIEWS_MAPPED, 1);
 			view_check(t, &v);
 			view_add(t->p, &v);
@@ -392,6 +481,17 @@ void handle_rx(struct th *t, const struct rx *rx)
 		q.srv = -1;
 		q.nonce = nonce;
 		q.context = info->context;
+		if (ok > 0)
+			q.reply_cap = pay_rcap(rx->data, info->data_len);
+		{
+			struct obj lo;
+
+			/* and never more than our port takes */
+			if (pool_lookup(t->p, rx->fd, &lo) &&
+			    lo.kind == K_LISTENER && lo.size &&
+			    (!q.reply_cap || q.reply_cap > lo.size))
+				q.reply_cap = (u32)lo.size;
+		}
 		if (a && (info->flags & LPC_MSGF_ATTR) &&
 		    (a->flags & LPC_ATTR_DIRECT) &&
 		    a->nr_ranges <= LPC_MAX_RANGES) {

@@ -126,10 +126,16 @@ enum ev {
 #define NR_ERRNO	136	/* index 0: success; the last: any other */
 #define MAX_INCONS	16
 
+struct th;
+
 struct shared {
 	volatile int stop;
 	u64 seed;
 	u64 res[NR_OPS][NR_ERRNO];
+	u64 clean[NR_OPS][2];	/* unmutated calls: [0] all, [1] successful */
+	u64 name_seen[NR_NAMES];	/* when a name was last created or
+					   connected to (ns) */
+	u32 name_max[NR_NAMES];		/* its max_msg_len, as created last */
 	u64 ev[NR_EVS];
 	u64 idring[256];	/* message ids seen by any worker */
 	u32 idpos;
@@ -146,6 +152,9 @@ static inline void ev_add(enum ev e, u64 n)
 }
 
 void stat_op(enum op op, int err);
+void stat_clean(enum op op, int err);
+int name_pick(struct th *t);
+void name_live(int name);
 void inconsistent(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *op_name(enum op op);
 
@@ -193,7 +202,7 @@ struct obj {
 	int kind;
 	int name;		/* listener, client: index of the name; else -1 */
 	int port;		/* section: the port it was created on */
-	u64 size;		/* section: its size */
+	u64 size;		/* section: its size; listener: max_msg_len */
 	void *map;		/* section: our own mapping, or NULL */
 	u64 nonce;		/* section: what its pages were filled with */
 	bool sealed;		/* section: F_SEAL_WRITE */
@@ -205,6 +214,7 @@ struct view {
 	u64 offset;
 	bool kept;
 	int port;		/* the port it was received on */
+	u64 req;		/* the request it came with, or 0 */
 	u64 expect;		/* the section nonce its pages must show, or 0 */
 };
 
@@ -218,7 +228,7 @@ struct inreq {
 	struct lpc_range ranges[LPC_MAX_RANGES];
 	u64 context;
 	bool conn;		/* a connection request: accept, not reply */
-	u32 reply_cap;		/* unknown: 0 */
+	u32 reply_cap;		/* from its payload; 0 if unknown */
 };
 
 /* An asynchronous request this worker sent. */
@@ -310,13 +320,16 @@ void pool_forget(struct proc *p, int fd);
 void pool_close(struct th *t, int fd);
 int pool_count(struct proc *p, int kind);
 bool pool_lookup(struct proc *p, int fd, struct obj *out);
+void pool_set_size(struct proc *p, int fd, u64 size);
 void pool_unrelated(struct th *t);
 int pool_fd_for_op(struct th *t, u32 mask);
 int pool_pick_section(struct th *t, int port, struct obj *out);
 
 void view_add(struct proc *p, const struct view *v);
 bool view_pick(struct th *t, struct view *out, bool remove);
+bool view_pick_free(struct th *t, struct view *out);
 void view_forget_addr(struct proc *p, u64 addr);
+void view_forget_req(struct proc *p, u64 req);
 
 void inreq_add(struct proc *p, const struct inreq *q);
 bool inreq_pick(struct th *t, struct inreq *out, bool remove, int conn);
@@ -331,6 +344,7 @@ u64 id_pick(struct th *t);
 
 int th_init(struct th *t, struct proc *p, int idx);
 u64 odd_ptr(struct th *t, u64 good, u64 len);
+u64 odd_wptr(struct th *t, u64 good, u64 len);
 void touch(struct th *t, void *addr, u64 len, bool write);
 void touch_init(struct th *t);
 
@@ -379,6 +393,8 @@ struct phdr {
 	u64 ref;		/* reply: the request answered */
 	u64 nonce;		/* request: its own; reply: the request's */
 	s32 pid, tid;
+	u32 rcap;		/* request: the reply it takes (recv_cap) */
+	u32 pad;
 	u64 sum;
 };
 
@@ -387,6 +403,8 @@ void pay_fill(struct th *t, void *buf, u32 len, u32 kind, u64 ref,
 	      u64 nonce);
 void pay_fit(struct th *t, void *buf, u32 cap, u64 ubuf, u32 len, u32 kind,
 	     u64 ref, u64 nonce);
+void pay_set_rcap(void *buf, u32 len, u32 rcap);
+u32 pay_rcap(const void *buf, u32 len);
 /* 1: verified, 0: no header (not ours), -1: inconsistent (reported) */
 int pay_check(const void *buf, u32 len, const struct lpc_msg_info *info,
 	      const char *what);

@@ -115,6 +115,35 @@ void stat_op(enum op op, int err)
 	__atomic_fetch_add(&g_sh->res[op][err], 1, __ATOMIC_RELAXED);
 }
 
+void stat_clean(enum op op, int err)
+{
+	__atomic_fetch_add(&g_sh->clean[op][0], 1, __ATOMIC_RELAXED);
+	if (!err)
+		__atomic_fetch_add(&g_sh->clean[op][1], 1, __ATOMIC_RELAXED);
+}
+
+void name_live(int name)
+{
+	if (name >= 0 && name < NR_NAMES)
+		__atomic_store_n(&g_sh->name_seen[name], now_ns(),
+				 __ATOMIC_RELAXED);
+}
+
+/* A name to connect to: of three, the one created or reached last. */
+int name_pick(struct th *t)
+{
+	int best = (int)rn(&t->r, NR_NAMES), i, c;
+
+	if (one_in(&t->r, 5))
+		return best;
+	for (i = 0; i < 2; i++) {
+		c = (int)rn(&t->r, NR_NAMES);
+		if (g_sh->name_seen[c] > g_sh->name_seen[best])
+			best = c;
+	}
+	return best;
+}
+
 void inconsistent(const char *fmt, ...)
 {
 	u32 n = __atomic_fetch_add(&g_sh->nincons, 1, __ATOMIC_RELAXED);
@@ -285,7 +314,7 @@ static void worker_main(int idx, int gen)
 
 	/* a life of a few seconds to the whole run; then exit mid-flight */
 	end = now_ns() + 1000000000ULL * (g_opt.kill ?
-		3 + rn(&p->r, (u32)g_opt.seconds + 1) : 1000000);
+		5 + rn(&p->r, 2 * (u32)g_opt.seconds + 1) : 1000000);
 	while (!g_sh->stop && now_ns() < end)
 		usleep(20000);
 	if (!g_sh->stop)
@@ -359,8 +388,8 @@ static void print_table(u64 secs)
 	u64 total_calls = 0, total_ok = 0;
 	int op, e;
 
-	printf("\nlpcfuzz: %-20s %9s %6s  %s\n", "ioctl", "calls", "ok%",
-	       "results (errno:count, most frequent first)");
+	printf("\nlpcfuzz: %-20s %9s %6s %7s  %s\n", "ioctl", "calls", "ok%",
+	       "clean%", "results (errno:count, most frequent first)");
 	for (op = 0; op < NR_OPS; op++) {
 		u64 calls = 0, ok = g_sh->res[op][0];
 		u64 shown[NR_ERRNO];
@@ -392,18 +421,49 @@ static void print_table(u64 secs)
 				break;
 		if (e < NR_ERRNO)
 			snprintf(line + n, sizeof(line) - (size_t)n, " ...");
-		printf("lpcfuzz: %-20s %9llu %5.1f%%  %s\n", op_names[op],
+		printf("lpcfuzz: %-20s %9llu %5.1f%% %6.1f%%  %s\n", op_names[op],
 		       (unsigned long long)calls,
-		       calls ? 100.0 * (double)ok / (double)calls : 0.0, line);
+		       calls ? 100.0 * (double)ok / (double)calls : 0.0,
+		       g_sh->clean[op][0] ? 100.0 * (double)g_sh->clean[op][1] /
+		       (double)g_sh->clean[op][0] : 0.0, line);
 	}
-	printf("lpcfuzz: %-20s %9llu %5.1f%%  (%.0f calls/s)\n", "all",
+	printf("lpcfuzz: %-20s %9llu %5.1f%%          (%.0f calls/s)\n", "all",
 	       (unsigned long long)total_calls,
 	       total_calls ? 100.0 * (double)total_ok / (double)total_calls : 0,
 	       secs ? (double)total_calls / (double)secs : 0.0);
+	printf("lpcfuzz: (ok%%: of all calls; clean%%: of the calls nothing was mutated in)\n");
 	printf("lpcfuzz:\n");
 	for (e = 0; e < NR_EVS; e++)
 		printf("lpcfuzz: %-32s %llu\n", ev_names[e],
 		       (unsigned long long)g_sh->ev[e]);
+}
+
+/*
+ * One line every 10 s (the whole table every 5 s with -v): a kernel panic
+ * leaves no table at the end, but these.
+ */
+static void progress(u64 start)
+{
+	u64 calls = 0, ok = 0;
+	int op, e;
+
+	for (op = 0; op < NR_OPS; op++) {
+		for (e = 0; e < NR_ERRNO; e++)
+			calls += g_sh->res[op][e];
+		ok += g_sh->res[op][0];
+	}
+	printf("lpcfuzz: %3llu s: %llu calls, %.1f%% ok; %llu connections, %llu replies, %llu datagrams, %llu views, %llu direct bytes, %llu inconsistencies\n",
+	       (unsigned long long)((now_ns() - start) / 1000000000ULL),
+	       (unsigned long long)calls,
+	       calls ? 100.0 * (double)ok / (double)calls : 0.0,
+	       (unsigned long long)g_sh->ev[EV_CONNECTED],
+	       (unsigned long long)g_sh->ev[EV_REPLIED],
+	       (unsigned long long)g_sh->ev[EV_DGRAMS_RX],
+	       (unsigned long long)g_sh->ev[EV_VIEWS_MAPPED],
+	       (unsigned long long)g_sh->ev[EV_DIRECT_BYTES],
+	       (unsigned long long)g_sh->ev[EV_INCONSISTENT]);
+	if (g_opt.verbose)
+		print_table((now_ns() - start) / 1000000000ULL);
 }
 
 static void usage(const char *me)
@@ -420,7 +480,7 @@ static void usage(const char *me)
 		"  -F          no fault injection (fail-nth) even if available\n"
 		"  -R          no race workers, chaos only\n"
 		"  -N          no fork()ed children\n"
-		"  -v          more output\n", me);
+		"  -v          the whole table every 5 s, not a line every 10 s\n", me);
 	exit(2);
 }
 
@@ -487,7 +547,7 @@ int main(int argc, char **argv)
 {
 	int gen[MAX_PROCS] = { 0 }, i, status, sv[2];
 	struct rlimit rl;
-	u64 start, end, next_kill;
+	u64 start, end, next_kill, next_progress;
 	struct rng r;
 	pid_t pid;
 
@@ -538,11 +598,17 @@ int main(int argc, char **argv)
 	start = now_ns();
 	end = start + (u64)g_opt.seconds * 1000000000ULL;
 	next_kill = start + 1000000000ULL * (1 + rn(&r, 3));
+	next_progress = start + (g_opt.verbose ? 5 : 10) * 1000000000ULL;
 	for (i = 0; i < g_opt.procs; i++)
 		start_worker(i, gen[i]);
 
 	while (now_ns() < end) {
 		usleep(20000);
+		if (now_ns() > next_progress) {
+			progress(start);
+			next_progress += (g_opt.verbose ? 5 : 10) *
+					 1000000000ULL;
+		}
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			i = find_worker(pid);
 			if (i < 0)
@@ -558,7 +624,7 @@ int main(int argc, char **argv)
 			if (pid > 0)
 				kill(pid, SIGKILL);
 			ev_add(EV_KILLS, 1);
-			next_kill = now_ns() + 1000000000ULL * (1 + rn(&r, 4));
+			next_kill = now_ns() + 1000000000ULL * (2 + rn(&r, 7));
 		}
 	}
 

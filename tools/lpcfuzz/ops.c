@@ -55,6 +55,30 @@ void fault_disarm(struct th *t)
 
 /* ---- the call ---- */
 
+/*
+ * Keep the pool useful: forget numbers that no longer name a file, and
+ * close some of the ports whose connection has ended (chaos workers only:
+ * a race worker's conductor decides about its own).
+ */
+static void prune(struct th *t, enum op op, int fd, int err)
+{
+	if (err == EBADF && fd >= 0 && fcntl(fd, F_GETFD) < 0 &&
+	    errno == EBADF) {
+		pool_forget(t->p, fd);
+		return;
+	}
+	if (err != ENOTCONN || t->p->race || !one_in(&t->r, 3))
+		return;
+	switch (op) {
+	case OP_XFER_SYNC: case OP_XFER_ASYNC: case OP_XFER_DGRAM:
+	case OP_SEND_BATCH: case OP_SECTION_CREATE:
+		pool_close(t, fd);
+		break;
+	default:
+		break;
+	}
+}
+
 static const u32 odd_sizes[] = { 0, 1, 7, 8 };
 
 long fz_ioctl(struct th *t, enum op op, int fd, unsigned long cmd, void *arg,
@@ -88,7 +112,7 @@ long fz_ioctl(struct th *t, enum op op, int fd, unsigned long cmd, void *arg,
 			copy = true;
 			break;
 		case 6:
-			a = (void *)(uintptr_t)odd_ptr(t, P(arg), size);
+			a = (void *)(uintptr_t)odd_wptr(t, P(arg), size);
 			t->out_ok = false;
 			break;
 		case 7:						/* read-only */
@@ -130,7 +154,10 @@ long fz_ioctl(struct th *t, enum op op, int fd, unsigned long cmd, void *arg,
 	err = r < 0 ? errno : 0;
 	fault_disarm(t);
 	stat_op(op, err);
+	if (!mutate)
+		stat_clean(op, err);
 	t->ops++;
+	prune(t, op, fd, err);
 
 	if (ro)
 		mprotect(t->rw, PAGE, PROT_READ | PROT_WRITE);
@@ -322,8 +349,21 @@ int do_create_port(struct th *t, int name, bool mutate)
 	}
 	r = fz_ioctl(t, OP_CREATE_PORT, dev_fd(t, mutate), LPC_IOC_CREATE_PORT,
 		     &a, sizeof(a), mutate);
-	if (r >= 0)
+	if (r >= 0) {
+		struct obj lo;
+
 		pool_add(t->p, (int)r, K_LISTENER, name);
+		/* remember its message size, for replies and for clients */
+		if (pool_lookup(t->p, (int)r, &lo) && lo.kind == K_LISTENER) {
+			lo.size = a.max_msg_len ? a.max_msg_len :
+				  LPC_DEFAULT_MSG_LEN;
+			pool_set_size(t->p, (int)r, lo.size);
+		}
+		if (name >= 0 && name < NR_NAMES)
+			g_sh->name_max[name] = a.max_msg_len ?
+				a.max_msg_len : LPC_DEFAULT_MSG_LEN;
+		name_live(name);
+	}
 	return (int)r;
 }
 
@@ -334,8 +374,10 @@ int do_connect(struct th *t, int name, u64 tmo, bool mutate)
 	char data[512];
 	char *reply = t->bbuf + 15 * PAGE;
 	bool verify = true;
-	u32 len = rn(&t->r, 3) ? (u32)sizeof(struct phdr) + rn(&t->r, 200) :
-		  rn(&t->r, 64);
+	/* some ports take only 64 bytes */
+	u32 len = rn(&t->r, 5) ? (u32)sizeof(struct phdr) +
+		  rn(&t->r, 64 - (u32)sizeof(struct phdr)) :
+		  rn(&t->r, 4) ? rn(&t->r, 256) : rn(&t->r, 4096);
 	long r;
 
 	memset(&c, 0, sizeof(c));
@@ -368,7 +410,7 @@ int do_connect(struct th *t, int name, u64 tmo, bool mutate)
 		case 3: c.data_len = near(t, LPC_MSG_MAX); break;
 		case 4: c.data = odd_ptr(t, c.data, c.data_len); break;
 		case 5:
-			c.reply = odd_ptr(t, c.reply, c.reply_cap);
+			c.reply = odd_wptr(t, c.reply, c.reply_cap);
 			verify = false;
 			break;
 		case 6:
@@ -390,6 +432,7 @@ int do_connect(struct th *t, int name, u64 tmo, bool mutate)
 	if (r >= 0) {
 		ev_add(EV_CONNECTED, 1);
 		pool_add(t->p, (int)r, K_CLIENT, name);
+		name_live(name);
 	}
 	if ((r >= 0 || r == -ECONNREFUSED) && verify && t->out_ok &&
 	    c.reply_len <= c.reply_cap)
@@ -415,7 +458,7 @@ int do_query(struct th *t, bool mutate)
 	esz = k == 2 ? sizeof(struct lpc_conn_info) :
 	      sizeof(struct lpc_port_info);
 	if (k) {
-		name_of((int)rn(&t->r, NR_NAMES), nm, &q.name_len);
+		name_of(name_pick(t), nm, &q.name_len);
 		q.name = P(nm);
 	}
 	q.buf = P(t->bbuf);
@@ -428,7 +471,7 @@ int do_query(struct th *t, bool mutate)
 		case 0: q.entry_size = near(t, esz); break;
 		case 1: q.entry_size = esz + 8 * (1 + rn(&t->r, 4)); break;
 		case 2: q.count = near(t, 16 * PAGE / esz); break;
-		case 3: q.buf = odd_ptr(t, q.buf, esz); break;
+		case 3: q.buf = odd_wptr(t, q.buf, esz); break;
 		case 4: q.flags = 1U << rn(&t->r, 32); break;
 		case 5: q.name_len = near(t, LPC_NAME_MAX); break;
 		default: q.name = odd_ptr(t, q.name, q.name_len); break;
@@ -450,7 +493,7 @@ int do_acl(struct th *t, bool mutate)
 
 	memset(&q, 0, sizeof(q));
 	memset(ace, 0, sizeof(ace));
-	name_of((int)rn(&t->r, NR_NAMES), nm, &q.name_len);
+	name_of(name_pick(t), nm, &q.name_len);
 	q.name = P(nm);
 	q.aces = P(ace);
 	if (set)
@@ -460,7 +503,7 @@ int do_acl(struct th *t, bool mutate)
 	if (mutate) {
 		switch (rn(&t->r, 6)) {
 		case 0: q.count = near(t, LPC_ACL_MAX); break;
-		case 1: q.aces = odd_ptr(t, q.aces, 16 * q.count); break;
+		case 1: q.aces = odd_wptr(t, q.aces, 16 * q.count); break;
 		case 2: q.flags = 1U << rn(&t->r, 32); break;
 		case 3: q.__pad = 1; break;
 		case 4: mut_ace(t, ace, q.count); break;
@@ -479,8 +522,8 @@ int do_accept(struct th *t, int lst, u64 id, bool reject, bool mutate)
 {
 	struct lpc_accept a;
 	char data[512];
-	u32 len = rn(&t->r, 4) ? (u32)sizeof(struct phdr) + rn(&t->r, 150) :
-		  rn(&t->r, 40);
+	u32 len = rn(&t->r, 5) ? (u32)sizeof(struct phdr) +
+		  rn(&t->r, 64 - (u32)sizeof(struct phdr)) : rn(&t->r, 256);
 	struct inreq q;
 	long r;
 
@@ -509,8 +552,9 @@ int do_accept(struct th *t, int lst, u64 id, bool reject, bool mutate)
 		pool_add(t->p, (int)r, K_SERVER, -1);
 	} else if (r == 0 && (a.flags & LPC_ACCEPT_REJECT)) {
 		ev_add(EV_REJECTED, 1);
-	} else if (r == -EFAULT || r == -ENOMEM || r == -EMFILE ||
-		   r == -EMSGSIZE || r == -EINVAL || r == -E2BIG) {
+	} else if ((r == -EFAULT || r == -ENOMEM || r == -EMFILE ||
+		    r == -ENFILE || r == -E2BIG || r == -EMSGSIZE) &&
+		   a.id == id && t->out_ok) {
 		/* still unanswered: someone may answer it later */
 		memset(&q, 0, sizeof(q));
 		q.id = id;
@@ -553,7 +597,8 @@ static u64 build_sattr(struct th *t, struct lpc_msg_attr *a, int fd, u32 want)
 			a->fds[i] = pool_pick(t, mask, NULL);
 		}
 	}
-	if ((want & SA_VIEW) && pool_pick_section(t, fd, &o) >= 0) {
+	if ((want & SA_VIEW) && pool_pick_section(t, fd, &o) >= 0 &&
+	    (o.port == fd || one_in(&t->r, 10))) {
 		u64 pages = o.size / PAGE;
 
 		a->flags |= LPC_ATTR_VIEW;
@@ -584,7 +629,7 @@ static u64 build_sattr(struct th *t, struct lpc_msg_attr *a, int fd, u32 want)
 		a->ranges[2].length = 1024;
 		a->ranges[2].access = LPC_ACCESS_WRITE | LPC_ACCESS_READ;
 		a->ranges[3].addr = rn(&t->r, 2) ? P(t->dbuf + 32768) :
-				    odd_ptr(t, P(t->dbuf), 4096);
+				    odd_wptr(t, P(t->dbuf), 4096);
 		a->ranges[3].length = 1 + rn(&t->r, 16384);
 		a->ranges[3].access = 1 + rn(&t->r, 3);
 	}
@@ -651,7 +696,7 @@ static void mut_recv(struct th *t, struct lpc_xfer *x, bool *verify,
 {
 	switch (rn(&t->r, 9)) {
 	case 0:
-		x->recv_buf = odd_ptr(t, x->recv_buf, x->recv_cap);
+		x->recv_buf = odd_wptr(t, x->recv_buf, x->recv_cap);
 		*verify = false;
 		break;
 	case 1:
@@ -676,7 +721,7 @@ static void mut_recv(struct th *t, struct lpc_xfer *x, bool *verify,
 		*attr_ok = false;
 		break;
 	case 5:
-		x->recv_attr = odd_ptr(t, x->recv_attr, sizeof(*t->ra));
+		x->recv_attr = odd_wptr(t, x->recv_attr, sizeof(*t->ra));
 		*attr_ok = false;
 		break;
 	case 6:
@@ -744,6 +789,20 @@ static u32 msg_len(struct th *t)
 	return pay_len(t, rn(&t->r, 10) ? 4096 : LPC_MSG_MAX);
 }
 
+/* A length for a message on @fd: what its port takes, mostly. */
+static u32 msg_len_for(struct th *t, int fd)
+{
+	u32 len = msg_len(t), max = 0;
+	struct obj o;
+
+	if (pool_lookup(t->p, fd, &o) && o.kind == K_CLIENT &&
+	    o.name >= 0 && o.name < NR_NAMES)
+		max = g_sh->name_max[o.name];
+	if (max && len > max && rn(&t->r, 10))
+		len = rn(&t->r, max + 1);
+	return len;
+}
+
 static void mut_send(struct th *t, struct lpc_xfer *x, bool *verify)
 {
 	(void)verify;
@@ -767,7 +826,7 @@ int do_request(struct th *t, int fd, bool sync, u64 tmo, bool mutate,
 	static const u32 caps[] = { LPC_MSG_MAX, 4096, 4096, 256, 64, 0 };
 	struct lpc_xfer x;
 	u64 nonce = rnd(&t->r) | 1, snonce = 0;
-	u32 len = msg_len(t), want = 0;
+	u32 len = msg_len_for(t, fd), want = 0;
 	bool verify = true, attr_ok = false;
 	struct obj o;
 	long r;
@@ -825,6 +884,8 @@ int do_request(struct th *t, int fd, bool sync, u64 tmo, bool mutate,
 	}
 	pay_fit(t, t->sbuf, LPC_MSG_MAX + PAGE, x.send_buf, x.send_len, P_REQ,
 		snonce, nonce);
+	if (x.send_buf == P(t->sbuf))
+		pay_set_rcap(t->sbuf, x.send_len, x.recv_cap);
 	/* what the call was, after the mutations */
 	sync = (x.flags & (LPC_XFER_SEND | LPC_XFER_RECV)) ==
 	       (LPC_XFER_SEND | LPC_XFER_RECV);
@@ -860,7 +921,7 @@ int do_request(struct th *t, int fd, bool sync, u64 tmo, bool mutate,
 int do_datagram(struct th *t, int fd, bool mutate)
 {
 	struct lpc_xfer x;
-	u32 len = msg_len(t), want = 0;
+	u32 len = msg_len_for(t, fd), want = 0;
 	bool verify = true, attr_ok = false, recv = one_in(&t->r, 10);
 	u64 snonce = 0;
 	long r;
@@ -925,6 +986,10 @@ int do_reply(struct th *t, int fd, const struct inreq *q, bool recv,
 	u32 len = pay_len(t, rn(&t->r, 20) ? 4096 : LPC_MSG_MAX), want = 0;
 	bool verify = true, attr_ok = false;
 	u64 id = q ? q->id : id_pick(t);
+
+	/* what the requester takes, mostly: larger is -EMSGSIZE */
+	if (q && q->reply_cap && len > q->reply_cap && rn(&t->r, 10))
+		len = rn(&t->r, q->reply_cap + 1);
 	long r;
 
 	memset(&x, 0, sizeof(x));
@@ -971,11 +1036,13 @@ int do_reply(struct th *t, int fd, const struct inreq *q, bool recv,
 		return (int)r;
 	if (r == 0 || (x.flags & LPC_XFER_SENT)) {
 		ev_add(EV_REPLIED, 1);
+		view_forget_req(t->p, x.send_id);
 		if (q)
 			inreq_forget(t->p, q->id);
 	} else if (q && (r == -ENOENT || r == -ECANCELED) &&
 		   x.send_id == q->id) {
 		inreq_forget(t->p, q->id);
+		view_forget_req(t->p, q->id);
 	}
 	if (r == 0 && recv)
 		after_recv(t, fd, &x, verify, attr_ok);
@@ -1145,7 +1212,7 @@ int do_view_release(struct th *t, bool mutate)
 {
 	struct lpc_view_release v;
 	struct view w;
-	bool have = view_pick(t, &w, false);
+	bool have = view_pick_free(t, &w);
 	int fd = have && rn(&t->r, 4) ? w.port :
 		 pool_fd_for_op(t, KM_PORTS);
 	long r;
@@ -1210,7 +1277,8 @@ int do_direct(struct th *t, int fd, u64 id, const struct inreq *q, bool write,
 		case 2: d.offset = ~0ULL - rn(&t->r, 8); break;
 		case 3: d.len = ~0ULL >> rn(&t->r, 64); break;
 		case 4:
-			d.buf = odd_ptr(t, d.buf, d.len);
+			d.buf = write ? odd_ptr(t, d.buf, d.len) :
+					odd_wptr(t, d.buf, d.len);
 			break;
 		default: d.id = id_pick(t); break;
 		}
@@ -1304,7 +1372,7 @@ int do_send_batch(struct th *t, int fd, bool mutate)
 			x[i].send_buf = odd_ptr(t, x[i].send_buf,
 						x[i].send_len);
 			break;
-		default: b.xfers = odd_ptr(t, b.xfers, sizeof(*x)); break;
+		default: b.xfers = odd_wptr(t, b.xfers, sizeof(*x)); break;
 		}
 	}
 	r = fz_ioctl(t, OP_SEND_BATCH, fd, LPC_IOC_SEND_BATCH, &b, sizeof(b),
@@ -1318,6 +1386,7 @@ int do_send_batch(struct th *t, int fd, bool mutate)
 		id_seen(t->p, x[i].send_id);
 		if (isq[i]) {
 			ev_add(EV_REPLIED, 1);
+			view_forget_req(t->p, q[i].id);
 			inreq_forget(t->p, q[i].id);
 		} else if (x[i].send_type == LPC_MSG_REQUEST) {
 			sent_add(t->p, x[i].send_id, nonce[i], fd);
@@ -1364,8 +1433,8 @@ int do_recv_batch(struct th *t, int fd, bool mutate)
 		case 1: b.flags = mut_flags(t, b.flags, LPC_XFER_FLAGS); break;
 		case 2: x[i].flags |= LPC_XFER_SEND; break;
 		case 3:
-			x[i].recv_buf = odd_ptr(t, x[i].recv_buf,
-						x[i].recv_cap);
+			x[i].recv_buf = odd_wptr(t, x[i].recv_buf,
+						 x[i].recv_cap);
 			verify = false;
 			break;
 		case 4:

@@ -16,7 +16,9 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <stdio.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "lpcfuzz.h"
@@ -269,6 +271,17 @@ static int forget(struct proc *p, int fd)
 	return kind;
 }
 
+void pool_set_size(struct proc *p, int fd, u64 size)
+{
+	int i;
+
+	pthread_mutex_lock(&p->lk);
+	for (i = 0; i < p->nobj; i++)
+		if (p->obj[i].fd == fd)
+			p->obj[i].size = size;
+	pthread_mutex_unlock(&p->lk);
+}
+
 void pool_forget(struct proc *p, int fd)
 {
 	forget(p, fd);
@@ -357,6 +370,14 @@ void view_add(struct proc *p, const struct view *v)
 	bool unmap = false;
 
 	pthread_mutex_lock(&p->lk);
+	/* a kept view comes back at the same address: one record */
+	for (int i = 0; i < p->nview; i++) {
+		if (p->view[i].addr == v->addr) {
+			p->view[i] = *v;
+			pthread_mutex_unlock(&p->lk);
+			return;
+		}
+	}
 	if (p->nview >= MAX_VIEWS) {
 		int i = (int)rn(&p->r, MAX_VIEWS);
 
@@ -389,6 +410,26 @@ bool view_pick(struct th *t, struct view *out, bool remove)
 	return ok;
 }
 
+/* A view that stays until released: kept, or not a request's. */
+bool view_pick_free(struct th *t, struct view *out)
+{
+	struct proc *p = t->p;
+	int i, n = 0, pick = -1;
+
+	pthread_mutex_lock(&p->lk);
+	for (i = 0; i < p->nview; i++) {
+		if ((p->view[i].kept || !p->view[i].req) &&
+		    rn(&t->r, ++n) == 0)
+			pick = i;
+	}
+	if (pick < 0 && p->nview && one_in(&t->r, 4))
+		pick = (int)rn(&t->r, (u32)p->nview);
+	if (pick >= 0)
+		*out = p->view[pick];
+	pthread_mutex_unlock(&p->lk);
+	return pick >= 0;
+}
+
 void view_forget_addr(struct proc *p, u64 addr)
 {
 	int i;
@@ -399,6 +440,21 @@ void view_forget_addr(struct proc *p, u64 addr)
 			p->view[i] = p->view[--p->nview];
 			break;
 		}
+	}
+	pthread_mutex_unlock(&p->lk);
+}
+
+/* The kernel unmaps a request's view when it is answered. */
+void view_forget_req(struct proc *p, u64 req)
+{
+	int i;
+
+	if (!req)
+		return;
+	pthread_mutex_lock(&p->lk);
+	for (i = 0; i < p->nview; i++) {
+		if (p->view[i].req == req && !p->view[i].kept)
+			p->view[i--] = p->view[--p->nview];
 	}
 	pthread_mutex_unlock(&p->lk);
 }
@@ -579,13 +635,21 @@ int th_init(struct th *t, struct proc *p, int idx)
  * A pointer that should not work, or works oddly, in place of @good
  * (@len bytes): NULL, unmapped, read-only, misaligned, a kernel address,
  * a range that runs into an unmapped page, someone's view.
+ *
+ * @wr: the kernel may write there. Then never misaligned or a view: @len
+ * bytes from there would run over whatever follows (the structure's
+ * neighbours on the stack, the mapping after a view) and corrupt this
+ * process.
  */
-u64 odd_ptr(struct th *t, u64 good, u64 len)
+u64 odd_ptr_w(struct th *t, u64 good, u64 len, bool wr)
 {
 	struct proc *p = t->p;
 	struct view v;
+	u32 c = rn(&t->r, 12);
 
-	switch (rn(&t->r, 12)) {
+	if (wr && (c == 7 || c == 9))
+		c = 2;
+	switch (c) {
 	case 0: return 0;
 	case 1: return 16;
 	case 2: return (u64)(uintptr_t)p->none + rn(&t->r, 64);
@@ -619,19 +683,37 @@ u64 odd_ptr(struct th *t, u64 good, u64 len)
 	}
 }
 
+u64 odd_ptr(struct th *t, u64 good, u64 len)
+{
+	return odd_ptr_w(t, good, len, false);
+}
+
+u64 odd_wptr(struct th *t, u64 good, u64 len)
+{
+	return odd_ptr_w(t, good, len, true);
+}
+
 static __thread struct th *tls_th;
 
 static void fault_handler(int sig, siginfo_t *si, void *uc)
 {
 	struct th *t = tls_th;
+	char msg[160];
+	int n;
 
-	(void)si;
-	(void)uc;
 	if (t && t->in_touch) {
 		t->in_touch = 0;
 		siglongjmp(t->jb, sig);
 	}
-	/* not ours: die of it */
+	/* not a touch: a bug here, or memory the kernel should not have
+	 * written; say where, then die of it */
+	n = snprintf(msg, sizeof(msg),
+		     "lpcfuzz: worker %d thread %d: signal %d at %p, ip %#llx\n",
+		     t ? t->p->idx : -1, t ? t->idx : -1, sig, si->si_addr,
+		     (unsigned long long)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP]);
+	if (write(2, msg, (size_t)n) < 0) {
+		/* dying anyway */
+	}
 	signal(sig, SIG_DFL);
 }
 
@@ -654,7 +736,7 @@ void touch_init(struct th *t)
 void touch(struct th *t, void *addr, u64 len, bool write)
 {
 	volatile char *c = addr;
-	volatile char sink = 0;
+	char b;
 	u64 i;
 
 	if (sigsetjmp(t->jb, 1)) {
@@ -663,10 +745,9 @@ void touch(struct th *t, void *addr, u64 len, bool write)
 	}
 	t->in_touch = 1;
 	for (i = 0; i < len; i += PAGE) {
-		sink ^= c[i];
+		b = c[i];
 		if (write)
-			c[i] = sink;
+			c[i] = b;	/* the same byte back */
 	}
 	t->in_touch = 0;
-	(void)sink;
 }

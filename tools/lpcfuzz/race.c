@@ -323,7 +323,7 @@ static void canceller(struct th *t, struct race *rc)
 	u32 c = rn(&t->r, 10);
 	int fd;
 
-	if (!id) {
+	if (!id || LD(rc->cli) < 0) {
 		idle(t);
 		return;
 	}
