@@ -189,7 +189,10 @@ static void op_section(struct th *t, bool m)
 
 static void op_view_release(struct th *t, bool m)
 {
-	do_view_release(t, m);
+	struct view v;
+
+	if (view_pick_free(t, &v) || one_in(&t->r, 4))
+		do_view_release(t, m);
 }
 
 /* User space does things to views behind the kernel's back. */

@@ -141,7 +141,7 @@ void pay_set_rcap(void *buf, u32 len, u32 rcap)
 	memcpy(&h, buf, sizeof(h));
 	if (h.magic != PAY_MAGIC)
 		return;
-	h.rcap = rcap;
+	h.rcap = rcap + 1;
 	h.sum = pay_sum(&h, (char *)buf + sizeof(h), len - (u32)sizeof(h));
 	memcpy(buf, &h, sizeof(h));
 }
@@ -153,7 +153,7 @@ u32 pay_rcap(const void *buf, u32 len)
 	if (len < sizeof(h))
 		return 0;
 	memcpy(&h, buf, sizeof(h));
-	return h.magic == PAY_MAGIC ? h.rcap : 0;
+	return h.magic == PAY_MAGIC ? h.rcap : 0;	/* 0: unknown */
 }
 
 u64 pay_nonce(const void *buf, u32 len)
@@ -481,16 +481,20 @@ void handle_rx(struct th *t, const struct rx *rx)
 		q.srv = -1;
 		q.nonce = nonce;
 		q.context = info->context;
-		if (ok > 0)
-			q.reply_cap = pay_rcap(rx->data, info->data_len);
+		if (ok > 0 && pay_rcap(rx->data, info->data_len)) {
+			q.reply_cap = pay_rcap(rx->data, info->data_len) - 1;
+			q.cap_known = true;
+		}
 		{
 			struct obj lo;
 
 			/* and never more than our port takes */
 			if (pool_lookup(t->p, rx->fd, &lo) &&
 			    lo.kind == K_LISTENER && lo.size &&
-			    (!q.reply_cap || q.reply_cap > lo.size))
+			    (!q.cap_known || q.reply_cap > lo.size)) {
 				q.reply_cap = (u32)lo.size;
+				q.cap_known = true;
+			}
 		}
 		if (a && (info->flags & LPC_MSGF_ATTR) &&
 		    (a->flags & LPC_ATTR_DIRECT) &&

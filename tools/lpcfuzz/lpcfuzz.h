@@ -228,7 +228,8 @@ struct inreq {
 	struct lpc_range ranges[LPC_MAX_RANGES];
 	u64 context;
 	bool conn;		/* a connection request: accept, not reply */
-	u32 reply_cap;		/* from its payload; 0 if unknown */
+	u32 reply_cap;		/* the largest reply it takes, if cap_known */
+	bool cap_known;
 };
 
 /* An asynchronous request this worker sent. */
@@ -393,7 +394,7 @@ struct phdr {
 	u64 ref;		/* reply: the request answered */
 	u64 nonce;		/* request: its own; reply: the request's */
 	s32 pid, tid;
-	u32 rcap;		/* request: the reply it takes (recv_cap) */
+	u32 rcap;		/* request: 1 + the reply it takes (recv_cap) */
 	u32 pad;
 	u64 sum;
 };

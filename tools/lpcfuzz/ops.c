@@ -585,6 +585,10 @@ static u64 build_sattr(struct th *t, struct lpc_msg_attr *a, int fd, u32 want)
 	a->view.section_fd = -1;
 	if (want & SA_CREDS)
 		a->flags |= LPC_ATTR_CREDS;
+	/* fds only where the port takes them (even names), mostly */
+	if ((want & SA_FDS) && pool_lookup(t->p, fd, &o) && o.name >= 0 &&
+	    o.name % 2 && !one_in(&t->r, 5))
+		want &= ~SA_FDS;
 	if (want & SA_FDS) {
 		a->flags |= LPC_ATTR_FDS;
 		a->nr_fds = 1 + rn(&t->r, LPC_MAX_FDS);
@@ -988,7 +992,7 @@ int do_reply(struct th *t, int fd, const struct inreq *q, bool recv,
 	u64 id = q ? q->id : id_pick(t);
 
 	/* what the requester takes, mostly: larger is -EMSGSIZE */
-	if (q && q->reply_cap && len > q->reply_cap && rn(&t->r, 10))
+	if (q && q->cap_known && len > q->reply_cap && rn(&t->r, 10))
 		len = rn(&t->r, q->reply_cap + 1);
 	long r;
 
@@ -1034,6 +1038,16 @@ int do_reply(struct th *t, int fd, const struct inreq *q, bool recv,
 		     LPC_IOC_XFER, &x, sizeof(x), mutate);
 	if (!t->out_ok)
 		return (int)r;
+	if (r == -EMSGSIZE && !mutate && q && !(x.flags & LPC_XFER_SENT)) {
+		/* too large for the requester: answer it with less */
+		x.flags = LPC_XFER_SEND;
+		x.send_len = rn(&t->r, 2) ? 0 : (u32)sizeof(struct phdr);
+		x.send_attr = 0;
+		pay_fill(t, t->sbuf, x.send_len, P_REPLY, x.send_id, q->nonce);
+		recv = false;
+		r = fz_ioctl(t, OP_XFER_REPLY, fd, LPC_IOC_XFER, &x, sizeof(x),
+			     false);
+	}
 	if (r == 0 || (x.flags & LPC_XFER_SENT)) {
 		ev_add(EV_REPLIED, 1);
 		view_forget_req(t->p, x.send_id);
@@ -1153,6 +1167,8 @@ int do_disconnect(struct th *t, int fd)
 	r = r < 0 ? -errno : r;
 	fault_disarm(t);
 	stat_op(OP_DISCONNECT, r < 0 ? (int)-r : 0);
+	if (cmd == LPC_IOC_DISCONNECT)
+		stat_clean(OP_DISCONNECT, r < 0 ? (int)-r : 0);
 	return (int)r;
 }
 

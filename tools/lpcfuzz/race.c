@@ -72,6 +72,7 @@ static int raw_connect(const char *name)
 	c.timeout_ns = 1000000000ULL;
 	r = ioctl(dev, LPC_IOC_CONNECT, &c);
 	stat_op(OP_CONNECT, r < 0 ? errno : 0);
+	stat_clean(OP_CONNECT, r < 0 ? errno : 0);
 	close(dev);
 	if (r >= 0)
 		ev_add(EV_CONNECTED, 1);
@@ -151,6 +152,7 @@ static int create_lst(struct th *t, struct race *rc)
 	a.max_msg_len = rn(&t->r, 4) ? 4096 : LPC_MSG_MAX;
 	r = ioctl(dev, LPC_IOC_CREATE_PORT, &a);
 	stat_op(OP_CREATE_PORT, r < 0 ? errno : 0);
+	stat_clean(OP_CREATE_PORT, r < 0 ? errno : 0);
 	close(dev);
 	if (r >= 0)
 		pool_add(t->p, r, K_LISTENER, -1);
