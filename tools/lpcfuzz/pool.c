@@ -707,9 +707,13 @@ static void fault_handler(int sig, siginfo_t *si, void *uc)
 	}
 	/* not a touch: a bug here, or memory the kernel should not have
 	 * written; say where, then die of it */
+	/* si_code SI_KERNEL (128): sent by the kernel, not a fault of an
+	 * instruction, e.g. a signal frame or the rseq area it could not
+	 * write on the way back from a system call */
 	n = snprintf(msg, sizeof(msg),
-		     "lpcfuzz: worker %d thread %d: signal %d at %p, ip %#llx\n",
-		     t ? t->p->idx : -1, t ? t->idx : -1, sig, si->si_addr,
+		     "lpcfuzz: worker %d thread %d: signal %d code %d at %p, ip %#llx\n",
+		     t ? t->p->idx : -1, t ? t->idx : -1, sig, si->si_code,
+		     si->si_addr,
 		     (unsigned long long)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP]);
 	if (write(2, msg, (size_t)n) < 0) {
 		/* dying anyway */
