@@ -22,13 +22,6 @@
 
 #include "lpcfuzz.h"
 
-int do_version(struct th *t, bool mutate);
-int do_query(struct th *t, bool mutate);
-int do_acl(struct th *t, bool mutate);
-int do_odd_xfer(struct th *t, bool mutate);
-int do_disconnect(struct th *t, int fd);
-int do_view_release(struct th *t, bool mutate);
-int do_bogus(struct th *t);
 
 static u64 short_tmo(struct th *t)
 {

@@ -2,14 +2,21 @@
 /*
  * lpcfuzz: a seed-reproducible concurrency fuzzer for /dev/lpc.
  *
- * main.c   options, the supervisor, worker processes and threads, signals,
- *          the statistics table
- * pool.c   the objects a worker owns (fds of every kind, views, received
- *          requests, sent requests, recent ids) and its odd memory
- * ops.c    one generator per ioctl: a mostly valid structure, then mutated
- * check.c  payloads with a checksum header, received-message handling and
- *          the consistency checks
- * race.c   thread roles that work on one request of one connection at once
+ * main.c     options, the supervisor, worker processes and their threads
+ * stats.c    shared statistics, inconsistencies, the table
+ * pool.c     the objects a worker owns: fds of every kind, views, received
+ *            requests, sent requests, recent ids
+ * mem.c      the generator, a thread's buffers, odd pointers, touching
+ *            memory that may fault
+ * call.c     fz_ioctl(): every ioctl goes through it; shared helpers
+ * ops_dev.c  /dev/lpc ioctls, accept, unknown numbers
+ * ops_msg.c  attributes and messages: receive, requests, datagrams,
+ *            replies, cancel, sender check, disconnect
+ * ops_mem.c  sections, views, direct access, batches
+ * chaos.c    what a chaos worker's threads do, fork, fds over SCM_RIGHTS
+ * check.c    payloads with a checksum header, received-message handling,
+ *            the consistency checks
+ * race.c     thread roles that work on one request of one connection
  */
 #ifndef LPCFUZZ_H
 #define LPCFUZZ_H
@@ -157,6 +164,8 @@ int name_pick(struct th *t);
 void name_live(int name);
 void inconsistent(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *op_name(enum op op);
+void print_table(u64 secs);
+void progress(u64 start);
 
 /* ---- options ---- */
 
@@ -349,7 +358,7 @@ u64 odd_wptr(struct th *t, u64 good, u64 len);
 void touch(struct th *t, void *addr, u64 len, bool write);
 void touch_init(struct th *t);
 
-/* ---- ops.c ---- */
+/* ---- call.c, ops_dev.c, ops_msg.c, ops_mem.c ---- */
 
 struct ioc {
 	unsigned long cmd;	/* LPC_IOC_* */
@@ -376,6 +385,13 @@ int do_direct(struct th *t, int fd, u64 id, const struct inreq *q, bool write,
 int do_sender_check(struct th *t, int fd, u64 id, bool mutate);
 int do_cancel(struct th *t, int fd, u64 id, bool mutate);
 int do_section(struct th *t, int fd, bool mutate);
+int do_version(struct th *t, bool mutate);
+int do_query(struct th *t, bool mutate);
+int do_acl(struct th *t, bool mutate);
+int do_bogus(struct th *t);
+int do_odd_xfer(struct th *t, bool mutate);
+int do_disconnect(struct th *t, int fd);
+int do_view_release(struct th *t, bool mutate);
 void do_fork(struct th *t);
 void do_scm_send(struct th *t);
 void do_scm_recv(struct th *t);

@@ -354,7 +354,6 @@ static void direct(struct th *t, struct race *rc)
 		usleep(rn(&t->r, 300));
 }
 
-int do_disconnect(struct th *t, int fd);
 
 static void conductor(struct th *t, struct race *rc)
 {
@@ -432,7 +431,6 @@ static void batch(struct th *t, struct race *rc)
 	publish(t, rc);
 }
 
-int do_view_release(struct th *t, bool mutate);
 
 static void sender(struct th *t, struct race *rc)
 {
