@@ -32,14 +32,18 @@ void fault_arm(struct th *t)
 	n = snprintf(b, sizeof(b), "%u", 1 + rn(&t->r, 24));
 	if (pwrite(t->fail_fd, b, (size_t)n, 0) != n)
 		t->fail_fd = -1;
+	else
+		t->armed = true;
 }
 
 void fault_disarm(struct th *t)
 {
 	char b[16] = "";
 
-	if (t->fail_fd < 0)
+	if (t->fail_fd < 0 || !t->armed)
 		return;
+	t->armed = false;
+	/* 0: the fault was injected; else what was left of the count */
 	if (pread(t->fail_fd, b, sizeof(b) - 1, 0) > 0 && b[0] == '0') {
 		ev_add(EV_FAULTS, 1);
 		return;

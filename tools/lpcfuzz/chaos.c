@@ -499,7 +499,7 @@ void server_step(struct th *t)
 	int lst, i;
 
 	lst = pool_pick(t, KM(K_LISTENER), NULL);
-	if (lst < 0 || (pool_count(t->p, K_LISTENER) < 2 && one_in(&t->r, 50))) {
+	if (lst < 0 || (pool_count(t->p, K_LISTENER) < 2 && one_in(&t->r, 200))) {
 		/* the names may all be taken: do not spin on -EEXIST */
 		if (do_create_port(t, (int)rn(&t->r, NR_NAMES), false) < 0 &&
 		    lst < 0)

@@ -312,6 +312,7 @@ struct th {
 	sigjmp_buf jb;
 	volatile sig_atomic_t in_touch;
 	int fail_fd;		/* /proc/thread-self/fail-nth, or -1 */
+	bool armed;		/* a fault is set up for the next call */
 	u32 ops;
 	bool out_ok;		/* the last fz_ioctl() wrote its outputs back */
 };
@@ -344,6 +345,7 @@ void view_forget_req(struct proc *p, u64 req);
 void inreq_add(struct proc *p, const struct inreq *q);
 bool inreq_pick(struct th *t, struct inreq *out, bool remove, int conn);
 void inreq_forget(struct proc *p, u64 id);
+void inreq_forget_fd(struct proc *p, int fd);
 
 void sent_add(struct proc *p, u64 id, u64 nonce, int fd);
 bool sent_find(struct proc *p, u64 id, struct sent *out, bool remove);

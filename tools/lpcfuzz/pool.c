@@ -202,11 +202,14 @@ bool pool_lookup(struct proc *p, int fd, struct obj *out)
 	return ok;
 }
 
+static void forget_fd_locked(struct proc *p, int fd);
+
 static int forget(struct proc *p, int fd)
 {
 	int i, kind = -1;
 
 	pthread_mutex_lock(&p->lk);
+	forget_fd_locked(p, fd);
 	for (i = 0; i < p->nobj; i++) {
 		if (p->obj[i].fd == fd) {
 			obj_del(p, i, &kind);
@@ -453,6 +456,26 @@ void inreq_forget(struct proc *p, u64 id)
 			break;
 		}
 	}
+	pthread_mutex_unlock(&p->lk);
+}
+
+/* Called locked: the port @fd is gone, and what came through it. */
+static void forget_fd_locked(struct proc *p, int fd)
+{
+	int i;
+
+	for (i = 0; i < p->ninreq; i++)
+		if (p->inreq[i].fd == fd)
+			p->inreq[i--] = p->inreq[--p->ninreq];
+	for (i = 0; i < p->nsent; i++)
+		if (p->sent[i].fd == fd)
+			p->sent[i--] = p->sent[--p->nsent];
+}
+
+void inreq_forget_fd(struct proc *p, int fd)
+{
+	pthread_mutex_lock(&p->lk);
+	forget_fd_locked(p, fd);
 	pthread_mutex_unlock(&p->lk);
 }
 
