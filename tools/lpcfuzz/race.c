@@ -288,14 +288,17 @@ static void requester(struct th *t, struct race *rc)
 static int reply_port(struct th *t, struct race *rc)
 {
 	u32 c = rn(&t->r, 100);
+	int fd;
 
 	if (c < 45)
-		return LD(rc->lst);
-	if (c < 85)
-		return LD(rc->srv);
-	if (c < 95)
-		return LD(rc->srv2);	/* another connection's: -ENOENT */
-	return LD(rc->cli);
+		fd = LD(rc->lst);
+	else if (c < 85)
+		fd = LD(rc->srv);
+	else if (c < 95)
+		fd = LD(rc->srv2);	/* another connection's: -ENOENT */
+	else
+		fd = LD(rc->cli);
+	return fd >= 0 ? fd : LD(rc->lst);
 }
 
 static void replier(struct th *t, struct race *rc)
