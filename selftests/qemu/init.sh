@@ -245,9 +245,10 @@ fuzz_rmmod()
 	if [ -d /sys/module/lpc ]; then
 		echo "# rmmod lpc: $out"
 		echo "# /sys/module/lpc/refcnt: $(cat /sys/module/lpc/refcnt 2>&1)"
-		for d in /proc/[0-9]*/fd; do
-			ls -l "$d" 2>/dev/null | grep -q lpc &&
-				echo "# ${d%/fd} ($(cat "${d%/fd}/comm")) holds lpc files"
+		for f in /proc/[0-9]*/fd/*; do
+			case $(readlink "$f" 2>/dev/null) in
+			*lpc*) echo "# ${f%/fd/*} ($(cat "${f%/fd/*}/comm")) holds $f: $(readlink "$f")" ;;
+			esac
 		done
 		echo "not ok - rmmod lpc: something still holds the module after lpcfuzz"
 	elif [ $i -gt 0 ]; then
