@@ -17,6 +17,8 @@
  * check.c    payloads with a checksum header, received-message handling,
  *            the consistency checks
  * race.c     thread roles that work on one request of one connection
+ * slow.c     memory whose first touch waits (userfaultfd), to hold a
+ *            kernel copy in the middle of an ioctl
  */
 #ifndef LPCFUZZ_H
 #define LPCFUZZ_H
@@ -126,6 +128,7 @@ enum ev {
 	EV_FAULTS,		/* fail-nth injections */
 	EV_SIGBUS,		/* touches of views that faulted */
 	EV_RACE_REBUILDS,	/* race connections made */
+	EV_STALLS,		/* faults of slow memory answered late */
 	EV_INCONSISTENT,
 	NR_EVS
 };
@@ -178,6 +181,7 @@ struct opts {
 	int fork;		/* short-lived children */
 	int race;		/* race-role processes */
 	int faults;		/* fail-nth, when the kernel has it */
+	int slow;		/* userfaultfd slow memory, when available */
 	int verbose;
 };
 
@@ -283,6 +287,8 @@ struct proc {
 	int nthreads;
 	pid_t tids[MAX_THREADS];
 	struct race *race;	/* race-role state, NULL in chaos processes */
+	int uffd;		/* userfaultfd of the slow region, or -1 */
+	char *slow;		/* slow memory (slow.c), or NULL */
 };
 
 extern struct proc *g_p;
@@ -315,6 +321,7 @@ struct th {
 	bool armed;		/* a fault is set up for the next call */
 	u32 ops;
 	bool out_ok;		/* the last fz_ioctl() wrote its outputs back */
+	bool slow;		/* buffers of the next operation in slow memory */
 };
 
 #define DBUF_RW		65536UL
@@ -448,6 +455,11 @@ void check_sync_reply(struct th *t, const struct lpc_xfer *x, u64 nonce,
 		      bool verify);
 bool ctx_ok(u64 ctx);
 u64 ctx_new(struct proc *p);
+
+/* ---- slow.c ---- */
+
+void slow_init(struct proc *p);
+u64 slow_ptr(struct th *t, u64 len);
 
 /* ---- race.c ---- */
 

@@ -37,7 +37,7 @@
 struct shared *g_sh;
 struct opts g_opt = {
 	.procs = 4, .threads = 6, .seconds = 60, .mutate = 20, .kill = 1,
-	.fork = 1, .race = 1, .faults = 1,
+	.fork = 1, .race = 1, .faults = 1, .slow = 1,
 };
 struct proc *g_p;
 int *g_bus;
@@ -153,6 +153,9 @@ static void worker_main(int idx, int gen)
 	signal(SIGALRM, SIG_DFL);
 
 	pool_add(p, open("/dev/lpc", O_RDWR | O_CLOEXEC), K_DEV, -1);
+	p->uffd = -1;
+	if (g_opt.slow)
+		slow_init(p);
 	if (g_opt.race && idx % 2 == 1)
 		p->race = race_new(p);
 
@@ -244,7 +247,7 @@ static void usage(const char *me)
 {
 	fprintf(stderr,
 		"usage: %s [-s SEED] [-d SECONDS] [-p PROCS] [-t THREADS] [-m PCT]\n"
-		"          [-K] [-F] [-R] [-N] [-v]\n"
+		"          [-K] [-F] [-R] [-N] [-U] [-v]\n"
 		"  -s SEED     seed (default: random, printed)\n"
 		"  -d SECONDS  run time (default 60)\n"
 		"  -p PROCS    worker processes (default 4; odd ones race)\n"
@@ -254,6 +257,7 @@ static void usage(const char *me)
 		"  -F          no fault injection (fail-nth) even if available\n"
 		"  -R          no race workers, chaos only\n"
 		"  -N          no fork()ed children\n"
+		"  -U          no slow memory (userfaultfd) even if available\n"
 		"  -v          the whole table every 5 s, not a line every 10 s\n", me);
 	exit(2);
 }
@@ -263,7 +267,7 @@ static void parse(int argc, char **argv)
 	bool seeded = false;
 	int c;
 
-	while ((c = getopt(argc, argv, "s:d:p:t:m:KFRNvh")) != -1) {
+	while ((c = getopt(argc, argv, "s:d:p:t:m:KFRNUvh")) != -1) {
 		switch (c) {
 		case 's':
 			g_opt.seed = strtoull(optarg, NULL, 0);
@@ -277,6 +281,7 @@ static void parse(int argc, char **argv)
 		case 'F': g_opt.faults = 0; break;
 		case 'R': g_opt.race = 0; break;
 		case 'N': g_opt.fork = 0; break;
+		case 'U': g_opt.slow = 0; break;
 		case 'v': g_opt.verbose = 1; break;
 		default: usage(argv[0]);
 		}
@@ -341,11 +346,11 @@ int main(int argc, char **argv)
 	g_sh->seed = g_opt.seed;
 	if (g_opt.faults)
 		setup_faults();
-	printf("lpcfuzz: %d processes x %d threads, %d s, %d%% mutated, kill %s, fork %s, race workers %s, fail-nth %s\n",
+	printf("lpcfuzz: %d processes x %d threads, %d s, %d%% mutated, kill %s, fork %s, race workers %s, fail-nth %s, slow memory %s\n",
 	       g_opt.procs, g_opt.threads, g_opt.seconds, g_opt.mutate,
 	       g_opt.kill ? "on" : "off", g_opt.fork ? "on" : "off",
 	       g_opt.race && g_opt.procs > 1 ? "on" : "off",
-	       g_opt.faults ? "on" : "off");
+	       g_opt.faults ? "on" : "off", g_opt.slow ? "on" : "off");
 	/* enough fds for every pool, the kernel's own limits apply */
 	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < 4096) {
 		rl.rlim_cur = rl.rlim_max < 4096 ? rl.rlim_max : 4096;

@@ -120,7 +120,8 @@ u64 odd_ptr_w(struct th *t, u64 good, u64 len, bool wr)
 {
 	struct proc *p = t->p;
 	struct view v;
-	u32 c = rn(&t->r, 12);
+	u32 c = rn(&t->r, 13);
+	u64 slow;
 
 	if (wr && (c == 7 || c == 9))
 		c = 2;
@@ -147,6 +148,12 @@ u64 odd_ptr_w(struct th *t, u64 good, u64 len, bool wr)
 	case 10:
 		/* the read-only page after the direct area */
 		return (u64)(uintptr_t)t->dbuf + DBUF_RW;
+	case 11:
+		/* memory whose first touch waits: the copy stops half way */
+		slow = slow_ptr(t, len);
+		if (slow)
+			return slow;
+		/* fall through */
 	default:
 		/*
 		 * The top of user space, unmapped. Never a random address:

@@ -145,6 +145,9 @@ int do_direct(struct th *t, int fd, u64 id, const struct inreq *q, bool write,
 	/* never more than the buffers we have */
 	if (!mutate && d.len > 65536)
 		d.len = 65536;
+	/* the copy stops half way, with the request in the middle of it */
+	if (t->slow && slow_ptr(t, 0))
+		d.buf = slow_ptr(t, d.len);
 	r = fz_ioctl(t, write ? OP_DIRECT_WRITE : OP_DIRECT_READ, fd,
 		     write ? LPC_IOC_DIRECT_WRITE : LPC_IOC_DIRECT_READ, &d,
 		     sizeof(d), mutate);
@@ -267,6 +270,10 @@ int do_recv_batch(struct th *t, int fd, bool mutate)
 	for (i = 0; i < n; i++) {
 		x[i].flags = LPC_XFER_RECV;
 		x[i].recv_buf = P(t->bbuf + i * PAGE);
+		if (t->slow && one_in(&t->r, 3) && slow_ptr(t, 0)) {
+			x[i].recv_buf = slow_ptr(t, PAGE);
+			verify = false;
+		}
 		x[i].recv_cap = rn(&t->r, 8) ? PAGE : rn(&t->r, 300);
 		attr[i] = rn(&t->r, 3) == 0;
 		if (attr[i]) {

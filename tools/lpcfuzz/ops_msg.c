@@ -228,6 +228,10 @@ int do_receive(struct th *t, int fd, u64 tmo, bool mutate)
 	else
 		set_wait(t, &x.flags, &x.timeout_ns, tmo);
 	recv_setup(t, &x, &attr_ok);
+	if (t->slow && slow_ptr(t, 0)) {
+		x.recv_buf = slow_ptr(t, x.recv_cap);
+		verify = false;
+	}
 	if (mutate) {
 		if (one_in(&t->r, 5)) {
 			x.send_len = 1 + rn(&t->r, 8);	/* without SEND */
@@ -322,6 +326,10 @@ int do_request(struct th *t, int fd, bool sync, u64 tmo, bool mutate,
 		x.flags &= ~LPC_XFER_NONBLOCK;
 		x.flags |= LPC_XFER_TIMEOUT;
 		x.timeout_ns = 20000000;
+	}
+	if (sync && t->slow && slow_ptr(t, 0)) {
+		x.recv_buf = slow_ptr(t, x.recv_cap);
+		verify = false;
 	}
 	if (sync && one_in(&t->r, 6)) {
 		memset(t->ra, 0, sizeof(*t->ra));
@@ -488,6 +496,9 @@ int do_reply(struct th *t, int fd, const struct inreq *q, bool recv,
 	/* a reply names the request it answers, whichever id it goes to */
 	pay_fit(t, t->sbuf, LPC_MSG_MAX + PAGE, x.send_buf, x.send_len, P_REPLY,
 		x.send_id, x.send_id == id && q ? q->nonce : 0);
+	/* the replier stops while it reads its data: the request is its */
+	if (t->slow && slow_ptr(t, 0))
+		x.send_buf = slow_ptr(t, x.send_len);
 	recv = x.flags & LPC_XFER_RECV;
 	r = fz_ioctl(t, recv ? OP_XFER_REPLY_RECV : OP_XFER_REPLY, fd,
 		     LPC_IOC_XFER, &x, sizeof(x), mutate);

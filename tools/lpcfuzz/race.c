@@ -474,6 +474,8 @@ void race_step(struct th *t, u32 roles)
 	for (r = 0; r < NR_ROLES; r++)
 		if ((roles & (1U << r)) && k-- == 0)
 			break;
+	/* now and then, this step's copies stop half way (slow.c) */
+	t->slow = one_in(&t->r, 6);
 	switch (r) {
 	case R_REQUESTER: requester(t, rc); break;
 	case R_RECEIVER: receiver(t, rc); break;
@@ -484,4 +486,5 @@ void race_step(struct th *t, u32 roles)
 	case R_BATCH: batch(t, rc); break;
 	default: sender(t, rc); break;
 	}
+	t->slow = false;
 }

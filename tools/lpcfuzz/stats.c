@@ -67,6 +67,7 @@ static const char *const ev_names[NR_EVS] = {
 	[EV_FAULTS] = "faults injected (fail-nth)",
 	[EV_SIGBUS] = "view touches that faulted",
 	[EV_RACE_REBUILDS] = "race connections made",
+	[EV_STALLS] = "copies held up in slow memory",
 	[EV_INCONSISTENT] = "inconsistencies",
 };
 
