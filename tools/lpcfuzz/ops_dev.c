@@ -210,6 +210,8 @@ int do_connect(struct th *t, int name, u64 tmo, bool mutate)
 	}
 	pay_fit(t, data, sizeof(data), c.data, c.data_len, P_CONN, 0,
 		rnd(&t->r));
+	/* no stale header in the reply buffer can pass for the answer */
+	memset(reply, 0, sizeof(struct phdr));
 	r = fz_ioctl(t, OP_CONNECT, dev_fd(t, mutate), LPC_IOC_CONNECT, &c,
 		     sizeof(c), mutate);
 	if (r >= 0) {

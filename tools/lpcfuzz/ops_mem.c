@@ -270,6 +270,7 @@ int do_recv_batch(struct th *t, int fd, bool mutate)
 	for (i = 0; i < n; i++) {
 		x[i].flags = LPC_XFER_RECV;
 		x[i].recv_buf = P(t->bbuf + i * PAGE);
+		memset(t->bbuf + i * PAGE, 0, sizeof(struct phdr));
 		if (t->slow && one_in(&t->r, 3) && slow_ptr(t, 0)) {
 			x[i].recv_buf = slow_ptr(t, PAGE);
 			verify = false;

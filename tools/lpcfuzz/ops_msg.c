@@ -135,6 +135,8 @@ void recv_setup(struct th *t, struct lpc_xfer *x, bool *attr_ok)
 
 	x->recv_buf = P(t->rbuf);
 	x->recv_cap = rn(&t->r, 10) ? LPC_MSG_MAX : rn(&t->r, 600);
+	/* no stale header can pass for what arrives */
+	memset(t->rbuf, 0, sizeof(struct phdr));
 	*attr_ok = false;
 	if (rn(&t->r, 10) < 7) {
 		memset(ra, 0, sizeof(*ra));
@@ -303,6 +305,7 @@ int do_request(struct th *t, int fd, bool sync, u64 tmo, bool mutate,
 	x.send_len = len;
 	x.recv_buf = P(t->rbuf);
 	x.recv_cap = caps[rn(&t->r, sync ? 3 : 6)];
+	memset(t->rbuf, 0, sizeof(struct phdr));
 
 	if (pool_lookup(t->p, fd, &o) && o.name == NR_NAMES - 1)
 		want |= SA_CREDS;
