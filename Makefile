@@ -14,6 +14,7 @@ QEMU	:= $(CURDIR)/selftests/qemu
 # Passed through to selftests/qemu/vm.sh.
 export KVER T BUILD VM_TIMEOUT TEST_TIMEOUT VM_MEM VM_SMP BENCH_ARGS BENCH_RUNS \
 	LPC_CACHE CHECK_M32
+export FUZZ_SECONDS FUZZ_SEED FUZZ_ARGS
 
 ifeq ($(V),1)
 Q :=
@@ -49,6 +50,9 @@ help:
 	@echo '  shell        boot the VM to an interactive shell (Ctrl-a x quits)'
 	@echo '  bench        run lpcbench in the VM, under icount and under -smp 2;'
 	@echo '               CSV in build/bench/ (BENCH_ARGS=... for lpcbench)'
+	@echo '  fuzz         run lpcfuzz in the VM (FUZZ_SECONDS=120, FUZZ_SEED=random,'
+	@echo '               FUZZ_ARGS=...), then rmmod and, on debug kernels, kmemleak;'
+	@echo '               KVER=debug or KVER=kcsan for the debug kernels'
 	@echo '  lint         checkpatch --strict, sparse and a W=1 build of the module'
 	@echo '  install      install lpc.ko, liblpc, headers, man pages and portctl'
 	@echo '               (PREFIX, DESTDIR; uninstall removes them)'
@@ -59,6 +63,7 @@ help:
 	@echo
 	@echo 'Variables: KVER, T, V=1 (verbose), VM_TIMEOUT, TEST_TIMEOUT, VM_MEM,'
 	@echo 'VM_SMP, BENCH_ARGS, BENCH_RUNS, LPC_CACHE (kernel cache, default ~/.cache/lpc).'
+	@echo 'fuzz: FUZZ_SECONDS, FUZZ_SEED, FUZZ_ARGS (lpcfuzz options, see tools/lpcfuzz).'
 
 module:
 	$(Q)$(MAKE) -C module $(if $(KDIR),KDIR=$(KDIR))
@@ -112,6 +117,10 @@ shell: userspace
 
 bench: userspace
 	$(Q)$(QEMU)/vm.sh bench
+
+.PHONY: fuzz
+fuzz: userspace
+	$(Q)$(QEMU)/vm.sh fuzz
 
 lint:
 	$(Q)$(QEMU)/lint.sh

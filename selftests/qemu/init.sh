@@ -10,6 +10,9 @@
 #   LPC_KMEMLEAK      check: 1 = a kmemleak scan after rmmod must be clean
 #   LPC_BENCH_ARGS    bench: arguments for /bin/lpcbench
 #   LPC_GCOV          check: 1 = dump lpc.ko's gcov counters at the end
+#   LPC_FUZZ_SECONDS  fuzz: how long /bin/lpcfuzz runs
+#   LPC_FUZZ_SEED     fuzz: its seed
+#   LPC_FUZZ_ARGS     fuzz: more lpcfuzz options
 #
 # Everything the host parses is a line starting with "lpc-" or a TAP line
 # inside a "lpc-test: begin NAME" ... "lpc-test: end NAME rc=N" block; see
@@ -281,6 +284,125 @@ dump_gcov()
 	echo "--- GCOV END ---"
 }
 
+# ---- fuzz ----
+
+# rmmod, retried for a while: the last fput of a port passed over
+# SCM_RIGHTS or held by an exiting task may come a moment late.
+fuzz_rmmod()
+{
+	echo "lpc-test: begin rmmod"
+	# to read backtraces into the unloaded module (kmemleak's), with
+	# addr2line -j .text on lpc.ko at the address minus this
+	echo "# lpc.ko .text at $(cat /sys/module/lpc/sections/.text 2>&1)"
+	i=0
+	while ! out=$(rmmod lpc 2>&1) && [ $i -lt 20 ]; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	if [ -d /sys/module/lpc ]; then
+		echo "# rmmod lpc: $out"
+		echo "# /sys/module/lpc/refcnt: $(cat /sys/module/lpc/refcnt 2>&1)"
+		for f in /proc/[0-9]*/fd/*; do
+			case $(readlink "$f" 2>/dev/null) in
+			*lpc*) echo "# ${f%/fd/*} ($(cat "${f%/fd/*}/comm")) holds $f: $(readlink "$f")" ;;
+			esac
+		done
+		echo "not ok - rmmod lpc: something still holds the module after lpcfuzz"
+	elif [ $i -gt 0 ]; then
+		echo "ok - rmmod lpc (after $i retries)"
+	else
+		echo "ok - rmmod lpc"
+	fi
+	check_kernel_log rmmod
+	echo "lpc-test: end rmmod rc=0"
+}
+
+run_fuzz()
+{
+	name="lpcfuzz-seed=$LPC_FUZZ_SEED"
+	limit=$((LPC_FUZZ_SECONDS + 60))
+	kml=/sys/kernel/debug/kmemleak
+	kernel_log >/dev/null
+	if [ "$LPC_KMEMLEAK" = 1 ] && [ -w $kml ]; then
+		echo scan >$kml
+		echo clear >$kml
+	fi
+	echo "lpc-test: plan insmod $name rmmod$( [ "$LPC_KMEMLEAK" = 1 ] && echo ' kmemleak')"
+
+	echo "lpc-test: begin insmod"
+	if load_lpc; then
+		loaded=1
+		echo "ok - insmod lpc.ko"
+	else
+		loaded=0
+		echo "not ok - insmod lpc.ko"
+	fi
+	check_kernel_log insmod
+	echo "lpc-test: end insmod rc=$((1 - loaded))"
+
+	echo "lpc-test: begin $name"
+	if [ $loaded = 1 ]; then
+		echo "lpc-test: start $name" >/dev/kmsg
+		# shellcheck disable=SC2086 # split LPC_FUZZ_ARGS on purpose
+		timeout -k 10 "$limit" /bin/lpcfuzz -s "$LPC_FUZZ_SEED" \
+			-d "$LPC_FUZZ_SECONDS" $LPC_FUZZ_ARGS </dev/null
+		rc=$?
+		case $rc in
+		0) echo "ok - $name: no inconsistency seen" ;;
+		1) echo "not ok - $name: lpcfuzz saw inconsistencies" ;;
+		124|137|143) echo "not ok - $name: killed after ${limit}s (rc=$rc)" ;;
+		*) echo "not ok - $name: lpcfuzz exited with status $rc" ;;
+		esac
+		check_kernel_log "$name"
+	else
+		rc=1
+		echo "not ok - $name: not run, lpc.ko did not load"
+	fi
+	echo "lpc-test: end $name rc=$rc"
+
+	# A first kmemleak scan while lpc.ko is loaded: after rmmod its
+	# backtraces would name no lpc function. (Objects that only the
+	# module's own data still points to show up after rmmod only.)
+	if [ "$LPC_KMEMLEAK" = 1 ] && [ -w $kml ] && [ $loaded = 1 ]; then
+		echo scan >$kml
+		cat $kml >/tmp/kmemleak-loaded
+	fi
+
+	if [ $loaded = 1 ]; then
+		fuzz_rmmod
+	else
+		echo "lpc-test: begin rmmod"
+		echo "not ok - rmmod lpc: lpc.ko was not loaded"
+		echo "lpc-test: end rmmod rc=0"
+	fi
+
+	if [ "$LPC_KMEMLEAK" = 1 ]; then
+		echo "lpc-test: begin kmemleak"
+		if [ ! -w $kml ]; then
+			echo "not ok - kmemleak: $kml is not available"
+		else
+			echo scan >$kml
+			sleep 5
+			echo scan >$kml
+			leaks=$(cat $kml)
+			if [ -n "$leaks" ]; then
+				if [ -s /tmp/kmemleak-loaded ]; then
+					echo "# as scanned before rmmod, with lpc's symbols:"
+					head -n 400 /tmp/kmemleak-loaded | sed 's/^/# /'
+				else
+					printf '%s\n' "$leaks" | head -n 400 | sed 's/^/# /'
+				fi
+				echo "not ok - kmemleak: $(printf '%s\n' "$leaks" | grep -c '^unreferenced object') unreferenced objects"
+			else
+				echo "ok - kmemleak: no leaks"
+			fi
+		fi
+		echo "lpc-test: end kmemleak rc=0"
+	fi
+	dump_gcov
+	echo "lpc-test: done"
+}
+
 # ---- run, bench, shell ----
 
 run_demo()
@@ -330,6 +452,7 @@ case $LPC_MODE in
 check) run_check ;;
 run) run_demo ;;
 bench) run_bench ;;
+fuzz) run_fuzz ;;
 shell) run_shell ;;
 *) echo "lpc-vm: unknown mode '$LPC_MODE'" ;;
 esac

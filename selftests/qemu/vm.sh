@@ -7,6 +7,9 @@
 #   run     run the demo (tools/demo/demo.sh, else 'portctl version')
 #   shell   an interactive busybox shell on the console (Ctrl-a x quits)
 #   bench   run /bin/lpcbench under icount (-smp 1) and under -smp 2
+#   fuzz    run /bin/lpcfuzz, then rmmod (and kmemleak on debug kernels);
+#           prints the summary like check and the seed that reproduces a
+#           failure
 #
 # The top-level Makefile builds user space into $BUILD first and calls this.
 # Environment (all optional):
@@ -22,6 +25,9 @@
 #                 the debug kernels lack COMPAT_32BIT_TIME, which 32-bit
 #                 glibc's futex calls need)
 #   LPC_CACHE     kernel cache (default ~/.cache/lpc)
+#   FUZZ_SECONDS  fuzz: how long lpcfuzz runs (default 120)
+#   FUZZ_SEED     fuzz: its seed (default: random, printed)
+#   FUZZ_ARGS     fuzz: more lpcfuzz options (-p, -t, -m, -K, -F, -R, -N)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -67,6 +73,7 @@ case $mode in
 check) VM_TIMEOUT=${user_vm_timeout:-$((1200 * slow))} ;;
 run) VM_TIMEOUT=${user_vm_timeout:-$((300 * slow))} ;;
 bench) VM_TIMEOUT=${user_vm_timeout:-$((1200 * slow))} ;;
+fuzz) VM_TIMEOUT=${user_vm_timeout:-$((${FUZZ_SECONDS:-120} + 300 * slow))} ;;
 esac
 
 # ---- lpc.ko for this kernel ----
@@ -246,6 +253,45 @@ bench)
 	fi
 	note "bench done in $(elapsed)"
 	exit $failed
+	;;
+fuzz)
+	FUZZ_SECONDS=${FUZZ_SECONDS:-120}
+	[[ $FUZZ_SECONDS =~ ^[1-9][0-9]*$ ]] || die "FUZZ_SECONDS must be a number of seconds, not '$FUZZ_SECONDS'"
+	FUZZ_SEED=${FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+	[[ $FUZZ_SEED =~ ^[0-9]+$ ]] || die "FUZZ_SEED must be a number, not '$FUZZ_SEED'"
+	[ -x "$BUILD/bin/lpcfuzz" ] || die "no $BUILD/bin/lpcfuzz: run 'make fuzz', not this script"
+	initrd=$out/fuzz.cpio.gz
+	LPC_KO=$out/lpc.ko LPC_BINDER= LPC_TESTS= LPC_BIN=$BUILD/bin LPC_DEMO= \
+		"$here/mkinitramfs.sh" "$initrd" fuzz \
+		LPC_KMEMLEAK="$kmemleak" LPC_KREL="$KREL" \
+		LPC_FUZZ_SECONDS="$FUZZ_SECONDS" LPC_FUZZ_SEED="$FUZZ_SEED" \
+		LPC_FUZZ_ARGS="${FUZZ_ARGS:-}" LPC_GCOV="$gcov"
+	repro="make fuzz KVER=$KVER FUZZ_SEED=$FUZZ_SEED FUZZ_SECONDS=$FUZZ_SECONDS${FUZZ_ARGS:+ FUZZ_ARGS='$FUZZ_ARGS'}"
+	# A CPU stuck in lpc ends the run with its backtrace, not at the
+	# time limit.
+	APPEND="$APPEND softlockup_panic=1"
+	note "booting $KREL ($(accel_args | cut -d' ' -f2)), lpcfuzz seed $FUZZ_SEED for ${FUZZ_SECONDS}s, timeout ${VM_TIMEOUT}s"
+	# shellcheck disable=SC2046
+	boot "$out/fuzz.log" -smp "$VM_SMP" $(accel_args)
+	note "console log: $out/fuzz.log; $(elapsed)"
+	save_gcov "$out/fuzz.log" fuzz
+	set +e
+	summary=$(awk -v vm_rc="$vm_rc" -v label="$KREL lpcfuzz seed=$FUZZ_SEED" \
+		-f "$here/tap-summary.awk" "$out/fuzz.log")
+	rc=$?
+	set -e
+	if [ "$rc" != 0 ]; then
+		# What the kernel said, even if the VM died before init.sh
+		# could look: the first line of each distinct report.
+		grep -a -v '^#' "$out/fuzz.log" |
+			grep -a -o -E '(BUG:|WARNING:|Oops|general protection|kernel BUG|KASAN:|UBSAN:|refcount_t:|list_(add|del) corruption|possible recursive locking|circular locking dependency|suspicious RCU usage|inconsistent lock state|blocked for more than).*' |
+			sed 's/\r$//' |
+			awk '!seen[$0]++' | head -n 20 |
+			while IFS= read -r line; do note "kernel: $line"; done
+		note "failed; the same run again: $repro"
+	fi
+	printf '%s\n' "$summary"
+	exit "$rc"
 	;;
 *)
 	die "unknown mode '$mode'"
