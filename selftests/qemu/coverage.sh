@@ -31,4 +31,4 @@ genhtml -q --branch-coverage --prefix "$BUILD/debug/src" -o "$dest" \
 summary=$(lcov --rc lcov_branch_coverage=1 --summary "$dest/lpc.info" 2>&1)
 lines=$(printf '%s\n' "$summary" | sed -n 's/^ *lines\.*: *\([0-9.]*%\).*/\1/p')
 branches=$(printf '%s\n' "$summary" | sed -n 's/^ *branches\.*: *\([0-9.]*%\).*/\1/p')
-echo "coverage of module/: lines $lines, branches $branches (from ${#infos[@]}/2 runs; HTML in $dest/index.html)"
+echo "coverage of module/: lines $lines, branches $branches (from $(( ${#infos[@]} / 2 )) run(s); HTML in $dest/index.html)"
