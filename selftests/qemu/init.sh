@@ -174,6 +174,37 @@ run_test()
 	echo "lpc-test: end $name rc=$rc"
 }
 
+# kmemleak_block: the "kmemleak" result block, after rmmod: scan twice
+# (objects freed by RCU need the second), and any unreferenced object
+# fails. A scan saved in /tmp/kmemleak-loaded (made while lpc.ko was still
+# loaded, so its backtraces name lpc's functions) is shown instead.
+kmemleak_block()
+{
+	local kml=/sys/kernel/debug/kmemleak leaks
+
+	echo "lpc-test: begin kmemleak"
+	if [ ! -w $kml ]; then
+		echo "not ok - kmemleak: $kml is not available"
+	else
+		echo scan >$kml
+		sleep 5
+		echo scan >$kml
+		leaks=$(cat $kml)
+		if [ -z "$leaks" ]; then
+			echo "ok - kmemleak: no leaks"
+		else
+			if [ -s /tmp/kmemleak-loaded ]; then
+				echo "# as scanned before rmmod, with lpc's symbols:"
+				head -n 400 /tmp/kmemleak-loaded | sed 's/^/# /'
+			else
+				printf '%s\n' "$leaks" | head -n 400 | sed 's/^/# /'
+			fi
+			echo "not ok - kmemleak: $(printf '%s\n' "$leaks" | grep -c '^unreferenced object') unreferenced objects"
+		fi
+	fi
+	echo "lpc-test: end kmemleak rc=0"
+}
+
 run_check()
 {
 	# Ignore what boot left in the kernel log and in kmemleak.
@@ -238,24 +269,7 @@ run_check()
 	fi
 	echo "lpc-test: end rmmod rc=0"
 
-	if [ "$LPC_KMEMLEAK" = 1 ]; then
-		echo "lpc-test: begin kmemleak"
-		if [ ! -w $kml ]; then
-			echo "not ok - kmemleak: $kml is not available"
-		else
-			echo scan >$kml
-			sleep 5
-			echo scan >$kml
-			leaks=$(cat $kml)
-			if [ -n "$leaks" ]; then
-				printf '%s\n' "$leaks" | head -n 400 | sed 's/^/# /'
-				echo "not ok - kmemleak: $(printf '%s\n' "$leaks" | grep -c '^unreferenced object') unreferenced objects"
-			else
-				echo "ok - kmemleak: no leaks"
-			fi
-		fi
-		echo "lpc-test: end kmemleak rc=0"
-	fi
+	[ "$LPC_KMEMLEAK" = 1 ] && kmemleak_block
 	dump_gcov
 	echo "lpc-test: done"
 }
@@ -376,29 +390,7 @@ run_fuzz()
 		echo "lpc-test: end rmmod rc=0"
 	fi
 
-	if [ "$LPC_KMEMLEAK" = 1 ]; then
-		echo "lpc-test: begin kmemleak"
-		if [ ! -w $kml ]; then
-			echo "not ok - kmemleak: $kml is not available"
-		else
-			echo scan >$kml
-			sleep 5
-			echo scan >$kml
-			leaks=$(cat $kml)
-			if [ -n "$leaks" ]; then
-				if [ -s /tmp/kmemleak-loaded ]; then
-					echo "# as scanned before rmmod, with lpc's symbols:"
-					head -n 400 /tmp/kmemleak-loaded | sed 's/^/# /'
-				else
-					printf '%s\n' "$leaks" | head -n 400 | sed 's/^/# /'
-				fi
-				echo "not ok - kmemleak: $(printf '%s\n' "$leaks" | grep -c '^unreferenced object') unreferenced objects"
-			else
-				echo "ok - kmemleak: no leaks"
-			fi
-		fi
-		echo "lpc-test: end kmemleak rc=0"
-	fi
+	[ "$LPC_KMEMLEAK" = 1 ] && kmemleak_block
 	dump_gcov
 	echo "lpc-test: done"
 }
