@@ -23,42 +23,9 @@
 
 #include "lpc_sys.h"
 
-#define LPC_PARAM_DIR		"/sys/module/lpc/parameters/"
 #define LPC_CHG_PORTS		4
 #define LPC_CHG_CONNS		2
 #define LPC_CHG_SECTION		(8 * 4096ULL)
-
-static inline int lpc_param_read(const char *name, unsigned long *val)
-{
-	char path[128];
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), LPC_PARAM_DIR "%s", name);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	ok = fscanf(f, "%lu", val) == 1;
-	fclose(f);
-	return ok ? 0 : -EIO;
-}
-
-static inline int lpc_param_write(const char *name, unsigned long val)
-{
-	char path[128];
-	FILE *f;
-	int ret = 0;
-
-	snprintf(path, sizeof(path), LPC_PARAM_DIR "%s", name);
-	f = fopen(path, "we");
-	if (!f)
-		return -errno;
-	if (fprintf(f, "%lu\n", val) < 0)
-		ret = -EIO;
-	if (fclose(f))
-		ret = -errno;
-	return ret;
-}
 
 /* What the child reports: 0, or a step number and a message. */
 struct lpc_chg_result {

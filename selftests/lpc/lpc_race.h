@@ -325,40 +325,6 @@ static inline int lpc_fdinfo_u64(int fd, const char *key, __u64 *val)
 	return ret;
 }
 
-#define LPC_PARAM_DIR	"/sys/module/lpc/parameters/"
-
-static inline int lpc_param_read(const char *name, unsigned long *val)
-{
-	char path[128];
-	FILE *f;
-	int ok;
-
-	snprintf(path, sizeof(path), LPC_PARAM_DIR "%s", name);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	ok = fscanf(f, "%lu", val) == 1;
-	fclose(f);
-	return ok ? 0 : -EIO;
-}
-
-static inline int lpc_param_write(const char *name, unsigned long val)
-{
-	char path[128];
-	FILE *f;
-	int ret = 0;
-
-	snprintf(path, sizeof(path), LPC_PARAM_DIR "%s", name);
-	f = fopen(path, "we");
-	if (!f)
-		return -errno;
-	if (fprintf(f, "%lu\n", val) < 0)
-		ret = -EIO;
-	if (fclose(f))
-		ret = -errno;
-	return ret;
-}
-
 /* ---- results of a child or helper, in shared memory ---- */
 
 #define LPC_STEPS_MAX	32
