@@ -16,12 +16,15 @@
  * space and checks that the request is still in service, so a requester
  * that exits, gives up or is answered mid-copy stops the copy at the next
  * chunk (-ESRCH, -ECANCELED, -ENOENT, or the bytes done so far) and its
- * memory is not held beyond one chunk.
+ * memory is not held beyond one chunk. A chunk that has started is
+ * waited for: the reply, a cancel and a drain do not let the requester
+ * learn that its request is over before the chunk is done, so its memory
+ * never changes, and is never read, after that (lpc_msg_copy_begin()).
  *
- * The copy holds a reference to the request's attributes (&struct
- * lpc_msg_ext: the ranges, the address space), never to the request: a
- * reply may replace the request's attributes while a chunk is copied,
- * and those the copy uses stay alive and unchanged until it lets go.
+ * Between chunks the copy holds a reference to the request's attributes
+ * (&struct lpc_msg_ext: the ranges, the address space), not to the
+ * request: a reply may replace the request's attributes meanwhile, and
+ * those the copy uses stay alive and unchanged until it lets go.
  *
  * The address space is the one recorded when the request was sent: a
  * requester that execve()s another program, perhaps a set-uid one, takes
@@ -55,30 +58,6 @@ struct lpc_direct_op {
 	struct lpc_msg_ext *ext;
 	bool write;
 };
-
-/*
- * The requester's address space, with a user reference (mmput() it): the
- * one recorded when the request was sent, so an execve() since (a new mm)
- * or an exit (no user left) makes it unreachable. The request must still
- * be in service with the attributes the copy began with.
- *
- * Return: the mm, or ERR_PTR(-ESRCH) once the requester exited,
- * -ECANCELED once it gave up, -ENOENT once the request was answered.
- */
-static struct mm_struct *lpc_requester_mm(const struct lpc_direct_op *op)
-{
-	struct mm_struct *mm = op->ext->requester_mm;
-	struct lpc_msg_ext *ext;
-
-	if (!mm || !mmget_not_zero(mm))
-		return ERR_PTR(-ESRCH);
-	ext = lpc_msg_get_ext(op->inbox, op->id, op->only, op->ext);
-	if (IS_ERR(ext)) {
-		mmput(mm);
-		return ERR_CAST(ext);
-	}
-	return mm;
-}
 
 /* pin_user_pages_remote() lost its vmas argument in 6.5. */
 static long lpc_pin_remote(struct mm_struct *mm, unsigned long addr,
@@ -135,16 +114,25 @@ static long lpc_copy_remote(struct mm_struct *mm, unsigned long addr,
 static long lpc_direct_chunk(const struct lpc_direct_op *op, u64 addr,
 			     void __user *ubuf, void *kbuf, size_t len)
 {
-	struct mm_struct *mm;
-	long n;
+	/*
+	 * The address space recorded when the request was sent: an execve()
+	 * since (a new mm) or an exit (no user left) puts it out of reach.
+	 */
+	struct mm_struct *mm = op->ext->requester_mm;
+	struct lpc_msg *msg;
+	long n = -ESRCH;
 
 	if (op->write && copy_from_user(kbuf, ubuf, len))
 		return -EFAULT;
-	mm = lpc_requester_mm(op);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
-	n = lpc_copy_remote(mm, addr, kbuf, len, op->write);
-	mmput(mm);
+	/* The request cannot end, for its requester, before copy_end. */
+	msg = lpc_msg_copy_begin(op->inbox, op->id, op->only, op->ext);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	if (mm && mmget_not_zero(mm)) {
+		n = lpc_copy_remote(mm, addr, kbuf, len, op->write);
+		mmput(mm);
+	}
+	lpc_msg_copy_end(msg);
 	if (!op->write && n > 0 && copy_to_user(ubuf, kbuf, n))
 		return -EFAULT;
 	return n;
@@ -154,7 +142,7 @@ static long lpc_direct_chunk(const struct lpc_direct_op *op, u64 addr,
  * Copy @len bytes, chunk by chunk. Like read(2), a copy cut short by a
  * fault, a signal or the requester going away returns the bytes done so
  * far; the error comes only when nothing was copied. A chunk being copied
- * when the request is answered completes.
+ * when the request is answered completes first: the reply waits.
  */
 static long lpc_direct_copy(const struct lpc_direct_op *op, u64 addr,
 			    void __user *ubuf, size_t len)
@@ -237,7 +225,7 @@ int lpc_direct(struct lpc_port *port, void __user *uarg, u32 usize,
 		return -EINVAL;
 	op.inbox = lpc_service_port(port, &op.only);
 	op.id = d.id;
-	op.ext = lpc_msg_get_ext(op.inbox, d.id, op.only, NULL);
+	op.ext = lpc_msg_get_ext(op.inbox, d.id, op.only);
 	if (IS_ERR(op.ext))
 		return PTR_ERR(op.ext);
 	ret = lpc_direct_range(op.ext, &d, write, &r);

@@ -371,6 +371,7 @@ struct lpc_msg {
 	struct rb_node snode;
 	struct rb_node pnode;
 	refcount_t ref;
+	atomic_t nr_copying;	/* direct-access chunks in flight */
 	u8 state;
 	u8 done;
 	u8 kflags;
@@ -469,8 +470,11 @@ int lpc_msg_cancel(struct lpc_port *origin, u64 id, struct lpc_conn *only);
 struct lpc_msg *lpc_msg_get_service(struct lpc_port *inbox, u64 id,
 				    struct lpc_conn *only);
 struct lpc_msg_ext *lpc_msg_get_ext(struct lpc_port *inbox, u64 id,
-				    struct lpc_conn *only,
-				    struct lpc_msg_ext *ext);
+				    struct lpc_conn *only);
+struct lpc_msg *lpc_msg_copy_begin(struct lpc_port *inbox, u64 id,
+				   struct lpc_conn *only,
+				   const struct lpc_msg_ext *ext);
+void lpc_msg_copy_end(struct lpc_msg *msg);
 void lpc_port_drain(struct lpc_port *port, struct lpc_conn *only,
 		    bool service);
 void lpc_port_fail_pending(struct lpc_port *port, struct lpc_conn *only);

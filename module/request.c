@@ -163,6 +163,85 @@ void lpc_msg_enqueue_notice(struct lpc_port *inbox, struct lpc_msg *msg)
 	spin_unlock(&inbox->lock);
 }
 
+/* ---- direct access: copies that the end of a request waits for ---- */
+
+/* A request in service on @inbox, with the checks every lookup makes. */
+static struct lpc_msg *lpc_service_find(struct lpc_port *inbox, u64 id,
+					struct lpc_conn *only,
+					bool abandoned_too)
+{
+	struct lpc_msg *msg;
+
+	lockdep_assert_held(&inbox->lock);
+	msg = lpc_tree_find(&inbox->service, id, false);
+	if (!msg || msg->type != LPC_MSG_REQUEST ||
+	    (only && msg->conn != only))
+		return ERR_PTR(-ENOENT);
+	if (msg->abandoned && !abandoned_too)
+		return ERR_PTR(-ECANCELED);
+	return msg;
+}
+
+/**
+ * lpc_msg_copy_begin() - a direct-access chunk starts on a request
+ * @inbox: the port whose service tree holds the request.
+ * @id: its id.
+ * @only: the connection it must belong to, or NULL.
+ * @ext: the attributes the copy began with.
+ *
+ * Until lpc_msg_copy_end(), the request's end waits for the chunk: a
+ * reply (lpc_msg_take_service()), the requester giving up
+ * (lpc_msg_abandon()) and a drain all wait in lpc_msg_wait_copies()
+ * before the requester can learn that its request is over, so no chunk
+ * touches its memory after that. A chunk starts only in SERVICE, not
+ * abandoned, under the inbox lock that every end of service takes.
+ *
+ * Return: the request, with a reference lpc_msg_copy_end() drops;
+ * ERR_PTR(-ENOENT) if it is not in service with @ext any more,
+ * -ECANCELED if its requester gave up.
+ */
+struct lpc_msg *lpc_msg_copy_begin(struct lpc_port *inbox, u64 id,
+				   struct lpc_conn *only,
+				   const struct lpc_msg_ext *ext)
+{
+	struct lpc_msg *msg;
+
+	spin_lock(&inbox->lock);
+	msg = lpc_service_find(inbox, id, only, false);
+	if (!IS_ERR(msg) && msg->ext != ext)
+		msg = ERR_PTR(-ENOENT);
+	if (!IS_ERR(msg)) {
+		atomic_inc(&msg->nr_copying);
+		refcount_inc(&msg->ref);
+	}
+	spin_unlock(&inbox->lock);
+	return msg;
+}
+
+/**
+ * lpc_msg_copy_end() - the chunk lpc_msg_copy_begin() started is done
+ * @msg: what lpc_msg_copy_begin() returned.
+ */
+void lpc_msg_copy_end(struct lpc_msg *msg)
+{
+	/* Fully ordered: the waiter sees the count or is woken. */
+	if (atomic_dec_and_test(&msg->nr_copying))
+		wake_up_var(&msg->nr_copying);
+	lpc_msg_put(msg);
+}
+
+/*
+ * Wait for the chunks copied into or out of @msg's requester to finish.
+ * The caller has taken @msg out of SERVICE or marked it abandoned, under
+ * the inbox lock, so no new chunk starts. A chunk is one pin of at most
+ * 16 pages (a requester's userfaultfd cannot hold it: remote pins do not
+ * wait for user faults), so the wait is short.
+ */
+static void lpc_msg_wait_copies(struct lpc_msg *msg)
+{
+	wait_var_event(&msg->nr_copying, !atomic_read(&msg->nr_copying));
+}
+
 /* ---- the requester gives up ---- */
 
 /**
@@ -202,6 +281,8 @@ void lpc_msg_abandon(struct lpc_msg *msg)
 		break;
 	}
 	spin_unlock(&inbox->lock);
+	/* The requester is about to learn it is over: no chunk may be left. */
+	lpc_msg_wait_copies(msg);
 	if (put)
 		lpc_msg_put(msg);
 }
@@ -289,6 +370,7 @@ struct lpc_msg *lpc_msg_take_service(struct lpc_port *inbox, u64 id,
 		lpc_msg_put(msg);
 		return ERR_PTR(-ECANCELED);
 	}
+	lpc_msg_wait_copies(msg);
 	return msg;
 }
 
@@ -354,23 +436,6 @@ void lpc_msg_dispose(struct lpc_msg *msg)
 
 /* ---- looking without taking: direct access, sender check ---- */
 
-/* A request in service on @inbox, with the checks every lookup makes. */
-static struct lpc_msg *lpc_service_find(struct lpc_port *inbox, u64 id,
-					struct lpc_conn *only,
-					bool abandoned_too)
-{
-	struct lpc_msg *msg;
-
-	lockdep_assert_held(&inbox->lock);
-	msg = lpc_tree_find(&inbox->service, id, false);
-	if (!msg || msg->type != LPC_MSG_REQUEST ||
-	    (only && msg->conn != only))
-		return ERR_PTR(-ENOENT);
-	if (msg->abandoned && !abandoned_too)
-		return ERR_PTR(-ECANCELED);
-	return msg;
-}
-
 /**
  * lpc_msg_get_service() - a received request still awaiting a reply
  * @inbox: the port whose service tree holds it.
@@ -401,31 +466,25 @@ struct lpc_msg *lpc_msg_get_service(struct lpc_port *inbox, u64 id,
  * @inbox: the port whose service tree holds it.
  * @id: its id.
  * @only: the connection it must belong to, or NULL.
- * @ext: NULL to take a new reference on the request's attributes; or
- *	attributes the caller holds, to check that the request is still in
- *	service with them.
  *
  * The attributes of a request in service never change; a reply replaces
  * them only once the request is out of service, and the reference keeps
  * the old ones alive for whoever still reads them (direct.c).
  *
- * Return: the attributes (with a new reference if @ext was NULL),
- * ERR_PTR(-ENOENT) if the request is not (or no longer) in service,
- * -ECANCELED if its requester gave up, -EINVAL if it has no attributes.
+ * Return: the attributes with a new reference, ERR_PTR(-ENOENT) if the
+ * request is not (or no longer) in service, -ECANCELED if its requester
+ * gave up, -EINVAL if it has no attributes.
  */
 struct lpc_msg_ext *lpc_msg_get_ext(struct lpc_port *inbox, u64 id,
-				    struct lpc_conn *only,
-				    struct lpc_msg_ext *ext)
+				    struct lpc_conn *only)
 {
+	struct lpc_msg_ext *ext;
 	struct lpc_msg *msg;
 
 	spin_lock(&inbox->lock);
 	msg = lpc_service_find(inbox, id, only, false);
 	if (IS_ERR(msg)) {
 		ext = ERR_CAST(msg);
-	} else if (ext) {
-		if (msg->ext != ext)
-			ext = ERR_PTR(-ENOENT);
 	} else if (msg->ext) {
 		ext = msg->ext;
 		refcount_inc(&ext->ref);
@@ -482,6 +541,7 @@ void lpc_port_drain(struct lpc_port *port, struct lpc_conn *only,
 
 	list_for_each_entry_safe(msg, tmp, &list, entry) {
 		list_del_init(&msg->entry);
+		lpc_msg_wait_copies(msg);
 		lpc_msg_dispose(msg);
 	}
 }

@@ -277,8 +277,21 @@ static void lpc_section_empty(struct file *file)
 	inode_unlock(inode);
 }
 
-/* Is @inode one of @conn's sections? */
-bool lpc_conn_has_section(struct lpc_conn *conn, struct inode *inode)
+/**
+ * lpc_conn_section_size() - the size of one of a connection's sections
+ * @conn: the connection.
+ * @inode: the section's inode.
+ * @size: its size, if it is one of @conn's sections.
+ *
+ * The size is read under the connection's lock, the lock under which
+ * lpc_sections_conn_end() takes the sections off the connection before
+ * it empties them: a section found here has its size from before the
+ * connection ended, never the 0 it is emptied to.
+ *
+ * Return: whether @inode is one of @conn's sections.
+ */
+bool lpc_conn_section_size(struct lpc_conn *conn, struct inode *inode,
+			   loff_t *size)
 {
 	struct lpc_section *sec;
 	bool found = false;
@@ -286,6 +299,7 @@ bool lpc_conn_has_section(struct lpc_conn *conn, struct inode *inode)
 	spin_lock(&conn->lock);
 	list_for_each_entry(sec, &conn->sections, entry) {
 		if (file_inode(sec->file) == inode) {
+			*size = i_size_read(inode);
 			found = true;
 			break;
 		}

@@ -15,7 +15,8 @@ static inline bool lpc_conn_ended(struct lpc_conn *conn)
 	return READ_ONCE(conn->nr_sections) == LPC_SECTIONS_ENDED;
 }
 
-bool lpc_conn_has_section(struct lpc_conn *conn, struct inode *inode);
+bool lpc_conn_section_size(struct lpc_conn *conn, struct inode *inode,
+			   loff_t *size);
 void lpc_views_conn_end(struct lpc_port *home, struct lpc_conn *conn);
 
 #endif /* _LPC_SECTION_H */

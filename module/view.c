@@ -80,9 +80,9 @@ static int lpc_view_check(struct lpc_conn *conn, struct file *file,
 	struct inode *inode = file_inode(file);
 	loff_t size;
 
-	if (!lpc_conn_has_section(conn, inode))
+	/* A section of an ended connection is no section of it: -EINVAL. */
+	if (!lpc_conn_section_size(conn, inode, &size))
 		return -EINVAL;
-	size = i_size_read(inode);
 	if (view->offset > size || view->length > size - view->offset)
 		return -ERANGE;
 	/* Seals are only ever added, so one seen here stays. */

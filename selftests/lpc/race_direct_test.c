@@ -26,6 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
 #include <sys/mman.h>
 
 /* The 6.1 harness has an unused parameter in __timeout_handler(). */
@@ -330,6 +333,198 @@ TEST_F(direct, reply_with_range_einval)
 	if (ret)
 		EXPECT_EQ(0, lpc_reply(self->cport, self->info.id, "ok", 2));
 	EXPECT_EQ(0, lpc_call_join(&r.call));
+}
+
+/*
+ * A direct write ends with the reply. lpc_direct() checks, before each
+ * 64 KiB chunk, that the request is still in service, then copies the
+ * chunk into the requester; a reply that comes between the check and
+ * the end of the copy used to complete at once, and the chunk then
+ * landed in memory the requester had got back (its stack, in the fuzzer:
+ * SIGSEGV on return). The reply, and every other end of a request, must
+ * wait for a chunk being copied.
+ *
+ * The requester is a forked child declaring one writable chunk; a second
+ * thread of the child maps and unmaps a page in a loop, so the chunk's
+ * mmap_read_lock() of the child's address space often waits there,
+ * after its check. A writer thread of the server writes the chunk over
+ * and over, a different byte each time, until the request is gone; the
+ * server replies once the writer has written. On its return the child
+ * takes a copy of the range, waits until the writer has stopped, and
+ * compares: the range must not have changed after the reply. A bounded
+ * number of rounds, no sleeps; before the fix about one round in N
+ * caught a late chunk (the count is logged).
+ */
+#define LATE_ROUNDS	150
+
+struct late_shared {
+	int writer_done;	/* server: the last round whose writer stopped */
+	int returned;		/* child: the last round it got a reply for */
+	int late;		/* child: rounds whose range changed late */
+	int first_late;
+	int errors;		/* child: requests that failed */
+	int stop;
+};
+
+static int late_load(int *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static void late_store(int *p, int v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+/* Wait until *@p reaches @v: 0, or -ETIMEDOUT after LPC_WAIT_MS. */
+static int late_wait(int *p, int v)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (late_load(p) < v) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000 > LPC_WAIT_MS)
+			return -ETIMEDOUT;
+		sched_yield();
+	}
+	return 0;
+}
+
+static void *late_churn(void *p)
+{
+	struct late_shared *sh = p;
+
+	while (!late_load(&sh->stop)) {
+		void *m = mmap(NULL, LPC_PAGE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (m != MAP_FAILED)
+			munmap(m, LPC_PAGE);
+	}
+	return NULL;
+}
+
+static int late_child(int port, struct late_shared *sh)
+{
+	unsigned char *range, *snap;
+	struct lpc_msg_attr a;
+	struct lpc_xfer x;
+	pthread_t churn;
+	char rbuf[64];
+	int round;
+
+	range = mmap(NULL, CHUNK, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	snap = malloc(CHUNK);
+	if (range == MAP_FAILED || !snap)
+		return ENOMEM;
+	memset(range, 0, CHUNK);
+	if (pthread_create(&churn, NULL, late_churn, sh))
+		return EAGAIN;
+	for (round = 1; round <= LATE_ROUNDS; round++) {
+		lpc_attr_init(&a);
+		lpc_attr_range(&a, range, CHUNK, LPC_ACCESS_WRITE);
+		lpc_request_init(&x, "w", 1, rbuf, sizeof(rbuf), LPC_WAIT_NS);
+		x.send_attr = lpc_ptr(&a);
+		if (sys_lpc_xfer(port, &x)) {
+			sh->errors++;
+			break;
+		}
+		memcpy(snap, range, CHUNK);
+		late_store(&sh->returned, round);
+		if (late_wait(&sh->writer_done, round)) {
+			sh->errors++;
+			break;
+		}
+		if (memcmp(snap, range, CHUNK) && !sh->late++)
+			sh->first_late = round;
+	}
+	late_store(&sh->stop, 1);
+	pthread_join(churn, NULL);
+	return 0;
+}
+
+struct late_writer {
+	int port;
+	__u64 id;
+	unsigned char *buf;
+	int writes;		/* calls that wrote the whole chunk */
+	int ret;		/* the call that stopped it */
+};
+
+static void *late_write(void *p)
+{
+	struct late_writer *w = p;
+	int ret;
+
+	for (;;) {
+		memset(w->buf, 1 + (w->writes & 0x7f), CHUNK);
+		ret = lpc_direct_io(w->port, true, w->id, 0, 0, w->buf, CHUNK);
+		if (ret != (int)CHUNK)
+			break;
+		__atomic_store_n(&w->writes, w->writes + 1, __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&w->ret, ret, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+TEST_F(direct, write_ends_with_reply)
+{
+	struct late_shared *sh;
+	struct late_writer w;
+	pthread_t wt;
+	int round, ret, odd = 0;
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, sh);
+	memset(sh, 0, sizeof(*sh));
+	fflush(NULL);
+	self->child = fork();
+	ASSERT_LE(0, self->child);
+	if (!self->child) {
+		lpc_child_init();
+		_exit(late_child(self->client, sh));
+	}
+	memset(&w, 0, sizeof(w));
+	w.port = self->cport;
+	w.buf = self->out;
+	/* The fixture's buffer is for userfaultfd: fill it in first. */
+	memset(w.buf, 0, CHUNK);
+	for (round = 1; round <= LATE_ROUNDS; round++) {
+		ret = lpc_recv_attr(self->cport, &self->info, self->buf,
+				    sizeof(self->buf), &self->attr, 0);
+		ASSERT_EQ(0, ret) {
+			TH_LOG("round %d: receive: %s", round, strerror(-ret));
+		}
+		w.id = self->info.id;
+		w.writes = 0;
+		w.ret = 0;
+		ASSERT_EQ(0, pthread_create(&wt, NULL, late_write, &w));
+		while (!__atomic_load_n(&w.writes, __ATOMIC_ACQUIRE) &&
+		       !__atomic_load_n(&w.ret, __ATOMIC_ACQUIRE))
+			sched_yield();
+		ret = lpc_reply(self->cport, w.id, "ok", 2);
+		pthread_join(wt, NULL);
+		ASSERT_EQ(0, ret);
+		/* After the reply the request is gone for the writer. */
+		if (w.ret != -ENOENT && !odd++)
+			TH_LOG("round %d: the writer stopped with %d", round,
+			       w.ret);
+		late_store(&sh->writer_done, round);
+	}
+	ret = lpc_wait_child(self->child, LPC_WAIT_MS);
+	self->child = -1;
+	EXPECT_EQ(0, ret);
+	EXPECT_EQ(0, sh->errors);
+	EXPECT_EQ(0, odd);
+	EXPECT_EQ(0, sh->late) {
+		TH_LOG("%d of %d rounds: the requester's memory changed after "
+		       "its reply (first in round %d)", sh->late,
+		       LATE_ROUNDS, sh->first_late);
+	}
+	munmap(sh, sizeof(*sh));
 }
 
 TEST_HARNESS_MAIN
