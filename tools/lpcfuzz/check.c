@@ -233,7 +233,7 @@ ok:
 
 /* ---- sections: a header per page ---- */
 
-void section_fill(void *map, u64 size, u64 nonce)
+void section_fill(void *map, u64 size, u64 nonce, u64 ino)
 {
 	struct phdr h;
 	u64 i;
@@ -246,6 +246,7 @@ void section_fill(void *map, u64 size, u64 nonce)
 		h.kind = P_PAGE;
 		h.len = (u32)(i / PAGE);
 		h.ref = nonce;
+		h.nonce = ino;
 		h.pid = getpid();
 		body_fill((unsigned char *)pg + sizeof(h), PAGE - sizeof(h),
 			  nonce + i);
@@ -326,6 +327,17 @@ static int page_is(const char *page, u64 want, u64 nonce, char *why,
 	return 1;
 }
 
+/* Is @page page @want of the section whose inode is @ino? */
+static bool page_of_inode(const char *page, u64 want, u64 ino)
+{
+	struct phdr h;
+
+	memcpy(&h, page, sizeof(h));
+	return h.magic == PAY_MAGIC && h.kind == P_PAGE && h.len == want &&
+	       h.nonce && h.nonce == ino &&
+	       h.sum == pay_sum(&h, page + sizeof(h), PAGE - sizeof(h));
+}
+
 /*
  * A view of a sealed section: check that each page is the page of that
  * section at that offset. Pages of an ended connection are gone (zero,
@@ -333,7 +345,10 @@ static int page_is(const char *page, u64 want, u64 nonce, char *why,
  * and the kernel map another one at the same address at any time, a page
  * that looks wrong is looked at again, between two looks at what backs
  * that address: only if the same file at the right offset backs it
- * throughout and the page is still wrong is it reported.
+ * throughout and the page is still wrong is it reported. A page that is
+ * right for the file mapped there (each page records its section's inode)
+ * but of another section than the sender named was sent through an fd
+ * number that another thread of the sender had meanwhile reused.
  */
 void view_check(struct th *t, const struct view *v)
 {
@@ -366,6 +381,16 @@ void view_check(struct th *t, const struct view *v)
 		if (ok >= 0 || !backing(v->addr + i, &off2, &ino2) ||
 		    off2 != off1 || ino2 != ino1)
 			return;
+		if (page_of_inode(page, first + i / PAGE, ino1)) {
+			/*
+			 * The right page of the file that is mapped, only not
+			 * the section the sender picked: another of its
+			 * threads closed that fd and a new section took the
+			 * number before the send looked it up.
+			 */
+			ev_add(EV_VIEW_FD_REUSED, 1);
+			return;
+		}
 		inconsistent("view at %#llx (offset %llu) of a sealed section: page %llu is %s",
 			     (unsigned long long)v->addr,
 			     (unsigned long long)v->offset,

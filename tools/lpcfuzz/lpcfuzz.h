@@ -119,6 +119,7 @@ enum ev {
 	EV_DIRECT_BYTES,	/* bytes moved by direct read/write */
 	EV_PAYLOADS_OK,		/* payloads whose checksum was verified */
 	EV_PAGES_OK,		/* view pages whose content was verified */
+	EV_VIEW_FD_REUSED,	/* views of a section other than the one picked */
 	EV_FORKS,
 	EV_KILLS,		/* SIGKILLs of sibling workers */
 	EV_RESTARTS,		/* workers started again */
@@ -417,7 +418,8 @@ struct phdr {
 	u32 kind;
 	u32 len;
 	u64 ref;		/* reply: the request answered */
-	u64 nonce;		/* request: its own; reply: the request's */
+	u64 nonce;		/* request: its own; reply: the request's;
+				 * section page: the section's inode */
 	s32 pid, tid;
 	u32 rcap;		/* request: 1 + the reply it takes (recv_cap) */
 	u32 pad;
@@ -435,7 +437,7 @@ u32 pay_rcap(const void *buf, u32 len);
 int pay_check(const void *buf, u32 len, const struct lpc_msg_info *info,
 	      const char *what);
 u64 pay_nonce(const void *buf, u32 len);
-void section_fill(void *map, u64 size, u64 nonce);
+void section_fill(void *map, u64 size, u64 nonce, u64 ino);
 void view_check(struct th *t, const struct view *v);
 
 /*

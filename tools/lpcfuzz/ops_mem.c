@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lpcfuzz.h"
@@ -51,8 +52,11 @@ int do_section(struct th *t, int fd, bool mutate)
 	if (map == MAP_FAILED) {
 		map = NULL;
 	} else if (!sigsetjmp(t->jb, 1)) {
+		struct stat st;
+
 		t->in_touch = 1;
-		section_fill(map, s.size, nonce);
+		section_fill(map, s.size, nonce,
+			     fstat((int)r, &st) ? 0 : (u64)st.st_ino);
 		t->in_touch = 0;
 		if (rn(&t->r, 3)) {
 			/* sealed: views of it can be immutable, and checked */

@@ -58,6 +58,7 @@ static const char *const ev_names[NR_EVS] = {
 	[EV_DIRECT_BYTES] = "direct bytes copied",
 	[EV_PAYLOADS_OK] = "payloads verified",
 	[EV_PAGES_OK] = "view pages verified",
+	[EV_VIEW_FD_REUSED] = "views of a reused section fd",
 	[EV_FORKS] = "forks",
 	[EV_KILLS] = "workers killed by a sibling",
 	[EV_RESTARTS] = "workers restarted",
