@@ -14,7 +14,7 @@ QEMU	:= $(CURDIR)/selftests/qemu
 # Passed through to selftests/qemu/vm.sh.
 export KVER T BUILD VM_TIMEOUT TEST_TIMEOUT VM_MEM VM_SMP BENCH_ARGS BENCH_RUNS \
 	LPC_CACHE CHECK_M32
-export FUZZ_SECONDS FUZZ_SEED FUZZ_ARGS
+export FUZZ_SECONDS FUZZ_SEED FUZZ_ARGS CHECK_FUZZ_SECONDS CHECK_FUZZ_SEEDS
 
 ifeq ($(V),1)
 Q :=
@@ -41,7 +41,8 @@ help:
 	@echo '               KVER=6.12   the same on Debian'"'"'s 6.12 kernel (backports)'
 	@echo '               T=pattern   only test binaries or tests matching *pattern*'
 	@echo '  check-debug  the same on a KASAN/lockdep/kmemleak kernel built from'
-	@echo '               linux-source-6.1 (cached; a cold build takes ~13 min idle)'
+	@echo '               linux-source-6.1 (cached; a cold build takes ~13 min idle),'
+	@echo '               then lpcfuzz 60 s with seed 1 and with seed 2'
 	@echo '  check-kcsan  the same on a KCSAN kernel built the same way; a data race'
 	@echo '               report that names lpc fails the run'
 	@echo '  coverage     line and branch coverage of lpc.ko from the debug-kernel'
@@ -64,6 +65,7 @@ help:
 	@echo 'Variables: KVER, T, V=1 (verbose), VM_TIMEOUT, TEST_TIMEOUT, VM_MEM,'
 	@echo 'VM_SMP, BENCH_ARGS, BENCH_RUNS, LPC_CACHE (kernel cache, default ~/.cache/lpc).'
 	@echo 'fuzz: FUZZ_SECONDS, FUZZ_SEED, FUZZ_ARGS (lpcfuzz options, see tools/lpcfuzz).'
+	@echo 'check-debug/-kcsan: CHECK_FUZZ_SECONDS (0 = no lpcfuzz), CHECK_FUZZ_SEEDS.'
 
 module:
 	$(Q)$(MAKE) -C module $(if $(KDIR),KDIR=$(KDIR))

@@ -13,6 +13,9 @@
 #   LPC_FUZZ_SECONDS  fuzz: how long /bin/lpcfuzz runs
 #   LPC_FUZZ_SEED     fuzz: its seed
 #   LPC_FUZZ_ARGS     fuzz: more lpcfuzz options
+#   LPC_CHECK_FUZZ_SECONDS, LPC_CHECK_FUZZ_SEEDS
+#                     check: after the selftests, lpcfuzz for that long
+#                     with each seed (vm.sh sets them on the debug kernels)
 #
 # Everything the host parses is a line starting with "lpc-" or a TAP line
 # inside a "lpc-test: begin NAME" ... "lpc-test: end NAME rc=N" block; see
@@ -231,7 +234,11 @@ run_check()
 	# A sanitizer that is built in but off would pass everything.
 	[ -r /sys/kernel/debug/kcsan ] &&
 		echo "# kcsan: $(head -n 1 /sys/kernel/debug/kcsan)"
-	echo "lpc-test: plan insmod $(echo "$selected" | cut -d' ' -f1 | tr '\n' ' ')rmmod$( [ "$LPC_KMEMLEAK" = 1 ] && echo ' kmemleak')"
+	# On the debug kernels, with no T=: a bounded lpcfuzz run per fixed seed.
+	fuzz_seeds=
+	[ -z "$LPC_FILTER" ] && [ "${LPC_CHECK_FUZZ_SECONDS:-0}" -gt 0 ] &&
+		[ -x /bin/lpcfuzz ] && fuzz_seeds=${LPC_CHECK_FUZZ_SEEDS:-}
+	echo "lpc-test: plan insmod $(echo "$selected" | cut -d' ' -f1 | tr '\n' ' ')$(for s in $fuzz_seeds; do printf 'lpcfuzz-seed=%s ' "$s"; done)rmmod$( [ "$LPC_KMEMLEAK" = 1 ] && echo ' kmemleak')"
 
 	echo "lpc-test: begin insmod"
 	loaded=1
@@ -253,7 +260,24 @@ run_check()
 			echo "lpc-test: end $name rc=1"
 		fi
 	done
+	for seed in $fuzz_seeds; do
+		fuzz_once "$seed" "$LPC_CHECK_FUZZ_SECONDS" ""
+	done
 
+	if [ -n "$fuzz_seeds" ] && [ $loaded = 1 ]; then
+		fuzz_rmmod
+	else
+		check_rmmod
+	fi
+
+	[ "$LPC_KMEMLEAK" = 1 ] && kmemleak_block
+	dump_gcov
+	echo "lpc-test: done"
+}
+
+# rmmod after the selftests: at once, or it fails.
+check_rmmod()
+{
 	echo "lpc-test: begin rmmod"
 	if [ $loaded = 1 ]; then
 		if out=$(rmmod lpc 2>&1); then
@@ -268,10 +292,6 @@ run_check()
 		echo "not ok - rmmod lpc: lpc.ko was not loaded"
 	fi
 	echo "lpc-test: end rmmod rc=0"
-
-	[ "$LPC_KMEMLEAK" = 1 ] && kmemleak_block
-	dump_gcov
-	echo "lpc-test: done"
 }
 
 # dump_gcov: with LPC_GCOV=1, lpc.ko's coverage counters (kept by the
@@ -331,10 +351,35 @@ fuzz_rmmod()
 	echo "lpc-test: end rmmod rc=0"
 }
 
+# fuzz_once SEED SECONDS ARGS: one lpcfuzz run as one test, "lpcfuzz-seed=SEED"
+# (lpc.ko loaded or not: $loaded).
+fuzz_once()
+{
+	local name="lpcfuzz-seed=$1" limit=$(($2 + 60)) rc
+
+	echo "lpc-test: begin $name"
+	if [ "$loaded" = 1 ]; then
+		echo "lpc-test: start $name" >/dev/kmsg
+		# shellcheck disable=SC2086 # split ARGS on purpose
+		timeout -k 10 "$limit" /bin/lpcfuzz -s "$1" -d "$2" $3 </dev/null
+		rc=$?
+		case $rc in
+		0) echo "ok - $name: no inconsistency seen" ;;
+		1) echo "not ok - $name: lpcfuzz saw inconsistencies" ;;
+		124|137|143) echo "not ok - $name: killed after ${limit}s (rc=$rc)" ;;
+		*) echo "not ok - $name: lpcfuzz exited with status $rc" ;;
+		esac
+		check_kernel_log "$name"
+	else
+		rc=1
+		echo "not ok - $name: not run, lpc.ko did not load"
+	fi
+	echo "lpc-test: end $name rc=$rc"
+}
+
 run_fuzz()
 {
 	name="lpcfuzz-seed=$LPC_FUZZ_SEED"
-	limit=$((LPC_FUZZ_SECONDS + 60))
 	kml=/sys/kernel/debug/kmemleak
 	kernel_log >/dev/null
 	if [ "$LPC_KMEMLEAK" = 1 ] && [ -w $kml ]; then
@@ -354,25 +399,7 @@ run_fuzz()
 	check_kernel_log insmod
 	echo "lpc-test: end insmod rc=$((1 - loaded))"
 
-	echo "lpc-test: begin $name"
-	if [ $loaded = 1 ]; then
-		echo "lpc-test: start $name" >/dev/kmsg
-		# shellcheck disable=SC2086 # split LPC_FUZZ_ARGS on purpose
-		timeout -k 10 "$limit" /bin/lpcfuzz -s "$LPC_FUZZ_SEED" \
-			-d "$LPC_FUZZ_SECONDS" $LPC_FUZZ_ARGS </dev/null
-		rc=$?
-		case $rc in
-		0) echo "ok - $name: no inconsistency seen" ;;
-		1) echo "not ok - $name: lpcfuzz saw inconsistencies" ;;
-		124|137|143) echo "not ok - $name: killed after ${limit}s (rc=$rc)" ;;
-		*) echo "not ok - $name: lpcfuzz exited with status $rc" ;;
-		esac
-		check_kernel_log "$name"
-	else
-		rc=1
-		echo "not ok - $name: not run, lpc.ko did not load"
-	fi
-	echo "lpc-test: end $name rc=$rc"
+	fuzz_once "$LPC_FUZZ_SEED" "$LPC_FUZZ_SECONDS" "$LPC_FUZZ_ARGS"
 
 	# A first kmemleak scan while lpc.ko is loaded: after rmmod its
 	# backtraces would name no lpc function. (Objects that only the

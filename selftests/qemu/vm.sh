@@ -28,6 +28,10 @@
 #   FUZZ_SECONDS  fuzz: how long lpcfuzz runs (default 120)
 #   FUZZ_SEED     fuzz: its seed (default: random, printed)
 #   FUZZ_ARGS     fuzz: more lpcfuzz options (-p, -t, -m, -K, -F, -R, -N)
+#   CHECK_FUZZ_SECONDS, CHECK_FUZZ_SEEDS
+#                 check on the debug kernels (not with T=): lpcfuzz after
+#                 the selftests, this long per seed (default 60, "1 2";
+#                 0 turns it off; 0 elsewhere)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -65,6 +69,13 @@ else
 	slow=1
 	kmemleak=0
 fi
+# make check on the debug kernels ends with lpcfuzz, fixed seeds, bounded.
+if [ "$slow" = 3 ]; then
+	: "${CHECK_FUZZ_SECONDS:=60}" "${CHECK_FUZZ_SEEDS:=1 2}"
+else
+	: "${CHECK_FUZZ_SECONDS:=0}" "${CHECK_FUZZ_SEEDS:=}"
+fi
+[[ $CHECK_FUZZ_SECONDS =~ ^[0-9]+$ ]] || die "CHECK_FUZZ_SECONDS must be a number of seconds, not '$CHECK_FUZZ_SECONDS'"
 # Coverage of lpc.ko is counted on the debug kernel (CONFIG_GCOV_KERNEL).
 gcov=0
 [ "$KFLAVOR" = debug ] && gcov=1
@@ -129,7 +140,8 @@ initramfs()
 		"$here/mkinitramfs.sh" "$2" "$1" \
 		LPC_FILTER="$T" LPC_TEST_TIMEOUT="$TEST_TIMEOUT" \
 		LPC_KMEMLEAK="$kmemleak" LPC_BENCH_ARGS="${BENCH_ARGS:-}" \
-		LPC_GCOV="$gcov" \
+		LPC_GCOV="$gcov" LPC_CHECK_FUZZ_SECONDS="$CHECK_FUZZ_SECONDS" \
+		LPC_CHECK_FUZZ_SEEDS="$CHECK_FUZZ_SEEDS" \
 		LPC_KREL="$KREL"
 }
 
