@@ -11,6 +11,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -22,18 +24,34 @@
 
 /* ---- fault injection (debug kernels) ---- */
 
+/*
+ * The count in fail-nth runs on past the call when the call makes fewer
+ * fault-injection checks than that, into whatever the kernel does next for
+ * this thread: the signal frame it writes on the way back to user space,
+ * or the one rt_sigreturn reads. A failure injected there kills the thread
+ * with SIGSEGV (SI_KERNEL) or, worse, resets its FPU registers in the
+ * middle of a memcpy(), which looks like a message that arrived zeroed.
+ * So no signal is taken between arming and disarming: the ticker's
+ * SIGUSR1 waits (an armed call with no timeout at all may then wait until
+ * its worker exits).
+ */
 void fault_arm(struct th *t)
 {
+	sigset_t all;
 	char b[16];
 	int n;
 
 	if (t->fail_fd < 0 || !one_in(&t->r, 50))
 		return;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &t->fault_sigmask);
 	n = snprintf(b, sizeof(b), "%u", 1 + rn(&t->r, 24));
-	if (pwrite(t->fail_fd, b, (size_t)n, 0) != n)
+	if (pwrite(t->fail_fd, b, (size_t)n, 0) != n) {
 		t->fail_fd = -1;
-	else
+		pthread_sigmask(SIG_SETMASK, &t->fault_sigmask, NULL);
+	} else {
 		t->armed = true;
+	}
 }
 
 void fault_disarm(struct th *t)
@@ -44,12 +62,11 @@ void fault_disarm(struct th *t)
 		return;
 	t->armed = false;
 	/* 0: the fault was injected; else what was left of the count */
-	if (pread(t->fail_fd, b, sizeof(b) - 1, 0) > 0 && b[0] == '0') {
+	if (pread(t->fail_fd, b, sizeof(b) - 1, 0) > 0 && b[0] == '0')
 		ev_add(EV_FAULTS, 1);
-		return;
-	}
-	if (pwrite(t->fail_fd, "0", 1, 0) != 1)
+	else if (pwrite(t->fail_fd, "0", 1, 0) != 1)
 		t->fail_fd = -1;
+	pthread_sigmask(SIG_SETMASK, &t->fault_sigmask, NULL);
 }
 
 /* ---- the call ---- */

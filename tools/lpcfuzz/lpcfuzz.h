@@ -320,6 +320,7 @@ struct th {
 	volatile sig_atomic_t in_touch;
 	int fail_fd;		/* /proc/thread-self/fail-nth, or -1 */
 	bool armed;		/* a fault is set up for the next call */
+	sigset_t fault_sigmask;	/* the signal mask before arming */
 	u32 ops;
 	bool out_ok;		/* the last fz_ioctl() wrote its outputs back */
 	bool slow;		/* buffers of the next operation in slow memory */

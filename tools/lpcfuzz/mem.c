@@ -191,7 +191,8 @@ static void fault_handler(int sig, siginfo_t *si, void *uc)
 	 * written; say where, then die of it */
 	/* si_code SI_KERNEL (128): sent by the kernel, not a fault of an
 	 * instruction, e.g. a signal frame or the rseq area it could not
-	 * write on the way back from a system call */
+	 * write on the way back from a system call (or a fault injected
+	 * there: see fault_arm()) */
 	n = snprintf(msg, sizeof(msg),
 		     "lpcfuzz: worker %d thread %d: signal %d code %d at %p, ip %#llx\n",
 		     t ? t->p->idx : -1, t ? t->idx : -1, sig, si->si_code,
