@@ -268,6 +268,30 @@ static inline int lpc_wait_blocked(pid_t tid, int timeout_ms)
 	}
 }
 
+/*
+ * Wait at most @timeout_ms for @call's thread to have started and to
+ * sleep in ioctl(2): 0, -ECHILD if the call returned instead, or
+ * -ETIMEDOUT.
+ */
+static inline int lpc_call_wait_blocked(struct lpc_call *call, int timeout_ms)
+{
+	__u64 end = lpc_now_ns() + (__u64)timeout_ms * LPC_NSEC_PER_MSEC;
+	pid_t tid;
+
+	while (!(tid = __atomic_load_n(&call->tid, __ATOMIC_ACQUIRE))) {
+		if (lpc_now_ns() > end)
+			return -ETIMEDOUT;
+		usleep(1000);
+	}
+	while (lpc_wait_blocked(tid, 1)) {
+		if (lpc_call_done(call))
+			return -ECHILD;
+		if (lpc_now_ns() > end)
+			return -ETIMEDOUT;
+	}
+	return 0;
+}
+
 /* Wait at most @timeout_ms for @call to return: true if it did. */
 static inline bool lpc_call_wait(struct lpc_call *call, int timeout_ms)
 {

@@ -184,14 +184,7 @@ struct room_ctx {
 /* Wait for the helper thread to have started and to sleep in ioctl. */
 static int wait_caller_blocked(struct lpc_call *call)
 {
-	__u64 end = lpc_now_ns() + 5 * LPC_NSEC_PER_SEC;
-
-	while (!__atomic_load_n(&call->tid, __ATOMIC_ACQUIRE)) {
-		if (lpc_now_ns() > end)
-			return -ETIMEDOUT;
-		usleep(1000);
-	}
-	return lpc_wait_blocked(call->tid, 5000);
+	return lpc_call_wait_blocked(call, 5000);
 }
 
 /*
