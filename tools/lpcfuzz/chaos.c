@@ -548,6 +548,17 @@ void do_fork(struct th *t)
 	pthread_rwlock_init(&p->sec_rw, NULL);
 	t->tid = gettid_();
 	p->nthreads = 0;
+	/*
+	 * The inherited fail-nth fd is the parent thread's file: a count
+	 * written there would fail the parent's next signal frame, outside
+	 * its armed window. This thread's own, if the parent had one.
+	 */
+	t->armed = false;
+	if (t->fail_fd >= 0) {
+		close(t->fail_fd);
+		t->fail_fd = open("/proc/thread-self/fail-nth",
+				  O_RDWR | O_CLOEXEC);
+	}
 	switch (rn(&t->r, 4)) {
 	case 0:
 		/* a synchronous request, then die in it */

@@ -177,6 +177,32 @@ u64 odd_wptr(struct th *t, u64 good, u64 len)
 
 static __thread struct th *tls_th;
 
+/*
+ * After a failed rt_sigreturn the context is __restore_rt's, its stack
+ * pointer at the frame the kernel refused: show what that frame holds.
+ */
+static void sigframe_dump(const ucontext_t *uc)
+{
+	const ucontext_t *f = (const ucontext_t *)(uintptr_t)
+		uc->uc_mcontext.gregs[REG_RSP];
+	const unsigned char *fp;
+	const unsigned int *sw;
+
+	dprintf(2, "lpcfuzz:   sp %p: uc_flags %#lx rip %#llx rsp %#llx fpregs %p mask %#lx\n",
+		(void *)f, f->uc_flags,
+		(unsigned long long)f->uc_mcontext.gregs[REG_RIP],
+		(unsigned long long)f->uc_mcontext.gregs[REG_RSP],
+		(void *)f->uc_mcontext.fpregs, f->uc_sigmask.__val[0]);
+	fp = (const unsigned char *)f->uc_mcontext.fpregs;
+	if (!fp || (uintptr_t)fp - (uintptr_t)f > 65536)
+		return;
+	sw = (const unsigned int *)(fp + 464);
+	dprintf(2, "lpcfuzz:   fpstate: sw magic1 %#x extended_size %u xfeatures %#x size %u; xstate_bv %#llx xcomp_bv %#llx\n",
+		sw[0], sw[1], sw[2] | 0, sw[4],
+		*(const unsigned long long *)(fp + 512),
+		*(const unsigned long long *)(fp + 520));
+}
+
 static void fault_handler(int sig, siginfo_t *si, void *uc)
 {
 	struct th *t = tls_th;
@@ -201,6 +227,8 @@ static void fault_handler(int sig, siginfo_t *si, void *uc)
 	if (write(2, msg, (size_t)n) < 0) {
 		/* dying anyway */
 	}
+	if (si->si_code == SI_KERNEL)
+		sigframe_dump((const ucontext_t *)uc);
 	signal(sig, SIG_DFL);
 }
 
