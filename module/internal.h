@@ -429,7 +429,6 @@ static inline void lpc_port_get(struct lpc_port *port)
 }
 
 int lpc_port_install(struct lpc_port *port, u32 flags, struct file **filep);
-struct lpc_port *lpc_port_from_file(struct file *file);
 bool lpc_is_lpc_file(struct file *file);
 bool lpc_is_dev_file(struct file *file);
 int lpc_create_port(void __user *uarg, u32 usize);

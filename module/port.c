@@ -129,11 +129,6 @@ int lpc_port_install(struct lpc_port *port, u32 flags, struct file **filep)
 	return fd;
 }
 
-struct lpc_port *lpc_port_from_file(struct file *file)
-{
-	return file->f_op == &lpc_port_fops ? file->private_data : NULL;
-}
-
 /* A port or /dev/lpc itself: never passed inside a message. */
 bool lpc_is_lpc_file(struct file *file)
 {
