@@ -430,8 +430,8 @@ int lpc_connect(void __user *uarg, u32 usize)
 	trace_lpc_connect(lst->srv->name, task_tgid_nr(current),
 			  from_kuid(&init_user_ns, current_euid()),
 			  c.data_len, ret);
-	if (!ret && copy_to_user(uarg, &c, min_t(size_t, usize, sizeof(c))))
-		ret = -EFAULT;
+	if (!ret)
+		ret = lpc_copy_out(uarg, usize, &c, sizeof(c));
 	if (ret) {
 		if (ret == -ECONNREFUSED)
 			put_user(c.reply_len, (u32 __user *)(uarg +

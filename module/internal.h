@@ -560,5 +560,7 @@ int lpc_check_usize(const void __user *src, size_t usize, size_t ksize,
 		    size_t ver0);
 int lpc_copy_in(void *dst, size_t ksize, const void __user *src,
 		size_t usize, size_t ver0);
+int lpc_copy_out(void __user *dst, size_t usize, const void *src,
+		 size_t ksize);
 
 #endif /* _LPC_INTERNAL_H */

@@ -27,7 +27,7 @@ static int lpc_version(void __user *uarg, u32 usize)
 		return -EINVAL;
 	if (usize > PAGE_SIZE)
 		return -E2BIG;
-	if (copy_to_user(uarg, &v, min_t(size_t, usize, sizeof(v))))
+	if (lpc_copy_out(uarg, usize, &v, sizeof(v)))
 		return -EFAULT;
 	if (usize > sizeof(v) &&
 	    clear_user(uarg + sizeof(v), usize - sizeof(v)))

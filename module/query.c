@@ -71,9 +71,10 @@ static int lpc_query_in(struct lpc_query *q, void __user *uarg, u32 usize,
 	return q->name || q->name_len ? -EINVAL : 0;
 }
 
-static int lpc_query_out(void __user *uarg, const struct lpc_query *q)
+static int lpc_query_out(void __user *uarg, u32 usize,
+			 const struct lpc_query *q)
 {
-	return copy_to_user(uarg, q, sizeof(*q)) ? -EFAULT : 0;
+	return lpc_copy_out(uarg, usize, q, sizeof(*q));
 }
 
 /* Write entry @index of q->entry_size bytes: the kernel's, then zeros. */
@@ -258,7 +259,7 @@ int lpc_port_list(void __user *uarg, u32 usize)
 
 	l->q.count = l->written;
 	l->q.cursor = more ? l->last : 0;
-	ret = lpc_query_out(uarg, &l->q);
+	ret = lpc_query_out(uarg, usize, &l->q);
 out:
 	kfree(l);
 	return ret;
@@ -298,7 +299,7 @@ int lpc_port_info(void __user *uarg, u32 usize)
 	kfree(info);
 	if (!ret) {
 		q.count = 1;
-		ret = lpc_query_out(uarg, &q);
+		ret = lpc_query_out(uarg, usize, &q);
 	}
 out_put:
 	lpc_port_put(port);
@@ -473,7 +474,7 @@ int lpc_conn_list(void __user *uarg, u32 usize)
 
 	l->q.count = l->written;
 	l->q.cursor = more ? l->scanned : 0;
-	ret = lpc_query_out(uarg, &l->q);
+	ret = lpc_query_out(uarg, usize, &l->q);
 out_put:
 	lpc_port_put(l->port);
 out_free:

@@ -30,6 +30,26 @@ int lpc_copy_in(void *dst, size_t ksize, const void __user *src,
 }
 
 /**
+ * lpc_copy_out() - copy a size-versioned ioctl struct back to user space
+ * @dst: user pointer, to the struct lpc_copy_in() or lpc_check_usize()
+ *	accepted.
+ * @usize: the size user space passed.
+ * @src: kernel struct.
+ * @ksize: its size.
+ *
+ * Writes what both sizes share: a caller built against an older, smaller
+ * struct gets no more than it has room for, and the tail of a newer,
+ * larger one (zero on the way in) is left as it was.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int lpc_copy_out(void __user *dst, size_t usize, const void *src,
+		 size_t ksize)
+{
+	return copy_to_user(dst, src, min(usize, ksize)) ? -EFAULT : 0;
+}
+
+/**
  * lpc_check_usize() - the size rules of lpc_copy_in(), without the copy
  * @src: user pointer to the struct.
  * @usize: size user space passed.

@@ -529,7 +529,5 @@ int lpc_sender_check(struct lpc_port *port, void __user *uarg, u32 usize)
 	ret = pid_has_task(pid, PIDTYPE_TGID) ? 0 : -ESRCH;
 	if (msg)
 		lpc_msg_put(msg);
-	if (copy_to_user(uarg, &s, min_t(size_t, usize, sizeof(s))))
-		return -EFAULT;
-	return ret;
+	return lpc_copy_out(uarg, usize, &s, sizeof(s)) ?: ret;
 }

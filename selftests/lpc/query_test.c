@@ -755,4 +755,43 @@ TEST_F(query, bad_pointers_efault)
 				     lpc_bad_ptr()));
 }
 
+/*
+ * A caller built against a larger struct lpc_query (a later version) passes
+ * its size in the ioctl number, with a zero tail: the query works, and the
+ * kernel writes back its own fields only, never past them nor past the
+ * caller's size (lpc_copy_out()).
+ */
+TEST_F(query, larger_struct_tail_untouched)
+{
+	struct {
+		struct lpc_query q;
+		unsigned char tail[24];
+		unsigned char canary[8];
+	} big;
+	struct lpc_port_info info;
+	unsigned long cmds[] = {
+		_IOC(_IOC_DIR(LPC_IOC_PORT_INFO), _IOC_TYPE(LPC_IOC_PORT_INFO),
+		     _IOC_NR(LPC_IOC_PORT_INFO), sizeof(big.q) + sizeof(big.tail)),
+		_IOC(_IOC_DIR(LPC_IOC_PORT_LIST), _IOC_TYPE(LPC_IOC_PORT_LIST),
+		     _IOC_NR(LPC_IOC_PORT_LIST), sizeof(big.q) + sizeof(big.tail)),
+	};
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < 2; i++) {
+		memset(&big, 0, sizeof(big));
+		memset(big.canary, 0xa5, sizeof(big.canary));
+		lpc_query_init(&big.q, i ? NULL : self->name, &info, 1,
+			       sizeof(info));
+		ret = lpc_ioctl(self->dev, cmds[i], &big);
+		EXPECT_EQ(0, ret) {
+			TH_LOG("%s with a larger struct: %s",
+			       i ? "PORT_LIST" : "PORT_INFO", strerror(-ret));
+		}
+		EXPECT_EQ(1U, big.q.count);
+		EXPECT_TRUE(all_bytes(big.tail, sizeof(big.tail), 0));
+		EXPECT_TRUE(all_bytes(big.canary, sizeof(big.canary), 0xa5));
+	}
+}
+
 TEST_HARNESS_MAIN
