@@ -153,7 +153,9 @@ void lpc_view_drop(struct lpc_msg_ext *ext)
 /* Views are tracked where requests are received and replies looked up. */
 static struct lpc_port *lpc_view_home(struct lpc_port *port)
 {
-	return port->kind == LPC_PORT_SERVER ? port->conn->listener : port;
+	struct lpc_conn *only;
+
+	return lpc_service_port(port, &only);
 }
 
 static bool lpc_view_readonly(const struct lpc_msg_ext *ext)

@@ -25,14 +25,17 @@
 #include "trace.h"
 
 /**
- * lpc_service_port() - where the requests a port answers are in service
- * @port: the port a reply, a direct access or a sender check is made on.
+ * lpc_service_port() - the port that keeps a port's requests
+ * @port: the port a reply, a direct access, a sender check, a cancel or
+ *	a view is made on.
  * @only: out: the connection they must belong to, or NULL for any.
  *
- * A server communication port answers through its connection port's
- * service tree, for its own connection only.
+ * A server communication port has no trees of its own: the requests it
+ * answers are in its connection port's service tree, those it sent in
+ * that port's pending tree, its views on that port's list, each for its
+ * own connection only. Every other port keeps its own.
  *
- * Return: the port whose service tree to look in.
+ * Return: the port whose trees (or views) to look in.
  */
 struct lpc_port *lpc_service_port(struct lpc_port *port,
 				  struct lpc_conn **only)
@@ -467,7 +470,8 @@ int lpc_xfer(struct lpc_port *port, void __user *uarg, u32 usize)
  */
 int lpc_cancel(struct lpc_port *port, void __user *uarg, u32 usize)
 {
-	struct lpc_port *origin = port;
+	struct lpc_port *origin;
+	struct lpc_conn *only;
 	struct lpc_cancel c;
 	int ret;
 
@@ -476,10 +480,8 @@ int lpc_cancel(struct lpc_port *port, void __user *uarg, u32 usize)
 		return ret;
 	if (c.flags || c.__pad)
 		return -EINVAL;
-	if (port->kind == LPC_PORT_SERVER)
-		origin = port->conn->listener;
-	return lpc_msg_cancel(origin, c.id,
-			      port->kind == LPC_PORT_SERVER ? port->conn : NULL);
+	origin = lpc_service_port(port, &only);
+	return lpc_msg_cancel(origin, c.id, only);
 }
 
 /* Which process sent @msg: the connection's own, unless recorded. */
