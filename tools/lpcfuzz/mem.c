@@ -235,11 +235,22 @@ static void fault_handler(int sig, siginfo_t *si, void *uc)
 void touch_init(struct th *t)
 {
 	struct sigaction sa;
+	stack_t ss;
 
 	tls_th = t;
+	/*
+	 * Its own stack, so that a thread whose stack is gone or full still
+	 * says where it died instead of being killed silently.
+	 */
+	ss.ss_sp = mmap(NULL, 16 * PAGE, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ss.ss_size = 16 * PAGE;
+	ss.ss_flags = 0;
+	if (ss.ss_sp != MAP_FAILED)
+		sigaltstack(&ss, NULL);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = fault_handler;
-	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
 	sigaction(SIGBUS, &sa, NULL);
 	sigaction(SIGSEGV, &sa, NULL);
 }
