@@ -2008,7 +2008,26 @@ TEST_F_TIMEOUT(fault, fd_passing, 600)
 	fixture_clean(_metadata, self);
 }
 
-/* ======== queries and ACLs ======== */
+/* ======== version, queries and ACLs ======== */
+
+static long c_version(FIXTURE_DATA(fault) *self)
+{
+	struct lpc_version v;
+	int ret;
+
+	memset(&v, 0, sizeof(v));
+	ret = sys_lpc_version(self->dev, &v);
+	self->raw = v.max_msg_len;
+	return ret;
+}
+
+static void a_version(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(fault) *self, long ret, bool fired)
+{
+	if (!ret) {
+		ASSERT_EQ((__u64)LPC_MSG_MAX, self->raw);
+	}
+}
 
 static long c_port_list(FIXTURE_DATA(fault) *self)
 {
@@ -2095,6 +2114,8 @@ static void a_acl_set(struct __test_metadata *_metadata,
 TEST_F_TIMEOUT(fault, queries_and_acls, 600)
 {
 	const struct fop ops[] = {
+		{ "VERSION", ERRS(EFAULT),
+		  NULL, c_version, a_version },
 		{ "PORT_LIST", ERRS(ENOMEM, EFAULT),
 		  NULL, c_port_list, a_query },
 		{ "PORT_INFO", ERRS(ENOMEM, EFAULT),
