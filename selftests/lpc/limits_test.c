@@ -34,7 +34,6 @@
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
 
-#define PARAM_DIR	"/sys/module/lpc/parameters/"
 #define P_PORTS		"max_ports_per_user"
 #define P_CONNS		"max_conns_per_user"
 
@@ -46,35 +45,14 @@
 
 /* ---- module parameters ---- */
 
+/* lpc_param_read() (lpc_sys.h) for the unsigned int limits used here. */
 static int param_read(const char *name, unsigned int *val)
 {
-	char path[128];
-	FILE *f;
-	int ok;
+	unsigned long v;
+	int ret = lpc_param_read(name, &v);
 
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	ok = fscanf(f, "%u", val) == 1;
-	fclose(f);
-	return ok ? 0 : -EIO;
-}
-
-static int param_write(const char *name, unsigned int val)
-{
-	char path[128];
-	FILE *f;
-	int ret = 0;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	f = fopen(path, "we");
-	if (!f)
-		return -errno;
-	if (fprintf(f, "%u\n", val) < 0)
-		ret = -EIO;
-	if (fclose(f))
-		ret = -errno;
+	if (!ret)
+		*val = (unsigned int)v;
 	return ret;
 }
 
@@ -96,8 +74,8 @@ static void __attribute__((destructor)) limits_restore(void)
 {
 	if (!orig_valid)
 		return;
-	param_write(P_PORTS, orig_ports);
-	param_write(P_CONNS, orig_conns);
+	lpc_param_write(P_PORTS, orig_ports);
+	lpc_param_write(P_CONNS, orig_conns);
 }
 
 /* ---- results of a child's steps ---- */
@@ -141,7 +119,7 @@ FIXTURE_SETUP(limits)
 	LPC_OPEN_DEV_OR_SKIP(self->dev, 0);
 	if (param_read(P_PORTS, &self->ports) ||
 	    param_read(P_CONNS, &self->conns))
-		LPC_SKIP("no %s%s or %s", PARAM_DIR, P_PORTS, P_CONNS);
+		LPC_SKIP("no %s%s or %s", LPC_PARAM_DIR, P_PORTS, P_CONNS);
 	p = mmap(NULL, 2 * sizeof(struct steps), PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, p);
@@ -155,15 +133,15 @@ FIXTURE_SETUP(limits)
 FIXTURE_TEARDOWN(limits)
 {
 	if (self->saved) {
-		EXPECT_EQ(0, param_write(P_PORTS, self->ports));
-		EXPECT_EQ(0, param_write(P_CONNS, self->conns));
+		EXPECT_EQ(0, lpc_param_write(P_PORTS, self->ports));
+		EXPECT_EQ(0, lpc_param_write(P_CONNS, self->conns));
 	}
 	if (self->st)
 		munmap(self->st, 2 * sizeof(struct steps));
 	lpc_close(&self->dev);
 }
 
-#define SET_PARAM(name, val) ASSERT_EQ(0, param_write((name), (val)))
+#define SET_PARAM(name, val) ASSERT_EQ(0, lpc_param_write((name), (val)))
 
 /* ---- acting as someone else ---- */
 
