@@ -280,7 +280,13 @@ static struct lpc_port *lpc_connect_lookup(struct lpc_connect *c)
 	if (!lst)
 		return ERR_PTR(-ENOENT);
 
+	/*
+	 * A port the caller may not query does not exist for it, as for
+	 * queries (acl.c): it learns nothing a wrong name would not tell.
+	 */
 	ret = lpc_acl_check(lst, LPC_RIGHT_CONNECT);
+	if (ret && lpc_acl_check(lst, LPC_RIGHT_QUERY))
+		ret = -ENOENT;
 	if (!ret)
 		ret = lpc_server_identity(lst, c);
 	if (ret)

@@ -8,8 +8,10 @@
  * unless a test says otherwise.
  *
  * A connect that the ACL allows reaches the server and then times out,
- * since nobody accepts it (-ETIMEDOUT); a denied one fails at once with
- * -EACCES. Either way the server must find nothing on its port.
+ * since nobody accepts it (-ETIMEDOUT); a denied one fails at once, with
+ * -EACCES if the caller may query the port and -ENOENT if it may not (the
+ * port does not exist for it). Either way the server must find nothing
+ * on its port.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -132,11 +134,12 @@ FIXTURE_VARIANT(matrix) {
 	struct lpc_ace acl[4];
 	__u32 nacl;
 	struct lpc_ident who;
-	int expect;	/* -ETIMEDOUT: allowed; -EACCES: denied */
+	int expect;	/* ALLOWED, DENIED or HIDDEN */
 };
 
 #define ALLOWED	-ETIMEDOUT
-#define DENIED	-EACCES
+#define DENIED	-EACCES		/* the caller may query the port */
+#define HIDDEN	-ENOENT		/* it may not: no such port, for it */
 
 /* No ACL given: the owner only. */
 FIXTURE_VARIANT_ADD(matrix, default_owner) {
@@ -144,11 +147,11 @@ FIXTURE_VARIANT_ADD(matrix, default_owner) {
 };
 
 FIXTURE_VARIANT_ADD(matrix, default_other) {
-	.who = ID_OTHER, .expect = DENIED,
+	.who = ID_OTHER, .expect = HIDDEN,
 };
 
 FIXTURE_VARIANT_ADD(matrix, default_member) {
-	.who = ID_MEMBER, .expect = DENIED,
+	.who = ID_MEMBER, .expect = HIDDEN,
 };
 
 /* CAP_IPC_OWNER passes every check; without it root is just uid 0. */
@@ -157,7 +160,7 @@ FIXTURE_VARIANT_ADD(matrix, default_root) {
 };
 
 FIXTURE_VARIANT_ADD(matrix, default_root_without_cap_ipc_owner) {
-	.who = ID_ROOT_NO_IPC, .expect = DENIED,
+	.who = ID_ROOT_NO_IPC, .expect = HIDDEN,
 };
 
 FIXTURE_VARIANT_ADD(matrix, deny_everyone_root) {
@@ -167,12 +170,12 @@ FIXTURE_VARIANT_ADD(matrix, deny_everyone_root) {
 
 FIXTURE_VARIANT_ADD(matrix, deny_everyone_then_owner) {
 	.acl = { ACE(DENY, EVERYONE, 0, R_ALL), ACE(ALLOW, OWNER, 0, R_ALL) },
-	.nacl = 2, .who = ID_OWNER, .expect = DENIED,
+	.nacl = 2, .who = ID_OWNER, .expect = HIDDEN,
 };
 
 FIXTURE_VARIANT_ADD(matrix, owner_entry_other) {
 	.acl = { ACE(ALLOW, OWNER, 0, R_ALL) }, .nacl = 1,
-	.who = ID_OTHER, .expect = DENIED,
+	.who = ID_OTHER, .expect = HIDDEN,
 };
 
 FIXTURE_VARIANT_ADD(matrix, uid_match) {
@@ -182,7 +185,7 @@ FIXTURE_VARIANT_ADD(matrix, uid_match) {
 
 FIXTURE_VARIANT_ADD(matrix, uid_mismatch) {
 	.acl = { ACE(ALLOW, UID, THIRD_UID, R_CONNECT) }, .nacl = 1,
-	.who = ID_OTHER, .expect = DENIED,
+	.who = ID_OTHER, .expect = HIDDEN,
 };
 
 FIXTURE_VARIANT_ADD(matrix, gid_supplementary_member) {
@@ -197,7 +200,7 @@ FIXTURE_VARIANT_ADD(matrix, gid_primary_member) {
 
 FIXTURE_VARIANT_ADD(matrix, gid_non_member) {
 	.acl = { ACE(ALLOW, GID, GROUP, R_CONNECT) }, .nacl = 1,
-	.who = ID_OTHER, .expect = DENIED,
+	.who = ID_OTHER, .expect = HIDDEN,
 };
 
 FIXTURE_VARIANT_ADD(matrix, cap_held) {
@@ -207,14 +210,14 @@ FIXTURE_VARIANT_ADD(matrix, cap_held) {
 
 FIXTURE_VARIANT_ADD(matrix, cap_dropped) {
 	.acl = { ACE(ALLOW, CAP, CAP_NET_ADMIN, R_CONNECT) }, .nacl = 1,
-	.who = ID_OTHER, .expect = DENIED,
+	.who = ID_OTHER, .expect = HIDDEN,
 };
 
 /* The first entry that matches and covers the right decides. */
 FIXTURE_VARIANT_ADD(matrix, deny_uid_then_allow_everyone) {
 	.acl = { ACE(DENY, UID, OTHER_UID, R_CONNECT),
 		 ACE(ALLOW, EVERYONE, 0, R_CONNECT) }, .nacl = 2,
-	.who = ID_OTHER, .expect = DENIED,
+	.who = ID_OTHER, .expect = HIDDEN,
 };
 
 FIXTURE_VARIANT_ADD(matrix, allow_everyone_then_deny_uid) {
@@ -226,7 +229,7 @@ FIXTURE_VARIANT_ADD(matrix, allow_everyone_then_deny_uid) {
 FIXTURE_VARIANT_ADD(matrix, deny_group_then_allow_member) {
 	.acl = { ACE(DENY, GID, GROUP, R_CONNECT),
 		 ACE(ALLOW, EVERYONE, 0, R_CONNECT) }, .nacl = 2,
-	.who = ID_MEMBER, .expect = DENIED,
+	.who = ID_MEMBER, .expect = HIDDEN,
 };
 
 FIXTURE_VARIANT_ADD(matrix, deny_group_then_allow_non_member) {
@@ -238,7 +241,7 @@ FIXTURE_VARIANT_ADD(matrix, deny_group_then_allow_non_member) {
 FIXTURE_VARIANT_ADD(matrix, deny_cap_then_allow_holder) {
 	.acl = { ACE(DENY, CAP, CAP_NET_ADMIN, R_CONNECT),
 		 ACE(ALLOW, EVERYONE, 0, R_CONNECT) }, .nacl = 2,
-	.who = ID_CAPPED, .expect = DENIED,
+	.who = ID_CAPPED, .expect = HIDDEN,
 };
 
 FIXTURE_VARIANT_ADD(matrix, deny_cap_then_allow_non_holder) {
@@ -297,7 +300,7 @@ TEST_F(matrix, connect)
 	ASSERT_EQ(0, lpc_port_info(self->dev, self->name, &after));
 	EXPECT_EQ(0, after.nr_conns);
 	EXPECT_EQ(0, after.nr_queued);
-	EXPECT_EQ(before.denied + (variant->expect == DENIED),
+	EXPECT_EQ(before.denied + (variant->expect != ALLOWED),
 		  after.denied);
 }
 
@@ -722,11 +725,42 @@ TEST_F(getset, new_acl_applies_to_next_connect)
 	};
 	struct lpc_ident other = ID_OTHER;
 
-	EXPECT_EQ(-EACCES, lpc_as_user(&other, try_connect, &self->op));
+	EXPECT_EQ(-ENOENT, lpc_as_user(&other, try_connect, &self->op));
 	ASSERT_EQ(0, lpc_acl_set(self->dev, self->name, acl, 2));
 	EXPECT_EQ(-ETIMEDOUT, lpc_as_user(&other, try_connect, &self->op));
 	ASSERT_EQ(0, lpc_acl_set(self->dev, self->name, NULL, 0));
-	EXPECT_EQ(-EACCES, lpc_as_user(&other, try_connect, &self->op));
+	EXPECT_EQ(-ENOENT, lpc_as_user(&other, try_connect, &self->op));
+	ASSERT_NOTHING_AT(self->cport);
+}
+
+static int try_create(void *p)
+{
+	struct acl_op *op = p;
+	int fd = lpc_create(op->dev, op->name);
+
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 ? fd : 0;
+}
+
+/*
+ * Probing names: to a user who may not query it, a port answers connect
+ * exactly as a name nobody holds does (-ENOENT; before, -EACCES told the
+ * name was taken). Creating the name still fails with -EEXIST: names are
+ * one space per IPC namespace, so a create can learn that a name is
+ * taken, and nothing else (documented).
+ */
+TEST_F(getset, hidden_port_probes_as_missing)
+{
+	struct lpc_ident other = ID_OTHER;
+	struct acl_op missing = self->op;
+	char none[LPC_NAME_MAX + 1];
+
+	lpc_name(none, sizeof(none), "nobody-holds-this");
+	missing.name = none;
+	EXPECT_EQ(-ENOENT, lpc_as_user(&other, try_connect, &missing));
+	EXPECT_EQ(-ENOENT, lpc_as_user(&other, try_connect, &self->op));
+	EXPECT_EQ(-EEXIST, lpc_as_user(&other, try_create, &self->op));
 	ASSERT_NOTHING_AT(self->cport);
 }
 
