@@ -64,7 +64,7 @@
 			 LPC_FEAT_CREDS | LPC_FEAT_FDS | LPC_FEAT_SENDER | \
 			 LPC_FEAT_BATCH | LPC_FEAT_ACL_GETSET | LPC_FEAT_QUERY | \
 			 LPC_FEAT_SECTIONS | LPC_FEAT_DIRECT | \
-			 LPC_FEAT_VIEW_KEEP)
+			 LPC_FEAT_VIEW_KEEP | LPC_FEAT_CONN_SHARE)
 
 struct lpc_ns;
 struct lpc_conn;
@@ -110,6 +110,8 @@ enum lpc_port_kind {
  * @max_msg_len: limits (invariant after creation).
  * @max_conn_data_len: see &struct lpc_port_attr.
  * @max_conns: see &struct lpc_port_attr.
+ * @max_conn_queued: each connection's share of slots (invariant).
+ * @max_conn_bytes: each connection's share of bytes (invariant).
  * @conns: connections, connecting or connected (protected by port->lock).
  * @nr_conns: entries on @conns (protected by port->lock).
  * @serial: unique, increasing; the query cursor (invariant).
@@ -131,6 +133,8 @@ struct lpc_server {
 	u32 max_msg_len;
 	u32 max_conn_data_len;
 	u32 max_conns;
+	u32 max_conn_queued;
+	u32 max_conn_bytes;
 	struct list_head conns;
 	u32 nr_conns;
 	u64 serial;
@@ -166,6 +170,9 @@ struct lpc_server {
  * @views_closed: the port's release took @views; no view joins them any
  *	more (protected by @lock).
  * @max_queued: bound of @nr_held (invariant).
+ * @nr_async: asynchronous requests sent from this port that are pending,
+ *	or whose reply or lost-reply notice waits on @queue; bound by the
+ *	connection's share (protected by @lock; requester.c).
  * @msg_cache: one freed synchronous request kept for the next one, so a
  *	round trip does not allocate (swapped with xchg()).
  * @free: freed small messages sent from this port (datagrams, requests
@@ -203,6 +210,7 @@ struct lpc_port {
 	bool views_closed;
 
 	u32 max_queued;
+	u32 nr_async;
 	struct lpc_msg *msg_cache;
 	struct lpc_msg *free;
 	struct lpc_conn *conn;
@@ -237,8 +245,10 @@ enum lpc_conn_state {
  * @client_pid: the connecting process's tgid (invariant, pid ref).
  * @server_pid: the accepting process's tgid (set with @server, pid ref).
  * @server_cred: the accepting process's credentials (set with @server).
- * @held_bytes: data bytes of this client's counted messages held by the
- *	connection port (protected by @listener's lock).
+ * @held_bytes: what this client's counted messages held by the connection
+ *	port charge, lpc_msg_charge() each (protected by @listener's lock).
+ * @nr_held: those messages, bound by the port's max_conn_queued
+ *	(protected by @listener's lock).
  * @nr_queued: this connection's messages on @listener's queue, counted or
  *	not (protected by @listener's lock).
  * @room: this client's senders wait here while @held_bytes is at the
@@ -270,6 +280,7 @@ struct lpc_conn {
 	spinlock_t lock;	/* sections only */
 	u32 nr_sections;
 	u32 nr_queued;
+	u32 nr_held;
 };
 
 /**
@@ -327,6 +338,7 @@ enum lpc_msg_state {
 #define LPC_MSGK_UNCOUNTED	BIT(1)	/* not counted in nr_held */
 #define LPC_MSGK_RECYCLE	BIT(2)	/* back to its origin when freed */
 #define LPC_MSGK_QUIET		BIT(3)	/* queued unannounced, by a batch */
+#define LPC_MSGK_ASYNC_REPLY	BIT(4)	/* counted in its origin's nr_async */
 
 /**
  * struct lpc_msg - one message
@@ -547,7 +559,8 @@ int lpc_acl_get(void __user *uarg, u32 usize);
 int lpc_acl_set(void __user *uarg, u32 usize);
 
 /* limits.c */
-u64 lpc_conn_bytes_limit(void);
+u32 lpc_conn_queued_default(u32 max_queued);
+u32 lpc_conn_bytes_default(void);
 int lpc_user_charge_port(void);
 void lpc_user_uncharge_port(kuid_t uid);
 int lpc_user_charge_conn(void);

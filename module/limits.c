@@ -44,19 +44,30 @@ enum lpc_charge {
 	LPC_CHARGE_NR,
 };
 
-static unsigned long max_conn_queued_bytes = 4 << 20;
-module_param(max_conn_queued_bytes, ulong, 0644);
+static unsigned int max_conn_queued = 64;
+module_param(max_conn_queued, uint, 0644);
+MODULE_PARM_DESC(max_conn_queued,
+		 "default share of a connection port's queue one connection may hold (default 64)");
+
+static unsigned int max_conn_queued_bytes = 4 << 20;
+module_param(max_conn_queued_bytes, uint, 0644);
 MODULE_PARM_DESC(max_conn_queued_bytes,
-		 "bytes one connection may have queued at its server (default 4 MiB)");
+		 "default bytes one connection may have held by its server (default 4 MiB)");
 
 /*
- * One client must not fill the connection port's queue memory for all
- * others: its messages held by the server (queued or awaiting a reply)
- * are bounded too. A connection with nothing held may always queue one.
+ * One client must not take all of a connection port's queue from the
+ * others: each connection gets a share of its slots and of bytes, fixed
+ * when the port is created (struct lpc_port_attr), from these defaults
+ * when the creator gives none. The parameters are read at creation only.
  */
-u64 lpc_conn_bytes_limit(void)
+u32 lpc_conn_queued_default(u32 max_queued)
 {
-	return READ_ONCE(max_conn_queued_bytes);
+	return clamp(READ_ONCE(max_conn_queued), 1U, max_queued);
+}
+
+u32 lpc_conn_bytes_default(void)
+{
+	return max(READ_ONCE(max_conn_queued_bytes), 1U);
 }
 
 struct lpc_user {

@@ -83,7 +83,7 @@ static struct miscdevice lpc_misc = {
 static void lpc_check_uapi(void)
 {
 	BUILD_BUG_ON(sizeof(struct lpc_version) != LPC_VERSION_SIZE_VER0);
-	BUILD_BUG_ON(sizeof(struct lpc_port_attr) != LPC_PORT_ATTR_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct lpc_port_attr) != LPC_PORT_ATTR_SIZE_VER1);
 	BUILD_BUG_ON(sizeof(struct lpc_connect) != LPC_CONNECT_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct lpc_accept) != LPC_ACCEPT_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct lpc_xfer) != LPC_XFER_SIZE_VER0);
@@ -99,8 +99,8 @@ static void lpc_check_uapi(void)
 	BUILD_BUG_ON(sizeof(struct lpc_direct) != LPC_DIRECT_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct lpc_acl_req) != LPC_ACL_REQ_SIZE_VER0);
 	BUILD_BUG_ON(sizeof(struct lpc_query) != LPC_QUERY_SIZE_VER0);
-	BUILD_BUG_ON(sizeof(struct lpc_port_info) != LPC_PORT_INFO_SIZE_VER0);
-	BUILD_BUG_ON(sizeof(struct lpc_conn_info) != LPC_CONN_INFO_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(struct lpc_port_info) != LPC_PORT_INFO_SIZE_VER1);
+	BUILD_BUG_ON(sizeof(struct lpc_conn_info) != LPC_CONN_INFO_SIZE_VER1);
 	BUILD_BUG_ON(sizeof(struct lpc_batch) != LPC_BATCH_SIZE_VER0);
 }
 

@@ -35,6 +35,16 @@ static inline bool lpc_is_request(const struct lpc_msg *msg)
 	       msg->type == LPC_MSG_CONNECTION_REQUEST;
 }
 
+/*
+ * What a message held by a connection port costs its connection's share
+ * of bytes: its data, and for a request the room its reply may take,
+ * which the buffer keeps reserved until then.
+ */
+static inline u32 lpc_msg_charge(const struct lpc_msg *msg)
+{
+	return lpc_is_request(msg) ? max(msg->len, msg->reply_cap) : msg->len;
+}
+
 /* A set of states, for lpc_msg_move(): LPC_MSB(QUEUED) | LPC_MSB(DONE). */
 #define LPC_MSB(state)	BIT(LPC_MS_##state)
 
@@ -114,6 +124,9 @@ static inline void lpc_queue_add(struct lpc_port *port, struct lpc_msg *msg,
 		list_add_tail(&msg->entry, &port->queue);
 	if (port->srv && msg->conn)
 		msg->conn->nr_queued++;
+	/* An asynchronous reply counts against its requester's bound. */
+	if (msg->kflags & LPC_MSGK_ASYNC_REPLY)
+		port->nr_async++;
 }
 
 static inline void lpc_queue_del(struct lpc_port *port, struct lpc_msg *msg,
@@ -126,6 +139,8 @@ static inline void lpc_queue_del(struct lpc_port *port, struct lpc_msg *msg,
 		list_del_init(&msg->entry);
 	if (port->srv && msg->conn)
 		msg->conn->nr_queued--;
+	if (msg->kflags & LPC_MSGK_ASYNC_REPLY)
+		port->nr_async--;
 }
 
 static inline void lpc_hold(struct lpc_port *port, struct lpc_msg *msg)
@@ -135,8 +150,10 @@ static inline void lpc_hold(struct lpc_port *port, struct lpc_msg *msg)
 		return;
 	port->nr_held++;
 	port->held_bytes += msg->len;
-	if (port->srv)
-		msg->conn->held_bytes += msg->len;
+	if (port->srv) {
+		msg->conn->nr_held++;
+		msg->conn->held_bytes += lpc_msg_charge(msg);
+	}
 }
 
 static inline void lpc_unhold(struct lpc_port *port, struct lpc_msg *msg)
@@ -147,7 +164,8 @@ static inline void lpc_unhold(struct lpc_port *port, struct lpc_msg *msg)
 	port->nr_held--;
 	port->held_bytes -= msg->len;
 	if (port->srv) {
-		msg->conn->held_bytes -= msg->len;
+		msg->conn->nr_held--;
+		msg->conn->held_bytes -= lpc_msg_charge(msg);
 		/* Exact under port->lock, as for lpc_wake_room(). */
 		if (waitqueue_active(&msg->conn->room))
 			wake_up_all(&msg->conn->room);
@@ -161,18 +179,20 @@ static inline bool lpc_has_slot(struct lpc_port *port, struct lpc_msg *msg)
 }
 
 /*
- * A connection port also bounds each client's share of it; a connection
- * that holds nothing may always queue one message.
+ * A connection port also bounds each client's share of it, in slots and
+ * in bytes (lpc_msg_charge()); a connection that holds nothing may always
+ * queue one message, whatever its size.
  */
 static inline bool lpc_conn_has_room(struct lpc_port *port, struct lpc_msg *msg)
 {
-	u64 held;
+	struct lpc_conn *conn = msg->conn;
 
 	if (port->dead || !port->srv || (msg->kflags & LPC_MSGK_UNCOUNTED) ||
-	    msg->conn->state == LPC_CONN_CLOSED)
+	    conn->state == LPC_CONN_CLOSED || !conn->nr_held)
 		return true;
-	held = msg->conn->held_bytes;
-	return !held || held + msg->len <= lpc_conn_bytes_limit();
+	return conn->nr_held < port->srv->max_conn_queued &&
+	       conn->held_bytes + lpc_msg_charge(msg) <=
+			port->srv->max_conn_bytes;
 }
 
 static inline bool lpc_has_room(struct lpc_port *port, struct lpc_msg *msg)
@@ -202,17 +222,25 @@ static inline u32 lpc_conn_port_room(struct lpc_port *port,
 				     struct lpc_conn *conn, const u32 *len,
 				     u32 n)
 {
-	u64 held = conn->held_bytes, limit;
-	u32 i;
+	u32 share = port->srv->max_conn_queued, i;
+	u64 held = conn->held_bytes;
 
 	lockdep_assert_held(&port->lock);
 	if (port->dead || conn->state != LPC_CONN_CONNECTED ||
 	    port->nr_held >= port->max_queued)
 		return 0;
 	n = min(n, port->max_queued - port->nr_held);
-	limit = lpc_conn_bytes_limit();
+	/* As lpc_conn_has_room(): an empty share takes one, whatever it is. */
+	if (conn->nr_held) {
+		if (conn->nr_held >= share)
+			return 0;
+		n = min(n, share - conn->nr_held);
+	} else {
+		n = min(n, share);
+	}
 	for (i = 0; i < n; i++) {
-		if (held && held + len[i] > limit)
+		if ((i || conn->nr_held) &&
+		    held + len[i] > port->srv->max_conn_bytes)
 			break;
 		held += len[i];
 	}
@@ -237,6 +265,7 @@ static inline void lpc_conn_port_queue(struct lpc_port *port,
 	port->nr_held += n;
 	port->held_bytes += bytes;
 	conn->held_bytes += bytes;
+	conn->nr_held += n;
 	conn->nr_queued += n;
 }
 

@@ -184,15 +184,40 @@ static const char *const lpc_kind_names[] = {
 	[LPC_PORT_SERVER] = "server",
 };
 
+/*
+ * A communication port's connection: what its client holds of the
+ * connection port against its share, and @nr_async, this port's own
+ * asynchronous requests against the same share.
+ */
+static void lpc_conn_show_share(struct seq_file *m, struct lpc_conn *conn,
+				u32 nr_async)
+{
+	struct lpc_port *lst = conn->listener;
+	u64 bytes;
+	u32 held;
+
+	spin_lock(&lst->lock);
+	held = conn->nr_held;
+	bytes = conn->held_bytes;
+	spin_unlock(&lst->lock);
+	seq_printf(m, "lpc-conn-held:\t%u/%u\n", held,
+		   lst->srv->max_conn_queued);
+	seq_printf(m, "lpc-conn-held-bytes:\t%llu/%u\n", bytes,
+		   lst->srv->max_conn_bytes);
+	seq_printf(m, "lpc-async:\t%u/%u\n", nr_async,
+		   lst->srv->max_conn_queued);
+}
+
 static void lpc_port_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct lpc_port *port = file->private_data;
-	u32 held, nr_free, conns = 0;
+	u32 held, nr_free, nr_async, conns = 0;
 	bool dead;
 
 	spin_lock(&port->lock);
 	held = port->nr_held;
 	nr_free = port->nr_free;
+	nr_async = port->nr_async;
 	dead = port->dead;
 	if (port->srv)
 		conns = port->srv->nr_conns;
@@ -204,9 +229,15 @@ static void lpc_port_show_fdinfo(struct seq_file *m, struct file *file)
 		seq_printf(m, "lpc-conns:\t%u\n", conns);
 		seq_printf(m, "lpc-max-conns:\t%u\n", port->srv->max_conns);
 		seq_printf(m, "lpc-max-msg:\t%u\n", port->srv->max_msg_len);
+		seq_printf(m, "lpc-max-conn-queued:\t%u\n",
+			   port->srv->max_conn_queued);
+		seq_printf(m, "lpc-max-conn-bytes:\t%u\n",
+			   port->srv->max_conn_bytes);
 	}
 	seq_printf(m, "lpc-held:\t%u\n", held);
 	seq_printf(m, "lpc-max-queued:\t%u\n", port->max_queued);
+	if (port->conn)
+		lpc_conn_show_share(m, port->conn, nr_async);
 	if (port->kind == LPC_PORT_CLIENT)
 		seq_printf(m, "lpc-free-buffers:\t%u\n", nr_free);
 	seq_printf(m, "lpc-state:\t%s\n", dead ? "closed" : "open");
@@ -274,7 +305,12 @@ static int lpc_port_attr_check(struct lpc_port_attr *attr)
 	    lpc_limit(&attr->max_conn_data_len, LPC_DEFAULT_CONN_DATA,
 		      LPC_MSG_MAX) ||
 	    lpc_limit(&attr->max_queued, LPC_DEFAULT_QUEUE, LPC_QUEUE_MAX) ||
-	    lpc_limit(&attr->max_conns, LPC_DEFAULT_CONNS, LPC_CONNS_MAX))
+	    lpc_limit(&attr->max_conns, LPC_DEFAULT_CONNS, LPC_CONNS_MAX) ||
+	    lpc_limit(&attr->max_conn_queued,
+		      lpc_conn_queued_default(attr->max_queued),
+		      attr->max_queued) ||
+	    lpc_limit(&attr->max_conn_bytes, lpc_conn_bytes_default(),
+		      U32_MAX))
 		return -EINVAL;
 	return 0;
 }
@@ -329,6 +365,8 @@ static struct lpc_port *lpc_listener_alloc(struct lpc_port_attr *attr)
 	srv->max_msg_len = attr->max_msg_len;
 	srv->max_conn_data_len = attr->max_conn_data_len;
 	srv->max_conns = attr->max_conns;
+	srv->max_conn_queued = attr->max_conn_queued;
+	srv->max_conn_bytes = attr->max_conn_bytes;
 	srv->flags = attr->flags & ~LPC_NO_CLOEXEC;
 	srv->serial = lpc_next_serial();
 	srv->created_ns = ktime_get_real_ns();

@@ -167,6 +167,8 @@ static bool lpc_port_info_fill(struct lpc_port *port,
 	info->max_conn_data_len = srv->max_conn_data_len;
 	info->max_queued = port->max_queued;
 	info->max_conns = srv->max_conns;
+	info->max_conn_queued = srv->max_conn_queued;
+	info->max_conn_bytes = srv->max_conn_bytes;
 
 	spin_lock(&port->lock);
 	dead = port->dead;
@@ -361,6 +363,8 @@ static void lpc_conn_info_fill(struct lpc_conn *conn,
 	info->client_uid = from_kuid_munged(current_user_ns(), cred->euid);
 	info->client_gid = from_kgid_munged(current_user_ns(), cred->egid);
 	info->connected_ns = conn->connected_ns;
+	info->held = conn->nr_held;
+	info->held_bytes = conn->held_bytes;
 	if (conn->state == LPC_CONN_CONNECTED) {
 		info->state = LPC_CONN_INFO_CONNECTED;
 		info->context = conn->context;
@@ -410,6 +414,7 @@ static void lpc_conn_info_client(struct lpc_conn *conn,
 		info->pending++;
 	list_for_each(pos, &client->queue)
 		info->queued++;
+	info->async = client->nr_async;
 	spin_unlock(&client->lock);
 }
 

@@ -22,6 +22,28 @@
 
 #include "msg.h"
 
+/*
+ * The pending tree, with the count of the asynchronous requests in it:
+ * together with their replies still queued on the origin (lpc_queue_add()
+ * counts those), they are bound by the connection's share, since each
+ * holds a buffer with room for its reply that nothing else accounts for.
+ */
+static void lpc_pending_insert(struct lpc_port *origin, struct lpc_msg *msg)
+{
+	lockdep_assert_held(&origin->lock);
+	lpc_tree_insert(&origin->pending, msg, true);
+	if (!(msg->kflags & LPC_MSGK_SYNC))
+		origin->nr_async++;
+}
+
+static void lpc_pending_erase(struct lpc_port *origin, struct lpc_msg *msg)
+{
+	lockdep_assert_held(&origin->lock);
+	lpc_tree_erase(&origin->pending, msg, true);
+	if (!(msg->kflags & LPC_MSGK_SYNC))
+		origin->nr_async--;
+}
+
 /**
  * lpc_msg_add_pending() - register a request with the port it came from
  * @origin: the port its reply returns to.
@@ -30,21 +52,31 @@
  *	takes over a requester reference; a synchronous one's waiter keeps
  *	its own.
  *
- * Return: 0, or -ENOTCONN if @origin is closed.
+ * An asynchronous request is refused, rather than made to wait, while the
+ * connection's share of them is taken: only receiving their replies frees
+ * it, which the thread that would wait may be the one to do.
+ *
+ * Return: 0, -ENOTCONN if @origin is closed, -ENOBUFS if @msg is
+ * asynchronous and max_conn_queued asynchronous requests from @origin are
+ * pending or hold a reply not yet received.
  */
 int lpc_msg_add_pending(struct lpc_port *origin, struct lpc_msg *msg)
 {
+	int ret = 0;
+
 	if (WARN_ON_ONCE(!msg->inbox))
 		return -EINVAL;
 	msg->origin = origin;
 	spin_lock(&origin->lock);
-	if (origin->dead) {
-		spin_unlock(&origin->lock);
-		return -ENOTCONN;
-	}
-	lpc_tree_insert(&origin->pending, msg, true);
+	if (origin->dead)
+		ret = -ENOTCONN;
+	else if (!(msg->kflags & LPC_MSGK_SYNC) &&
+		 origin->nr_async >= msg->conn->listener->srv->max_conn_queued)
+		ret = -ENOBUFS;
+	else
+		lpc_pending_insert(origin, msg);
 	spin_unlock(&origin->lock);
-	return 0;
+	return ret;
 }
 
 /* Take a request back out of its origin's pending tree, if still there. */
@@ -56,7 +88,7 @@ bool lpc_msg_unpend(struct lpc_msg *msg)
 	spin_lock(&origin->lock);
 	was_pending = !RB_EMPTY_NODE(&msg->pnode);
 	if (was_pending)
-		lpc_tree_erase(&origin->pending, msg, true);
+		lpc_pending_erase(origin, msg);
 	spin_unlock(&origin->lock);
 	return was_pending;
 }
@@ -146,7 +178,7 @@ static bool lpc_msg_settle(struct lpc_port *origin, struct lpc_msg *msg,
 		return true;
 	if (status)
 		msg->type = LPC_MSG_LOST_REPLY;
-	msg->kflags |= LPC_MSGK_UNCOUNTED;
+	msg->kflags |= LPC_MSGK_UNCOUNTED | LPC_MSGK_ASYNC_REPLY;
 	msg->abandoned = false;
 	lpc_queue_add(origin, msg, false);
 	lpc_wake_receivers(origin, 1, EPOLLIN | EPOLLRDNORM);
@@ -162,7 +194,7 @@ bool lpc_msg_settle_pending(struct lpc_msg *msg, int status, bool *settled)
 	spin_lock(&origin->lock);
 	*settled = !RB_EMPTY_NODE(&msg->pnode);
 	if (*settled) {
-		lpc_tree_erase(&origin->pending, msg, true);
+		lpc_pending_erase(origin, msg);
 		put = lpc_msg_settle(origin, msg, status);
 	}
 	spin_unlock(&origin->lock);
@@ -242,7 +274,7 @@ int lpc_msg_cancel(struct lpc_port *origin, u64 id, struct lpc_conn *only)
 		spin_unlock(&origin->lock);
 		return -ENOENT;
 	}
-	lpc_tree_erase(&origin->pending, msg, true);
+	lpc_pending_erase(origin, msg);
 	if (msg->kflags & LPC_MSGK_SYNC) {
 		/* Another thread waits for it: wake it with the news. */
 		lpc_msg_answer(msg, -ECANCELED);
@@ -280,7 +312,7 @@ void lpc_port_fail_pending(struct lpc_port *port, struct lpc_conn *only)
 			spin_unlock(&port->lock);
 			return;
 		}
-		lpc_tree_erase(&port->pending, msg, true);
+		lpc_pending_erase(port, msg);
 		if (msg->kflags & LPC_MSGK_SYNC) {
 			lpc_msg_answer(msg, -ECONNRESET);
 			spin_unlock(&port->lock);

@@ -161,8 +161,12 @@ static int lpc_wait_locked(struct lpc_port *port, struct wait_queue_head *wq,
 
 /*
  * Wait until both a slot on the port and room in the connection's share
- * are free: each on its own queue, so that a slot is never handed to a
- * sender that its own share still holds back.
+ * are free, each on its own queue. A sender without a slot waits for one,
+ * whatever its share: slots are handed out one wake-up at a time, so a
+ * receive batch that frees many wakes one sender, not every sender of a
+ * connection at its share. A sender whose share holds it back waits on
+ * its connection's queue, and passes the slot it may have been woken for
+ * on to the next sender.
  */
 int lpc_wait_room(struct lpc_port *inbox, struct lpc_msg *msg,
 		  const ktime_t *deadline)
@@ -171,12 +175,14 @@ int lpc_wait_room(struct lpc_port *inbox, struct lpc_msg *msg,
 	int ret = 0;
 
 	while (!ret && !lpc_has_room(inbox, msg)) {
-		if (!lpc_conn_has_room(inbox, msg))
-			ret = lpc_wait_locked(inbox, &msg->conn->room,
-					      lpc_conn_has_room, msg, deadline);
-		else
+		if (!lpc_has_slot(inbox, msg)) {
 			ret = lpc_wait_locked(inbox, &inbox->room,
 					      lpc_has_slot, msg, deadline);
+		} else {
+			lpc_pass_room(inbox);
+			ret = lpc_wait_locked(inbox, &msg->conn->room,
+					      lpc_conn_has_room, msg, deadline);
+		}
 	}
 	return ret;
 }

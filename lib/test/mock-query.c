@@ -48,7 +48,7 @@ static void test_lists(void)
 	T_EQ(q->name_len, 0);
 	T_EQ(q->buf, lpc_ptr(ports));
 	T_EQ(q->count, 4);
-	T_EQ(q->entry_size, LPC_PORT_INFO_SIZE_VER0);
+	T_EQ(q->entry_size, LPC_PORT_INFO_SIZE_VER1);
 	T_EQ(cursor, 17);
 
 	/* A failed page leaves the cursor where it was. */
@@ -64,7 +64,7 @@ static void test_lists(void)
 	T_EQ(lpc_conn_list(3, "p", &cursor, conns, 8), 2);
 	T_EQ(mock.req, LPC_IOC_CONN_LIST);
 	T_EQ(q->name_len, 1);
-	T_EQ(q->entry_size, LPC_CONN_INFO_SIZE_VER0);
+	T_EQ(q->entry_size, LPC_CONN_INFO_SIZE_VER1);
 	T_EQ(cursor, 17);
 
 	mock_reset();

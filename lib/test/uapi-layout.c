@@ -15,7 +15,7 @@
 	_Static_assert(_IOC_SIZE(ioc) == (ver0), #ioc " size")
 
 SIZE_OK(lpc_version, LPC_VERSION_SIZE_VER0, LPC_IOC_VERSION);
-SIZE_OK(lpc_port_attr, LPC_PORT_ATTR_SIZE_VER0, LPC_IOC_CREATE_PORT);
+SIZE_OK(lpc_port_attr, LPC_PORT_ATTR_SIZE_VER1, LPC_IOC_CREATE_PORT);
 SIZE_OK(lpc_connect, LPC_CONNECT_SIZE_VER0, LPC_IOC_CONNECT);
 SIZE_OK(lpc_accept, LPC_ACCEPT_SIZE_VER0, LPC_IOC_ACCEPT);
 SIZE_OK(lpc_xfer, LPC_XFER_SIZE_VER0, LPC_IOC_XFER);
@@ -35,9 +35,9 @@ SIZE_OK(lpc_batch, LPC_BATCH_SIZE_VER0, LPC_IOC_SEND_BATCH);
 SIZE_OK(lpc_batch, LPC_BATCH_SIZE_VER0, LPC_IOC_RECV_BATCH);
 
 /* Sizes without an ioctl of their own. */
-_Static_assert(sizeof(struct lpc_port_info) == LPC_PORT_INFO_SIZE_VER0,
+_Static_assert(sizeof(struct lpc_port_info) == LPC_PORT_INFO_SIZE_VER1,
 	       "lpc_port_info size");
-_Static_assert(sizeof(struct lpc_conn_info) == LPC_CONN_INFO_SIZE_VER0,
+_Static_assert(sizeof(struct lpc_conn_info) == LPC_CONN_INFO_SIZE_VER1,
 	       "lpc_conn_info size");
 _Static_assert(sizeof(struct lpc_msg_attr) == LPC_MSG_ATTR_SIZE_VER0,
 	       "lpc_msg_attr size");

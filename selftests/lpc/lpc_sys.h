@@ -178,7 +178,12 @@ static inline int lpc_create(int dev, const char *name)
 	return sys_lpc_create_port(dev, &a);
 }
 
-/* Create a connection port with the given limits: fd or -errno. */
+/*
+ * Create a connection port with the given limits: fd or -errno. The tests
+ * that use it exercise the port's queue, so one connection may fill it:
+ * its share (max_conn_queued) is the whole queue. share_test.c tests
+ * the shares.
+ */
 static inline int lpc_create_limits(int dev, const char *name,
 				    __u32 max_msg_len, __u32 max_conn_data_len,
 				    __u32 max_queued, __u32 max_conns)
@@ -190,6 +195,7 @@ static inline int lpc_create_limits(int dev, const char *name,
 	a.max_conn_data_len = max_conn_data_len;
 	a.max_queued = max_queued;
 	a.max_conns = max_conns;
+	a.max_conn_queued = max_queued ? max_queued : LPC_DEFAULT_QUEUE;
 	return sys_lpc_create_port(dev, &a);
 }
 

@@ -378,7 +378,7 @@ TEST_F(port, struct_ver0_size_works)
 	struct lpc_port_attr a;
 	int fd;
 
-	ASSERT_EQ((size_t)LPC_PORT_ATTR_SIZE_VER0, sizeof(a));
+	/* The first 48 bytes of today's struct: what old binaries pass. */
 	lpc_port_attr_init(&a, self->name);
 	fd = lpc_ioctl(self->dev, CREATE_PORT_CMD(LPC_PORT_ATTR_SIZE_VER0), &a);
 	ASSERT_LE(0, fd);

@@ -78,7 +78,10 @@ static void *send_loop(void *p)
 			s->sent++;
 		else if (ret == -ENOTCONN)
 			s->failed++;
-		else if (ret != -EAGAIN && !s->err)
+		/* Full: the queue (-EAGAIN), or the port's share of
+		 * asynchronous requests outstanding (-ENOBUFS).
+		 */
+		else if (ret != -EAGAIN && ret != -ENOBUFS && !s->err)
 			s->err = ret;
 	}
 	return NULL;

@@ -32,10 +32,10 @@
 
 #include "lpcbench.h"
 
-/* The structures must be exactly the VER0 sizes the ioctl numbers encode. */
+/* The structures must be exactly the sizes the ioctl numbers encode. */
 _Static_assert(sizeof(struct lpc_version) == LPC_VERSION_SIZE_VER0,
 	       "lpc_version size");
-_Static_assert(sizeof(struct lpc_port_attr) == LPC_PORT_ATTR_SIZE_VER0,
+_Static_assert(sizeof(struct lpc_port_attr) == LPC_PORT_ATTR_SIZE_VER1,
 	       "lpc_port_attr size");
 _Static_assert(sizeof(struct lpc_connect) == LPC_CONNECT_SIZE_VER0,
 	       "lpc_connect size");

@@ -21,6 +21,9 @@ static const struct text_col conn_text[] = {
 	{ "connected_ns",	"SINCE" },
 	{ "pending",		"PENDING" },
 	{ "queued",		"QUEUED" },
+	{ "held",		"HELD" },
+	{ "async",		"ASYNC" },
+	{ "held_bytes",		"HELD_BYTES" },
 };
 
 static int conn_help(int argc, char **argv)

@@ -33,6 +33,8 @@ const struct field port_fields[] = {
 	FIELD(lpc_port_info, msgs_out, FMT_NUM),
 	FIELD(lpc_port_info, bytes_out, FMT_SIZE),
 	FIELD(lpc_port_info, lost_replies, FMT_NUM),
+	FIELD(lpc_port_info, max_conn_queued, FMT_NUM),
+	FIELD(lpc_port_info, max_conn_bytes, FMT_SIZE),
 	{ NULL, 0, 0, FMT_NUM }
 };
 
@@ -46,6 +48,9 @@ const struct field conn_fields[] = {
 	FIELD(lpc_conn_info, connected_ns, FMT_TIME),
 	FIELD(lpc_conn_info, pending, FMT_NUM),
 	FIELD(lpc_conn_info, queued, FMT_NUM),
+	FIELD(lpc_conn_info, held, FMT_NUM),
+	FIELD(lpc_conn_info, async, FMT_NUM),
+	FIELD(lpc_conn_info, held_bytes, FMT_SIZE),
 	{ NULL, 0, 0, FMT_NUM }
 };
 
@@ -68,6 +73,16 @@ const struct field stats_fields[] = {
 	FIELD(lpc_port_info, msgs_out, FMT_NUM),
 	FIELD(lpc_port_info, bytes_out, FMT_BYTES),
 	FIELD(lpc_port_info, lost_replies, FMT_NUM),
+	{ NULL, 0, 0, FMT_NUM }
+};
+
+/* What each connection uses of its share of the port (portctl stats). */
+const struct field share_fields[] = {
+	FIELD(lpc_conn_info, serial, FMT_NUM),
+	FIELD(lpc_conn_info, client_pid, FMT_SIGNED),
+	FIELD(lpc_conn_info, held, FMT_NUM),
+	FIELD(lpc_conn_info, held_bytes, FMT_BYTES),
+	FIELD(lpc_conn_info, async, FMT_NUM),
 	{ NULL, 0, 0, FMT_NUM }
 };
 

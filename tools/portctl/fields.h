@@ -33,6 +33,7 @@ extern const struct field conn_fields[];
 extern const struct field version_fields[];
 /* The counters of struct lpc_port_info (portctl stats). */
 extern const struct field stats_fields[];
+extern const struct field share_fields[];
 /* struct lpc_ace, for the replay file. */
 extern const struct field ace_fields[];
 

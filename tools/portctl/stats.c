@@ -25,6 +25,14 @@ static const struct text_col stats_text[] = {
 	{ "lost_replies",	"LOST" },
 };
 
+static const struct text_col share_text[] = {
+	{ "serial",		"CONN" },
+	{ "client_pid",		"PID" },
+	{ "held",		"HELD" },
+	{ "held_bytes",		"HELD_BYTES" },
+	{ "async",		"ASYNC" },
+};
+
 static int stats_help(void)
 {
 	if (is_json()) {
@@ -35,7 +43,9 @@ static int stats_help(void)
 	       "\n"
 	       "The counters of port NAME, or a table of every port: connects,\n"
 	       "accepted, refused, denied, messages and bytes in and out, lost\n"
-	       "replies.\n");
+	       "replies. For one port, also what each connection holds of its\n"
+	       "share: messages and bytes held by the port, asynchronous\n"
+	       "requests outstanding.\n");
 	return EXIT_OK;
 }
 
@@ -74,25 +84,56 @@ static int stats_all(void)
 	return ret ? EXIT_FAIL : EXIT_OK;
 }
 
+static int add_share_row(const struct lpc_conn_info *c, void *arg)
+{
+	struct table *t = arg;
+
+	table_row(t);
+	table_add_fields(t, share_fields, c);
+	return 0;
+}
+
 static int stats_one(const char *name)
 {
 	struct lpc_port_info info;
+	struct column *cols;
+	struct table *t;
 	struct source src;
+	size_t ncols;
 	int ret;
 
-	ret = source_open(&src);
-	if (ret)
-		return EXIT_FAIL;
-	ret = source_port(&src, name, &info);
-	source_close(&src);
-	if (ret)
-		return EXIT_FAIL;
-
-	open_json_object(NULL);
-	print_string(PRINT_ANY, "name", "port %s\n", (const char *)info.name);
-	print_fields(stats_fields, &info);
-	close_json_object();
-	return EXIT_OK;
+	cols = columns_for(NULL, NULL, share_fields, share_text,
+			   sizeof(share_text) / sizeof(share_text[0]), &ncols);
+	t = cols ? table_new(cols, ncols) : NULL;
+	ret = t ? source_open(&src) : -ENOMEM;
+	if (ret == 0) {
+		ret = source_port(&src, name, &info);
+		if (ret == 0)
+			ret = source_conns(&src, name, add_share_row, t);
+		source_close(&src);
+	}
+	if (ret == 0) {
+		open_json_object(NULL);
+		print_string(PRINT_ANY, "name", "port %s\n",
+			     (const char *)info.name);
+		print_fields(stats_fields, &info);
+		print_uint(PRINT_JSON, "max_conn_queued", NULL,
+			   info.max_conn_queued);
+		print_uint(PRINT_JSON, "max_conn_bytes", NULL,
+			   info.max_conn_bytes);
+		if (!is_json())
+			printf("    %-18s %u messages, %u bytes\n\n",
+			       "conn_share", info.max_conn_queued,
+			       info.max_conn_bytes);
+		if (table_print(t, "connections", !opts.no_header))
+			ret = -ENOMEM;
+		close_json_object();
+	}
+	if (ret == -ENOMEM)
+		p_err("out of memory");
+	table_free(t);
+	free(cols);
+	return ret ? EXIT_FAIL : EXIT_OK;
 }
 
 int do_stats(int argc, char **argv)

@@ -90,6 +90,7 @@
 #define LPC_FEAT_QUERY		(1ULL << 11) /* port and connection queries */
 #define LPC_FEAT_BATCH		(1ULL << 12) /* %LPC_IOC_SEND_BATCH, _RECV_ */
 #define LPC_FEAT_VIEW_KEEP	(1ULL << 13) /* %LPC_ATTR_VIEW_KEEP */
+#define LPC_FEAT_CONN_SHARE	(1ULL << 14) /* per-connection queue shares */
 
 /**
  * struct lpc_version - what the loaded module supports
@@ -174,6 +175,15 @@ struct lpc_ace {
  *	@acl_count is 0 (a pointer without a count is -EINVAL).
  * @acl_count: 0 to %LPC_ACL_MAX; 0 means owner-only.
  * @__pad: must be zero.
+ * @max_conn_queued: (VER1) each connection's share of @max_queued: the
+ *	messages one client may have held by the port, queued or awaiting
+ *	a reply; at most @max_queued; 0 for the module parameter
+ *	max_conn_queued (64), capped at @max_queued. It also bounds the
+ *	client's asynchronous requests awaiting or holding a reply.
+ * @max_conn_bytes: (VER1) each connection's share of bytes: the data of
+ *	its held messages plus, for requests, the reply they reserve; 0 for
+ *	the module parameter max_conn_queued_bytes (4 MiB). A connection
+ *	that holds nothing may always send one message.
  *
  * %LPC_IOC_CREATE_PORT returns the new connection port's fd. The name is
  * visible in the caller's IPC namespace until that port is closed.
@@ -195,9 +205,12 @@ struct lpc_port_attr {
 	__aligned_u64 acl;
 	__u32 acl_count;
 	__u32 __pad;
+	__u32 max_conn_queued;
+	__u32 max_conn_bytes;
 };
 
 #define LPC_PORT_ATTR_SIZE_VER0	48
+#define LPC_PORT_ATTR_SIZE_VER1	56
 
 /* Flags for &lpc_connect.flags */
 #define LPC_CONNECT_TIMEOUT	(1U << 0) /* @timeout_ns is valid */
@@ -229,11 +242,13 @@ struct lpc_port_attr {
  *	to accept, relative, in nanoseconds (0: do not wait at all).
  *
  * %LPC_IOC_CONNECT returns the client communication port's fd once the
- * server accepted. Errors: -ENOENT no such port, -ECONNREFUSED the server
- * rejected (reply data was still returned), -ETIMEDOUT, -EINTR (the
- * request was withdrawn), -ECONNRESET the server went away before answering,
+ * server accepted. Errors: -ENOENT no such port (or one the caller may
+ * neither connect to nor query: it does not exist for it), -ECONNREFUSED
+ * the server rejected (reply data was still returned), -ETIMEDOUT, -EINTR
+ * (the request was withdrawn), -ECONNRESET the server went away before
+ * answering,
  * -EUSERS the port has its maximum of connections, -EACCES the ACL denies
- * connect, -EPERM the server identity did not match, -EMSGSIZE @data_len is
+ * connect but grants query, -EPERM the server identity did not match, -EMSGSIZE @data_len is
  * larger than the port accepts, -EDQUOT the caller has max_conns_per_user
  * connections.
  */
@@ -540,11 +555,13 @@ struct lpc_msg_attr {
  * -EMSGSIZE the reply is larger than the requester's @recv_cap.
  * Sends on a disconnected port fail with -ENOTCONN; a synchronous request
  * whose server went away fails with -ECONNRESET. A full queue, or a client
- * over its share of the connection port (the module parameter
- * max_conn_queued_bytes bounds the bytes one connection has queued or
- * awaiting reply there; one message always fits), makes a send wait (or
+ * over its share of the connection port (&lpc_port_attr.max_conn_queued
+ * messages and max_conn_bytes bytes, data plus reserved reply room, queued
+ * or awaiting reply there; one message always fits), makes a send wait (or
  * fail with -EAGAIN under %LPC_XFER_NONBLOCK, -ETIMEDOUT after
- * @timeout_ns). A signal makes a waiting call fail with -EINTR; it is not
+ * @timeout_ns). An asynchronous request fails at once with -ENOBUFS while
+ * max_conn_queued asynchronous requests of the port await their reply or
+ * hold one not yet received. A signal makes a waiting call fail with -EINTR; it is not
  * restarted, and a synchronous request interrupted this way is withdrawn.
  * Receiving on a server communication port fails with -EINVAL: the
  * connection port receives for every connection.
@@ -730,6 +747,9 @@ struct lpc_acl_req {
  * @bytes_out: bytes of them.
  * @lost_replies: replies that found their requester gone.
  * @name: the name, NUL-terminated.
+ * @max_conn_queued: (VER1) each connection's share of @max_queued, as
+ *	resolved at creation (&lpc_port_attr.max_conn_queued).
+ * @max_conn_bytes: (VER1) each connection's share of bytes.
  */
 struct lpc_port_info {
 	__aligned_u64 serial;
@@ -757,6 +777,8 @@ struct lpc_port_info {
 	__aligned_u64 bytes_out;
 	__aligned_u64 lost_replies;
 	__u8 name[LPC_NAME_MAX + 1];
+	__u32 max_conn_queued;
+	__u32 max_conn_bytes;
 };
 
 /**
@@ -770,6 +792,12 @@ struct lpc_port_info {
  * @connected_ns: connect time, CLOCK_REALTIME nanoseconds.
  * @pending: the client's requests awaiting a reply.
  * @queued: messages waiting for the client.
+ * @held: (VER1) the client's messages held by the connection port (queued
+ *	or in service), against &lpc_port_info.max_conn_queued.
+ * @async: (VER1) the client's asynchronous requests awaiting a reply or
+ *	holding an unreceived one, against the same share.
+ * @held_bytes: (VER1) bytes @held charges, data and reserved replies,
+ *	against &lpc_port_info.max_conn_bytes.
  */
 struct lpc_conn_info {
 	__aligned_u64 serial;
@@ -781,6 +809,9 @@ struct lpc_conn_info {
 	__aligned_u64 connected_ns;
 	__u32 pending;
 	__u32 queued;
+	__u32 held;
+	__u32 async;
+	__aligned_u64 held_bytes;
 };
 
 /**
@@ -810,7 +841,9 @@ struct lpc_query {
 
 #define LPC_QUERY_SIZE_VER0		40
 #define LPC_PORT_INFO_SIZE_VER0		400
+#define LPC_PORT_INFO_SIZE_VER1		408
 #define LPC_CONN_INFO_SIZE_VER0		48
+#define LPC_CONN_INFO_SIZE_VER1		64
 
 /**
  * struct lpc_batch - several sends or receives in one call
