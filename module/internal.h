@@ -256,6 +256,11 @@ enum lpc_conn_state {
  * @lock: protects @sections and @nr_sections.
  * @sections: sections created on this connection (section.c).
  * @nr_sections: entries on @sections.
+ * @nr_client_views: views of this connection mapped into the client and
+ *	not unmapped yet, bound by the module parameter max_conn_views
+ *	(protected by @client's lock, with the list they are on; view.c).
+ * @nr_server_views: the same for the server (protected by @listener's
+ *	lock, where the server's views are listed).
  */
 /* Ordered to fit kmalloc-192, with no holes; see struct lpc_port. */
 struct lpc_conn {
@@ -281,6 +286,8 @@ struct lpc_conn {
 	u32 nr_sections;
 	u32 nr_queued;
 	u32 nr_held;
+	u32 nr_client_views;
+	u32 nr_server_views;
 };
 
 /**

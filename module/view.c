@@ -18,6 +18,12 @@
  * (up to max_kept_views per port), and a later view of the same pages, with
  * the same protection, on the same connection is handed the same mapping:
  * the mmap and munmap that cost most of a view's round trip happen once.
+ * The other views are counted per connection and receiving side
+ * (conn->nr_client_views, conn->nr_server_views), under the lock of the
+ * port they are listed on, and bound by max_conn_views: a sender cannot
+ * fill its receiver's address space with views the receiver has not
+ * released. A view past the bound is delivered unmapped, flagged
+ * %LPC_VIEW_DROPPED.
  * vm_munmap() works on current->mm only, so each of these unmaps the views
  * that live in the caller's address space; a view mapped elsewhere is left
  * to its process (its memory is released with the connection anyway) and
@@ -43,11 +49,20 @@ module_param(max_kept_views, uint, 0644);
 MODULE_PARM_DESC(max_kept_views,
 		 "views one port keeps mapped past their reply (default 16)");
 
+static unsigned int max_conn_views = 64;
+module_param(max_conn_views, uint, 0644);
+MODULE_PARM_DESC(max_conn_views,
+		 "views of one connection mapped in a receiver (default 64)");
+
 /**
  * struct lpc_view_map - a view mapped into a receiver
  * @entry: on the receiving port's views (protected by that port's lock).
- * @conn: the connection it came on, or NULL once that ended (protected by
- *	the port's lock; a tag for comparison, holds no reference).
+ * @conn: the connection it came on, or NULL once that ended or once it
+ *	left the port's list (protected by the port's lock; a tag for
+ *	comparison and counting, holds no reference: the connection's end
+ *	clears every tag on the list, under the same lock, before the
+ *	connection can go). A view with a tag that is not @kept counts in
+ *	the connection's nr_client_views or nr_server_views.
  * @mm: the address space it is mapped in (mmgrab()ed: compared, never
  *	used to reach memory).
  * @file: the file mapped (a reference), to recognise the mapping.
@@ -188,6 +203,46 @@ static void lpc_view_map_free(struct lpc_view_map *v)
 }
 
 /*
+ * The count of @conn's views mapped into the side whose views @home lists:
+ * the client's on its port, the server's on the connection port. Guarded
+ * by @home->lock, as the list is.
+ */
+static u32 *lpc_view_count(struct lpc_port *home, struct lpc_conn *conn)
+{
+	return home->kind == LPC_PORT_CLIENT ? &conn->nr_client_views :
+					       &conn->nr_server_views;
+}
+
+/*
+ * Clear @v's connection tag, and with it @v's place in the connection's
+ * count, with @home->lock held. Views kept past their reply are bounded by
+ * max_kept_views instead and were never counted.
+ */
+static void lpc_view_untag(struct lpc_port *home, struct lpc_view_map *v)
+{
+	lockdep_assert_held(&home->lock);
+	if (v->conn && !v->kept)
+		(*lpc_view_count(home, v->conn))--;
+	v->conn = NULL;
+}
+
+/*
+ * May one more view of @msg's connection be mapped through @home? With
+ * @keep, a view that will be kept needs no room. Called with @home->lock
+ * held. The view of an ended connection is not counted: nothing can be
+ * sent on it any more.
+ */
+static bool lpc_view_has_room(struct lpc_port *home, struct lpc_msg *msg,
+			      bool keep)
+{
+	lockdep_assert_held(&home->lock);
+	if (keep && home->nr_kept < READ_ONCE(max_kept_views))
+		return true;
+	return lpc_conn_ended(msg->conn) ||
+	       *lpc_view_count(home, msg->conn) < READ_ONCE(max_conn_views);
+}
+
+/*
  * Does @mm still map all of @v, as @v mapped it? User space may have
  * unmapped or moved part of it and put something else there; that
  * something is none of our business. Called with the mmap lock held.
@@ -239,7 +294,10 @@ static int lpc_view_unmap(const struct lpc_view_map *v)
 /*
  * Track @v on @home again after an unmap failed, so that a release, a
  * reply or the port's close tries again; after the port's release there
- * is nothing left to try with, and the mapping is its process's.
+ * is nothing left to try with, and the mapping is its process's. @v comes
+ * back untagged and uncounted (lpc_view_unlink() cleared its tag, and its
+ * connection may have ended and gone since): the connection's end no
+ * longer unmaps it, and a kept one is left to lpc_views_reap().
  */
 static void lpc_view_retrack(struct lpc_port *home, struct lpc_view_map *v)
 {
@@ -255,11 +313,16 @@ static void lpc_view_retrack(struct lpc_port *home, struct lpc_view_map *v)
 		lpc_view_map_free(v);
 }
 
-/* Take @v off @home's list, with @home->lock held. */
+/*
+ * Take @v off @home's list, with @home->lock held: it stops counting
+ * against its connection, whose tag it loses (off the list, nothing would
+ * clear it when the connection ends).
+ */
 static void lpc_view_unlink(struct lpc_port *home, struct lpc_view_map *v,
 			    struct list_head *to)
 {
 	lockdep_assert_held(&home->lock);
+	lpc_view_untag(home, v);
 	if (v->kept)
 		home->nr_kept--;
 	if (to)
@@ -282,9 +345,36 @@ static void lpc_views_free(struct lpc_port *home, struct list_head *list)
 	}
 }
 
+/* The view is not mapped: its receiver learns that, and what it was. */
+static void lpc_view_set_dropped(struct lpc_view *out)
+{
+	out->section_fd = -1;
+	out->addr = 0;
+	out->flags |= LPC_VIEW_DROPPED;
+}
+
+/*
+ * Is there room for one more view of @msg's connection on @home? Looked at
+ * before the view is mapped, so that a view past the bound costs no mmap
+ * and munmap; lpc_view_map() decides, under the same lock as it counts.
+ */
+static bool lpc_view_room(struct lpc_port *home, struct lpc_msg *msg,
+			  bool keep)
+{
+	bool room;
+
+	spin_lock(&home->lock);
+	room = lpc_view_has_room(home, msg, keep);
+	spin_unlock(&home->lock);
+	return room;
+}
+
 /*
  * Map @file's view into the caller and track it on @home; @keep asks for
- * a kept view, which it is if @home has room for one more.
+ * a kept view, which it is if @home has room for one more. A view that
+ * finds its connection's count full once mapped (another receiver took the
+ * last room since lpc_view_deliver() looked) is unmapped again and comes
+ * back with %LPC_VIEW_DROPPED; @file is then put here.
  */
 static int lpc_view_map(struct lpc_port *home, struct lpc_msg *msg,
 			struct file *file, bool readonly, bool keep,
@@ -322,15 +412,31 @@ static int lpc_view_map(struct lpc_port *home, struct lpc_msg *msg,
 		kfree(v);
 		return -ECONNRESET;
 	}
+	if (!lpc_view_has_room(home, msg, keep)) {
+		spin_unlock(&home->lock);
+		/* Unmapped, or if even that failed, left for close to retry. */
+		if (lpc_view_unmap(v))
+			lpc_view_retrack(home, v);
+		else
+			lpc_view_map_free(v);
+		lpc_view_set_dropped(out);
+		return 0;
+	}
 	if (keep && home->nr_kept < READ_ONCE(max_kept_views)) {
 		v->kept = true;
 		home->nr_kept++;
 	} else if (msg->type == LPC_MSG_REQUEST) {
 		v->id = msg->id;
 	}
-	/* Pairs with lpc_views_conn_end(): an ended connection is no tag. */
-	if (!lpc_conn_ended(msg->conn))
+	/*
+	 * Pairs with lpc_views_conn_end(): an ended connection is no tag and
+	 * counts nothing; a live one's end will find this view on the list.
+	 */
+	if (!lpc_conn_ended(msg->conn)) {
 		v->conn = msg->conn;
+		if (!v->kept)
+			(*lpc_view_count(home, v->conn))++;
+	}
 	list_add_tail(&v->entry, &home->views);
 	spin_unlock(&home->lock);
 
@@ -430,12 +536,17 @@ static int lpc_view_install(struct file *file, struct lpc_view *out)
  * @want: the receiver's %LPC_ATTR_* flags: %LPC_ATTR_VIEW_FD for an fd,
  *	%LPC_ATTR_VIEW_KEEP for a kept mapping.
  * @fresh: out: a new mapping or fd was made (not a kept view handed out
- *	again), for lpc_view_undeliver().
+ *	again, nor a view dropped), for lpc_view_undeliver().
  *
  * Runs in the receiver, with no lock held: it maps into current->mm or
  * installs an fd in current's table (close-on-exec). The view stays in
  * @msg: the caller drops it (lpc_view_drop()) once the receiver has
  * learnt of it, or takes the delivery back (lpc_view_undeliver()).
+ *
+ * A view to be mapped when the receiver already has max_conn_views views
+ * of the connection mapped is not: @out says so with %LPC_VIEW_DROPPED,
+ * no address and no fd, and this returns 0, so that the message itself
+ * is delivered. Views as fds and views that will be kept do not count.
  *
  * Return: 0, -ENOMEM, -EMFILE, or what mmap fails with.
  */
@@ -463,6 +574,11 @@ int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
 		lpc_views_reap(home);
 	}
 
+	if (!(want & LPC_ATTR_VIEW_FD) && !lpc_view_room(home, msg, keep)) {
+		lpc_view_set_dropped(out);
+		return 0;
+	}
+
 	file = lpc_view_file(ext->view_file, readonly);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
@@ -474,7 +590,7 @@ int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
 		fput(file);
 		return ret;
 	}
-	*fresh = true;
+	*fresh = !(out->flags & LPC_VIEW_DROPPED);
 	return 0;
 }
 
@@ -598,9 +714,16 @@ int lpc_view_release(struct lpc_port *port, void __user *uarg, u32 usize)
  */
 void lpc_views_port_release(struct lpc_port *port)
 {
+	struct lpc_view_map *v;
 	LIST_HEAD(list);
 
 	spin_lock(&port->lock);
+	/*
+	 * A connection whose end is still under way (another thread won its
+	 * shutdown) has views here that its end will no longer find.
+	 */
+	list_for_each_entry(v, &port->views, entry)
+		lpc_view_untag(port, v);
 	list_splice_init(&port->views, &list);
 	port->nr_kept = 0;
 	port->views_closed = true;
@@ -618,10 +741,12 @@ void lpc_views_conn_end(struct lpc_port *home, struct lpc_conn *conn)
 	list_for_each_entry_safe(v, tmp, &home->views, entry) {
 		if (v->conn != conn)
 			continue;
-		v->conn = NULL;
+		lpc_view_untag(home, v);
 		if (current->mm && v->mm == current->mm)
 			lpc_view_unlink(home, v, &list);
 	}
+	/* Every counted view was on the list, tagged: none counts now. */
+	WARN_ON_ONCE(*lpc_view_count(home, conn));
 	spin_unlock(&home->lock);
 	lpc_views_free(home, &list);
 }

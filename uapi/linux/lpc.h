@@ -414,6 +414,7 @@ struct lpc_creds {
 #define LPC_VIEW_IMMUTABLE	(1U << 1) /* section must be sealed F_SEAL_WRITE */
 #define LPC_VIEW_FLAGS		(LPC_VIEW_READONLY | LPC_VIEW_IMMUTABLE)
 #define LPC_VIEW_KEPT		(1U << 2) /* out: a kept mapping, see below */
+#define LPC_VIEW_DROPPED	(1U << 3) /* out: not mapped, see below */
 
 /**
  * struct lpc_view - a window on a shared section
@@ -436,6 +437,15 @@ struct lpc_creds {
  * at the same address without being mapped again. Such a view comes with
  * %LPC_VIEW_KEPT in @flags. A port keeps at most the module parameter
  * max_kept_views of them; beyond that views come as without the flag.
+ *
+ * A receiver has at most the module parameter max_conn_views views of one
+ * connection mapped at a time (kept views and views delivered as fds do
+ * not count; each side of a connection has its own count). A view beyond
+ * that is not mapped: its message is delivered all the same, with
+ * %LPC_VIEW_DROPPED in @flags, @addr 0 and @section_fd -1 (@offset and
+ * @length say what it was). Replying to a request that carried a view,
+ * releasing a view or the connection's end makes room again. The sender
+ * is not told.
  */
 struct lpc_view {
 	__s32 section_fd;
