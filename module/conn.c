@@ -36,7 +36,7 @@ static void lpc_conn_free(struct lpc_conn *conn)
 	/* A reserved notice that was never queued holds no conn reference. */
 	if (conn->notice)
 		lpc_msg_put(conn->notice);
-	lpc_user_uncharge_conn(conn->cred->euid);
+	lpc_user_uncharge_conn(conn->cred);
 	put_cred(conn->cred);
 	if (conn->server_cred)
 		put_cred(conn->server_cred);

@@ -568,12 +568,16 @@ int lpc_acl_set(void __user *uarg, u32 usize);
 /* limits.c */
 u32 lpc_conn_queued_default(u32 max_queued);
 u32 lpc_conn_bytes_default(void);
+/*
+ * Charges go to current's credentials, at its user namespace and every
+ * one above; the object keeps that cred and gives it back to the uncharge.
+ */
 int lpc_user_charge_port(void);
-void lpc_user_uncharge_port(kuid_t uid);
+void lpc_user_uncharge_port(const struct cred *cred);
 int lpc_user_charge_conn(void);
-void lpc_user_uncharge_conn(kuid_t uid);
+void lpc_user_uncharge_conn(const struct cred *cred);
 int lpc_user_charge_sections(u64 bytes);
-void lpc_user_uncharge_sections(kuid_t uid, u64 bytes);
+void lpc_user_uncharge_sections(const struct cred *cred, u64 bytes);
 
 /* uaccess.c: size rules and user copies */
 int lpc_check_usize(const void __user *src, size_t usize, size_t ksize,

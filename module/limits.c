@@ -1,24 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per-user limits on ports, connections and sections.
+ * Per-user limits on ports, connections and sections, per user namespace.
  *
  * Every connection port, every connection and every section's size is
- * charged to the effective uid that created it, so that one user cannot
- * pin an unbounded amount of kernel memory (each object, and each section
+ * charged to the credentials that created it, so that one user cannot pin
+ * an unbounded amount of kernel memory (each object, and each section
  * page, is also charged to a memory cgroup). Past a limit, creation fails
  * with -EDQUOT. CAP_SYS_RESOURCE in the initial user namespace lifts the
- * limits, as for rlimits.
+ * limits, as for rlimits (the objects are still counted).
  *
- * lpc_users_lock guards the table; it is taken on create, connect and
- * close only, never on the message path.
+ * The model is the kernel's ucounts (kernel/ucount.c, as used by inotify
+ * and POSIX mq), in a table of lpc's own: a charge goes to the entry of
+ * (the creator's user namespace, its euid), and to every level above it,
+ * to (the parent namespace, the uid that created the child namespace), up
+ * to the initial namespace. Each level is checked against the same limit,
+ * and the charge is taken at every level or at none. So everything a user
+ * namespace holds, whatever uids it maps, counts against its creator's
+ * share in the parent; two namespaces made by different users have counts
+ * of their own; and a uid inside a namespace cannot take more than one
+ * share of what its namespace may hold.
+ *
+ * The objects keep the credentials they were charged to (a port its
+ * owner, a connection its client's cred, a section its creator's), and
+ * give them back to the uncharge: the key (cred->user_ns, cred->euid), and
+ * the chain above it, never change, and the uncharge never looks at
+ * current, which at teardown may be any task.
+ *
+ * lpc_users_lock guards the table and every count; it is a leaf lock,
+ * taken on create, connect and free only, never on the message path. An
+ * entry lives in the table while it counts anything, and holds a
+ * reference on its user namespace for that time.
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
+#include <linux/hash.h>
 #include <linux/hashtable.h>
 #include <linux/module.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/user_namespace.h>
 
 #include "internal.h"
 
@@ -70,22 +91,68 @@ u32 lpc_conn_bytes_default(void)
 	return max(READ_ONCE(max_conn_queued_bytes), 1U);
 }
 
-struct lpc_user {
+/**
+ * struct lpc_ucount - what one uid of one user namespace holds
+ * @node: in lpc_users, hashed by (@ns, @uid); or, once idle, on a private
+ *	list of entries to free.
+ * @ns: the user namespace (a reference while in the table).
+ * @uid: the kernel uid: a creator's euid, or the owner of a child
+ *	namespace of @ns.
+ * @count: ports, connections and section bytes charged at this level.
+ *
+ * Every field is guarded by lpc_users_lock; @ns and @uid do not change
+ * while the entry is in the table.
+ */
+struct lpc_ucount {
 	struct hlist_node node;
+	struct user_namespace *ns;
 	kuid_t uid;
 	u64 count[LPC_CHARGE_NR];
+};
+
+/* A level of the chain: whom a charge is counted against there. */
+struct lpc_ukey {
+	struct user_namespace *ns;
+	kuid_t uid;
 };
 
 static DEFINE_HASHTABLE(lpc_users, 6);
 static DEFINE_SPINLOCK(lpc_users_lock);
 
-static struct lpc_user *lpc_user_find(kuid_t uid)
+static u32 lpc_ukey_hash(const struct lpc_ukey *k)
 {
-	struct lpc_user *u;
+	return hash_ptr(k->ns, 32) ^ __kuid_val(k->uid);
+}
+
+/* The first level: the creator's namespace and effective uid. */
+static void lpc_ukey_init(struct lpc_ukey *k, const struct cred *cred)
+{
+	k->ns = cred->user_ns;
+	k->uid = cred->euid;
+}
+
+/*
+ * Go one level up: the namespace that created k->ns, and the uid that
+ * created it there. False at the initial namespace. Every namespace pins
+ * its parent, and the cred being charged pins the first one, so the chain
+ * stays valid while it is walked.
+ */
+static bool lpc_ukey_up(struct lpc_ukey *k)
+{
+	if (!k->ns->parent)
+		return false;
+	k->uid = k->ns->owner;
+	k->ns = k->ns->parent;
+	return true;
+}
+
+static struct lpc_ucount *lpc_user_find(const struct lpc_ukey *k)
+{
+	struct lpc_ucount *u;
 
 	lockdep_assert_held(&lpc_users_lock);
-	hash_for_each_possible(lpc_users, u, node, __kuid_val(uid))
-		if (uid_eq(u->uid, uid))
+	hash_for_each_possible(lpc_users, u, node, lpc_ukey_hash(k))
+		if (u->ns == k->ns && uid_eq(u->uid, k->uid))
 			return u;
 	return NULL;
 }
@@ -102,7 +169,7 @@ static u64 lpc_user_limit(enum lpc_charge what)
 	}
 }
 
-static bool lpc_user_idle(const struct lpc_user *u)
+static bool lpc_user_idle(const struct lpc_ucount *u)
 {
 	int i;
 
@@ -112,87 +179,189 @@ static bool lpc_user_idle(const struct lpc_user *u)
 	return true;
 }
 
-static int lpc_user_charge(enum lpc_charge what, u64 n)
+/*
+ * Can @n be charged at every level of @cred's chain? 0, or -EDQUOT if
+ * one level would pass @limit (unless @exempt). *@missing: the levels
+ * that have no entry yet, which the charge will have to insert.
+ */
+static int lpc_user_check(const struct cred *cred, enum lpc_charge what,
+			  u64 n, u64 limit, bool exempt, unsigned int *missing)
 {
-	bool exempt = ns_capable_noaudit(&init_user_ns, CAP_SYS_RESOURCE);
-	u64 limit = lpc_user_limit(what);
-	kuid_t uid = current_euid();
-	struct lpc_user *u, *new;
+	struct lpc_ucount *u;
+	struct lpc_ukey k;
 	int ret = 0;
+	u64 held;
 
-	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
-	if (!new)
-		return -ENOMEM;
-
-	spin_lock(&lpc_users_lock);
-	u = lpc_user_find(uid);
-	if (!u) {
-		u = new;
-		new = NULL;
-		u->uid = uid;
-		hash_add(lpc_users, &u->node, __kuid_val(uid));
-	}
-	if ((n > limit || u->count[what] > limit - n) && !exempt)
-		ret = -EDQUOT;
-	else
-		u->count[what] += n;
-	if (lpc_user_idle(u)) {
-		hash_del(&u->node);
-		new = u;
-	}
-	spin_unlock(&lpc_users_lock);
-	kfree(new);
+	lockdep_assert_held(&lpc_users_lock);
+	*missing = 0;
+	lpc_ukey_init(&k, cred);
+	do {
+		u = lpc_user_find(&k);
+		held = u ? u->count[what] : 0;
+		if (!u)
+			(*missing)++;
+		if (!exempt && (n > limit || held > limit - n))
+			ret = -EDQUOT;
+	} while (lpc_ukey_up(&k));
 	return ret;
 }
 
-static void lpc_user_uncharge(kuid_t uid, enum lpc_charge what, u64 n)
+/*
+ * Add @n at every level of @cred's chain, after lpc_user_check() said
+ * yes under the same hold of lpc_users_lock. Missing levels get an entry
+ * from @spare, which holds at least as many as were missing.
+ */
+static void lpc_user_add(const struct cred *cred, enum lpc_charge what,
+			 u64 n, struct hlist_head *spare)
 {
-	struct lpc_user *u;
+	struct lpc_ucount *u;
+	struct lpc_ukey k;
 
-	spin_lock(&lpc_users_lock);
-	u = lpc_user_find(uid);
-	if (WARN_ON_ONCE(!u || u->count[what] < n)) {
-		spin_unlock(&lpc_users_lock);
-		return;
-	}
-	u->count[what] -= n;
-	if (lpc_user_idle(u))
-		hash_del(&u->node);
-	else
-		u = NULL;
-	spin_unlock(&lpc_users_lock);
-	kfree(u);
+	lockdep_assert_held(&lpc_users_lock);
+	lpc_ukey_init(&k, cred);
+	do {
+		u = lpc_user_find(&k);
+		if (!u) {
+			u = hlist_entry(spare->first, struct lpc_ucount, node);
+			hlist_del(&u->node);
+			/* A reference, not a sleep: fine under the lock. */
+			u->ns = get_user_ns(k.ns);
+			u->uid = k.uid;
+			hash_add(lpc_users, &u->node, lpc_ukey_hash(&k));
+		}
+		u->count[what] += n;
+	} while (lpc_ukey_up(&k));
 }
 
-/* Charge a new connection port to the caller: 0 or -EDQUOT, -ENOMEM. */
+/* Allocate @nr zeroed entries onto @spare, charged to the caller. */
+static int lpc_user_prealloc(struct hlist_head *spare, unsigned int nr)
+{
+	struct lpc_ucount *u;
+
+	while (nr--) {
+		u = kzalloc(sizeof(*u), GFP_KERNEL_ACCOUNT);
+		if (!u)
+			return -ENOMEM;
+		hlist_add_head(&u->node, spare);
+	}
+	return 0;
+}
+
+/**
+ * lpc_user_charge() - charge @n of @what to the caller, at every level
+ * @what: the resource.
+ * @n: how much (1 for a port or a connection, bytes for a section).
+ *
+ * The caller stores current_cred() in the object it creates, and gives it
+ * back to lpc_user_uncharge() when the object goes. Entries are allocated
+ * with the lock dropped, so the check is redone with them in hand: after
+ * a race, with as many more as are then missing.
+ *
+ * Return: 0, -EDQUOT (a level is at its limit) or -ENOMEM. Nothing is
+ * charged on failure.
+ */
+static int lpc_user_charge(enum lpc_charge what, u64 n)
+{
+	bool exempt = ns_capable_noaudit(&init_user_ns, CAP_SYS_RESOURCE);
+	const struct cred *cred = current_cred();
+	u64 limit = lpc_user_limit(what);
+	unsigned int spares = 0, missing;
+	struct lpc_ucount *u;
+	struct hlist_node *tmp;
+	HLIST_HEAD(spare);
+	int ret;
+
+	if (!n)
+		return 0;
+	for (;;) {
+		spin_lock(&lpc_users_lock);
+		ret = lpc_user_check(cred, what, n, limit, exempt, &missing);
+		if (!ret && missing <= spares)
+			lpc_user_add(cred, what, n, &spare);
+		spin_unlock(&lpc_users_lock);
+		if (ret || missing <= spares)
+			break;
+		ret = lpc_user_prealloc(&spare, missing - spares);
+		if (ret)
+			break;
+		spares = missing;
+	}
+	/* Unused spares never held a namespace reference. */
+	hlist_for_each_entry_safe(u, tmp, &spare, node)
+		kfree(u);
+	return ret;
+}
+
+/**
+ * lpc_user_uncharge() - give back what lpc_user_charge() took
+ * @cred: the credentials that were current at the charge.
+ * @what: the resource.
+ * @n: the amount charged.
+ *
+ * Walks the same chain as the charge (it depends only on @cred), and
+ * frees the entries that count nothing any more, with their namespace
+ * references, after dropping the lock.
+ */
+static void lpc_user_uncharge(const struct cred *cred, enum lpc_charge what,
+			      u64 n)
+{
+	struct lpc_ucount *u;
+	struct hlist_node *tmp;
+	struct lpc_ukey k;
+	HLIST_HEAD(idle);
+
+	if (!n)
+		return;
+	lpc_ukey_init(&k, cred);
+	spin_lock(&lpc_users_lock);
+	do {
+		u = lpc_user_find(&k);
+		if (WARN_ON_ONCE(!u || u->count[what] < n))
+			break;
+		u->count[what] -= n;
+		if (lpc_user_idle(u)) {
+			hash_del(&u->node);
+			hlist_add_head(&u->node, &idle);
+		}
+	} while (lpc_ukey_up(&k));
+	spin_unlock(&lpc_users_lock);
+	hlist_for_each_entry_safe(u, tmp, &idle, node) {
+		put_user_ns(u->ns);
+		kfree(u);
+	}
+}
+
+/*
+ * The entry points. Charges are to current's credentials: 0, -EDQUOT or
+ * -ENOMEM. Uncharges take the credentials the object kept (see above).
+ */
 int lpc_user_charge_port(void)
 {
 	return lpc_user_charge(LPC_CHARGE_PORT, 1);
 }
 
-void lpc_user_uncharge_port(kuid_t uid)
+void lpc_user_uncharge_port(const struct cred *cred)
 {
-	lpc_user_uncharge(uid, LPC_CHARGE_PORT, 1);
+	lpc_user_uncharge(cred, LPC_CHARGE_PORT, 1);
 }
 
-/* Charge a new connection to the caller: 0 or -EDQUOT, -ENOMEM. */
 int lpc_user_charge_conn(void)
 {
 	return lpc_user_charge(LPC_CHARGE_CONN, 1);
 }
 
-void lpc_user_uncharge_conn(kuid_t uid)
+void lpc_user_uncharge_conn(const struct cred *cred)
 {
-	lpc_user_uncharge(uid, LPC_CHARGE_CONN, 1);
+	lpc_user_uncharge(cred, LPC_CHARGE_CONN, 1);
 }
 
-/* Charge @bytes of a new section to the caller: 0 or -EDQUOT, -ENOMEM. */
+/* @bytes of a new section. */
 int lpc_user_charge_sections(u64 bytes)
 {
 	return lpc_user_charge(LPC_CHARGE_SECTION, bytes);
 }
 
-void lpc_user_uncharge_sections(kuid_t uid, u64 bytes)
+void lpc_user_uncharge_sections(const struct cred *cred, u64 bytes)
 {
-	lpc_user_uncharge(uid, LPC_CHARGE_SECTION, bytes);
+	lpc_user_uncharge(cred, LPC_CHARGE_SECTION, bytes);
 }

@@ -55,7 +55,7 @@ static void lpc_server_free(struct lpc_server *srv)
 	free_percpu(srv->stats);
 	put_pid(srv->creator);
 	if (srv->owner) {
-		lpc_user_uncharge_port(srv->owner->euid);
+		lpc_user_uncharge_port(srv->owner);
 		put_cred(srv->owner);
 	}
 	kfree(srv->name);

@@ -63,13 +63,13 @@ MODULE_PARM_DESC(max_conn_section_bytes,
  * @entry: on conn->sections (protected by conn->lock).
  * @file: the shmem file (a reference of its own).
  * @size: bytes at creation, page-aligned (invariant).
- * @uid: the creator's euid, charged @size (invariant).
+ * @cred: the creator's credentials, charged @size (a reference; invariant).
  */
 struct lpc_section {
 	struct list_head entry;
 	struct file *file;
 	u64 size;
-	kuid_t uid;
+	const struct cred *cred;
 };
 
 /* ---- sections ---- */
@@ -78,7 +78,8 @@ struct lpc_section {
 static void lpc_section_free(struct lpc_section *sec)
 {
 	fput(sec->file);
-	lpc_user_uncharge_sections(sec->uid, sec->size);
+	lpc_user_uncharge_sections(sec->cred, sec->size);
+	put_cred(sec->cred);
 	kfree(sec);
 }
 
@@ -223,10 +224,10 @@ int lpc_section_create(struct lpc_port *port, void __user *uarg, u32 usize)
 	if (!sec)
 		return -ENOMEM;
 	sec->size = PAGE_ALIGN(a.size);
-	sec->uid = current_euid();
 	ret = lpc_user_charge_sections(sec->size);
 	if (ret)
 		goto err_free;
+	sec->cred = get_current_cred();
 	file = lpc_section_file(sec->size);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
@@ -251,7 +252,8 @@ err_file:
 	fput(file);
 	fput(sec->file);
 err_uncharge:
-	lpc_user_uncharge_sections(sec->uid, sec->size);
+	lpc_user_uncharge_sections(sec->cred, sec->size);
+	put_cred(sec->cred);
 err_free:
 	kfree(sec);
 	return ret;
