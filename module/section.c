@@ -19,11 +19,14 @@
  * Limits: a section is at most max_section_size bytes; a connection holds
  * at most max_conn_sections sections of at most max_conn_section_bytes
  * together. A section whose every fd, mapping and in-flight view is gone
- * stops counting (it is pruned when the next one is created). Memory is
- * charged, page by page, to the memory cgroup of the task that first
- * touches it, normally the creator filling it. Sizes are also charged to
- * the creator's euid, up to limits.c's max_section_bytes_per_user, until
- * the section leaves its connection.
+ * stops counting (it is pruned when the next one is created).
+ *
+ * Memory: every page is allocated at creation, in the creator's context
+ * (lpc_section_commit()), so it is charged to the creator's memory cgroup
+ * whoever touches it later, as NT's SEC_COMMIT commits a section's pages
+ * at creation. Sizes are also charged to the creator's euid, up to
+ * limits.c's max_section_bytes_per_user, until the section leaves its
+ * connection.
  *
  * Views of sections, and how they are mapped, are view.c's.
  */
@@ -149,15 +152,43 @@ out:
 }
 
 /*
+ * Allocate every page of a new section now, in the creator's context:
+ * shmem charges a page to the memory cgroup of the task that allocates it
+ * (for fallocate(), the caller's), so the pages are the creator's whoever
+ * touches them later, by a fault, read(), write() or splice. Swap-in
+ * charges a page back to the cgroup it was swapped out from. What stays
+ * open: a holder of a writable fd or mapping can punch a hole
+ * (FALLOC_FL_PUNCH_HOLE, MADV_REMOVE), and a page that refills it is
+ * charged to whoever touches it first, as for any shared file.
+ *
+ * Return: 0, -ENOMEM (no memory, the creator's memory cgroup is full, or
+ * the overcommit policy refuses it) or -ERESTARTSYS (a signal came: the
+ * creation left nothing behind and can be made again).
+ */
+static int lpc_section_commit(struct file *file, u64 size)
+{
+	int ret = vfs_fallocate(file, 0, 0, size);
+
+	switch (ret) {
+	case -ENOSPC:
+		return -ENOMEM;
+	case -EINTR:
+		return -ERESTARTSYS;
+	}
+	return ret;
+}
+
+/*
  * A new shmem file of @size bytes: sealable, seekable and usable with
- * pread/pwrite like a memfd created with MFD_ALLOW_SEALING, but never
- * growing, and private to its owner. VM_NORESERVE: pages are charged when
- * they are touched, not up front.
+ * pread/pwrite like a memfd created with MFD_ALLOW_SEALING, committed,
+ * never growing, and private to its owner. VM_NORESERVE: the commit
+ * accounts the pages one by one, with the caller's errors.
  */
 static struct file *lpc_section_file(u64 size)
 {
 	struct inode *inode;
 	struct file *file;
+	int ret;
 
 	file = shmem_file_setup("lpc-section", size, VM_NORESERVE);
 	/*
@@ -168,6 +199,12 @@ static struct file *lpc_section_file(u64 size)
 		return ERR_PTR(-ENOMEM);
 	if (IS_ERR(file))
 		return file;
+	/* Before the seals: nothing else knows the file yet. */
+	ret = lpc_section_commit(file, size);
+	if (ret) {
+		fput(file);
+		return ERR_PTR(ret);
+	}
 	file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
 	inode = file_inode(file);
 	inode_lock(inode);
@@ -201,8 +238,9 @@ static int lpc_section_check(struct lpc_port *port,
  *
  * Return: the section's fd, or -EINVAL (connection port, bad flags, size
  * 0), -E2BIG (larger than max_section_size), -EDQUOT (the connection or
- * the user holds its maximum of sections), -ENOTCONN (the connection ended), -ENOMEM,
- * -EMFILE, -EFAULT.
+ * the user holds its maximum of sections), -ENOTCONN (the connection
+ * ended), -ENOMEM (also: the pages could not be committed), -EINTR (a
+ * signal came while they were), -EMFILE, -EFAULT.
  */
 int lpc_section_create(struct lpc_port *port, void __user *uarg, u32 usize)
 {

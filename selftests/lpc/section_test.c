@@ -442,9 +442,16 @@ TEST_F(sec, quota_bytes_per_connection_edquot)
 }
 
 /*
- * As a user without CAP_SYS_RESOURCE: 1 GiB of sections per user, spread
- * over connections (each holds at most 256 MiB). Exit status: 0 when the
- * 17th 64 MiB section fails with -EDQUOT on a fresh connection.
+ * Sections are committed at creation, so the default limits (1 GiB per
+ * user, 256 MiB per connection) would cost a gigabyte of the VM's memory:
+ * the test sets them to 16 and 4 sections of 1 MiB.
+ */
+#define QUOTA_SECTION	MIB
+
+/*
+ * As a user without CAP_SYS_RESOURCE: 16 MiB of sections per user, spread
+ * over connections (each holds at most 4 MiB). Exit status: 0 when the
+ * 17th 1 MiB section fails with -EDQUOT on a fresh connection.
  */
 static int user_quota_child(int dev, const char *name)
 {
@@ -459,27 +466,34 @@ static int user_quota_child(int dev, const char *name)
 		if (lpc_connect_pair(dev, cport, name, i + 1, 0, &c[i], &s[i]))
 			return 12;
 	for (i = 0; i < 16; i++) {
-		fd = section_create(c[i / 4], MAX_SECTION, 0);
+		fd = section_create(c[i / 4], QUOTA_SECTION, 0);
 		if (fd < 0)
 			return 20 + i;
 		made++;
 	}
-	fd = section_create(c[4], MAX_SECTION, 0);
+	fd = section_create(c[4], QUOTA_SECTION, 0);
 	if (fd != -EDQUOT)
 		return 40;
 	/* Ending a connection gives its share back. */
 	close(c[0]);
-	fd = section_create(c[4], MAX_SECTION, 0);
+	fd = section_create(c[4], QUOTA_SECTION, 0);
 	return fd >= 0 && made == 16 ? 0 : 41;
 }
 
 TEST_F(sec, quota_per_user_edquot)
 {
+	unsigned long user_bytes, conn_bytes;
 	char name[LPC_NAME_MAX + 1];
 	pid_t pid;
 
 	if (geteuid() != 0)
 		SKIP(return, "needs root to switch users");
+	ASSERT_EQ(0, lpc_param_read("max_section_bytes_per_user", &user_bytes));
+	ASSERT_EQ(0, lpc_param_read("max_conn_section_bytes", &conn_bytes));
+	ASSERT_EQ(0, lpc_param_write("max_section_bytes_per_user",
+				     16 * QUOTA_SECTION));
+	ASSERT_EQ(0, lpc_param_write("max_conn_section_bytes",
+				     4 * QUOTA_SECTION));
 	lpc_name(name, sizeof(name), "user-quota");
 	pid = fork();
 	ASSERT_LE(0, pid);
@@ -488,6 +502,9 @@ TEST_F(sec, quota_per_user_edquot)
 		_exit(user_quota_child(self->dev, name));
 	}
 	EXPECT_EQ(0, lpc_wait_child(pid, LPC_WAIT_MS));
+	EXPECT_EQ(0, lpc_param_write("max_section_bytes_per_user",
+				     user_bytes));
+	EXPECT_EQ(0, lpc_param_write("max_conn_section_bytes", conn_bytes));
 }
 
 /* A mapping of a section keeps it counted, even with the fd closed. */
