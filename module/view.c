@@ -16,10 +16,13 @@
  * section sealed against writes) is mapped from a struct file opened
  * read-only on the same inode, so the mapping has no VM_MAYWRITE and
  * mprotect(PROT_WRITE) fails; an immutable view needs F_SEAL_WRITE, so the
- * sender cannot change the pages either. An fd holds no reference to the
- * section: the receiver of one handles the file itself (after the
- * connection ends, the section is emptied once no mapped view holds it,
- * and reads of it come back short).
+ * sender cannot change the pages either. A view delivered as an fd is
+ * always a struct file of its own, opened on the section's inode with the
+ * view's access only: the receiver shares no file offset or flags with
+ * anyone, and a read-only one cannot write or add seals. An fd holds no
+ * reference to the section: the receiver of one handles the file itself
+ * (after the connection ends, the section is emptied once no mapped view
+ * holds it, and reads of it come back short).
  *
  * Mapped views are tracked on the port the receive was done on (the
  * connection port for a server, the client port for a client) until they
@@ -211,14 +214,19 @@ static bool lpc_view_readonly(const struct lpc_msg_ext *ext)
 }
 
 /*
- * The file the receiver gets: the section's own, or for a read-only view
- * a new struct file opened read-only on it, which cannot be written,
- * mapped writable, truncated or sealed.
+ * The file the receiver gets, from the section's own (@file). For an fd, a
+ * new struct file on the same inode, opened with the view's access and
+ * the receiver's credentials: its offset and flags are the receiver's
+ * alone, and a read-only one cannot be written, mapped writable or
+ * sealed. For a mapping, the section's own file if the view is writable
+ * (a mapping shares no offset or flags), else a new read-only one, so
+ * that the mapping cannot be made writable.
  */
-static struct file *lpc_view_file(struct file *file, bool readonly)
+static struct file *lpc_view_file(struct file *file, bool readonly, bool fd)
 {
-	if (readonly && (file->f_mode & FMODE_WRITE))
-		return dentry_open(&file->f_path, O_RDONLY | O_LARGEFILE,
+	if (fd || readonly)
+		return dentry_open(&file->f_path,
+				   (readonly ? O_RDONLY : O_RDWR) | O_LARGEFILE,
 				   current_cred());
 	return get_file(file);
 }
@@ -512,7 +520,7 @@ int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
 		lpc_views_reap(home);
 	}
 
-	file = lpc_view_file(ext->view_file, readonly);
+	file = lpc_view_file(ext->view_file, readonly, want & LPC_ATTR_VIEW_FD);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	if (want & LPC_ATTR_VIEW_FD)
