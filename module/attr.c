@@ -215,8 +215,8 @@ static void lpc_ext_free(struct lpc_msg_ext *ext)
 {
 	u32 i;
 
-	if (ext->view_file)
-		fput(ext->view_file);
+	/* The file and the section reference: view.c's to drop. */
+	lpc_view_drop(ext);
 	for (i = 0; i < ext->nr_fds; i++)
 		fput(ext->fds[i]);
 	if (ext->requester_mm)

@@ -4,26 +4,48 @@
  *
  * A section is an ordinary shmem file, created by %LPC_IOC_SECTION_CREATE
  * on a communication port and owned by that port's connection: the
- * connection keeps a reference on its file (conn->sections), and when the
- * connection ends the file is emptied and can never grow again, so its
+ * connection keeps a reference on its file (conn->sections). When the
+ * connection ends, a section is emptied and can never grow again, so its
  * memory is released even while fds and mappings of it live on (they then
- * see an empty file; mappings fault with SIGBUS).
+ * see an empty file; mappings fault with SIGBUS), but not before the last
+ * view of it that a receiver has mapped is gone (see "Lifetime" below).
  *
- * Sections are created sealable with F_SEAL_GROW already set: the size
- * given at creation is the most memory a section can hold, so the module
- * limits below bound what a section can cost whatever user space does with
- * the fd. It may still shrink (ftruncate) unless the creator adds
- * F_SEAL_SHRINK. The inode is mode 0600, so that a process of another user
- * that received a read-only fd cannot reopen it read-write through /proc.
+ * Sections are created sealable with F_SEAL_GROW and F_SEAL_SHRINK already
+ * set: the size given at creation is the section's size for life. It is
+ * the most memory the section can hold, so the module limits below bound
+ * what it can cost whatever user space does with the fd, and no holder of
+ * an fd can truncate it under a receiver's mapped view (a SIGBUS on
+ * demand). The inode is mode 0600, so that a process of another user that
+ * received a read-only fd cannot reopen it read-write through /proc.
+ *
+ * Memory: every page is allocated at creation, in the creator's context
+ * (lpc_section_commit()), so it is charged to the creator's memory cgroup
+ * whoever touches it later, as NT's SEC_COMMIT commits a section's pages
+ * at creation. Sizes are also charged to the creator's euid, up to
+ * limits.c's max_section_bytes_per_user, until the section is emptied.
  *
  * Limits: a section is at most max_section_size bytes; a connection holds
  * at most max_conn_sections sections of at most max_conn_section_bytes
  * together. A section whose every fd, mapping and in-flight view is gone
- * stops counting (it is pruned when the next one is created). Memory is
- * charged, page by page, to the memory cgroup of the task that first
- * touches it, normally the creator filling it. Sizes are also charged to
- * the creator's euid, up to limits.c's max_section_bytes_per_user, until
- * the section leaves its connection.
+ * stops counting (it is pruned when the next one is created).
+ *
+ * Lifetime: struct lpc_section is reference-counted. Its connection's list
+ * holds one reference; so does every view of it on its way (a message's
+ * attributes, from lpc_view_attach() until the view is delivered or
+ * dropped) and every view mapped into a receiver (view.c's struct
+ * lpc_view_map, until it is unmapped or forgotten). The list's reference
+ * goes when the section is pruned or its connection ends; the last
+ * reference empties the section and frees it. So a connection that ends
+ * releases the memory of its sections at once unless a receiver has one
+ * mapped (or one is being delivered): then the memory stays, still charged
+ * to its creator, until the receiver replies, releases the view or closes
+ * its port, and a receiver reading a view never faults because the sender
+ * went away.
+ *
+ * The section's own file (the one the creator's fd refers to, and the one
+ * a message carries once attached) points back to it through
+ * ->private_data, which shmem leaves unused. That pointer is followed only
+ * by a holder of a reference (lpc_section_of()).
  *
  * Views of sections, and how they are mapped, are view.c's.
  */
@@ -56,40 +78,118 @@ module_param(max_conn_section_bytes, ulong, 0644);
 MODULE_PARM_DESC(max_conn_section_bytes,
 		 "bytes of sections one connection may hold (default 256 MiB)");
 
-/* conn->nr_sections once the connection ended: nothing can be added. */
-
 /**
- * struct lpc_section - a section held by its connection
- * @entry: on conn->sections (protected by conn->lock).
- * @file: the shmem file (a reference of its own).
+ * struct lpc_section - a section and what holds it
+ * @entry: on conn->sections while the connection holds it (protected by
+ *	conn->lock).
+ * @file: the section's own shmem file (a reference of its own; its
+ *	->private_data points here until the section is freed).
  * @size: bytes at creation, page-aligned (invariant).
  * @cred: the creator's credentials, charged @size (a reference; invariant).
+ * @ref: the connection's list, in-flight views and mapped views; the
+ *	last put empties and frees the section.
  */
 struct lpc_section {
 	struct list_head entry;
 	struct file *file;
 	u64 size;
 	const struct cred *cred;
+	refcount_t ref;
 };
 
 /* ---- sections ---- */
 
-/* Its memory is gone or going: the file is emptied or unreferenced. */
+/*
+ * Release a section's memory for good: its size drops to 0 (mappings of
+ * it then fault with SIGBUS) and F_SEAL_GROW keeps it there. This is the
+ * truncation shmem_setattr() does, minus the checks that make it a user
+ * request (permissions, F_SEAL_SHRINK): the section has left its
+ * connection and no receiver has a view of it mapped any more, and with
+ * that the promise that its pages stay is kept.
+ */
+static void lpc_section_empty(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	inode_lock(inode);
+	i_size_write(inode, 0);
+	unmap_mapping_range(inode->i_mapping, 0, 0, 1);
+	shmem_truncate_range(inode, 0, (loff_t)-1);
+	/* Private COW copies a racing fault may have made meanwhile. */
+	unmap_mapping_range(inode->i_mapping, 0, 0, 1);
+	inode_unlock(inode);
+}
+
+/* Nothing refers to @sec any more (or never did): its memory is gone. */
 static void lpc_section_free(struct lpc_section *sec)
 {
+	/* The user's fds of the file may live on: they lead here no more. */
+	sec->file->private_data = NULL;
 	fput(sec->file);
 	lpc_user_uncharge_sections(sec->cred, sec->size);
 	put_cred(sec->cred);
 	kfree(sec);
 }
 
-static void lpc_sections_free(struct list_head *list)
+/**
+ * lpc_section_get() - take another reference to a section
+ * @sec: a section the caller holds a reference to.
+ */
+void lpc_section_get(struct lpc_section *sec)
+{
+	refcount_inc(&sec->ref);
+}
+
+/**
+ * lpc_section_put() - drop a reference to a section
+ * @sec: the section, or NULL.
+ *
+ * The last reference is never the connection's (the list's goes only when
+ * the section leaves its connection), so the last put empties the section
+ * and frees it: the creator's euid gets its charge back. Takes the
+ * section's inode lock then: no lpc lock, mmap lock or inode lock may be
+ * held.
+ */
+void lpc_section_put(struct lpc_section *sec)
+{
+	might_sleep();
+	if (!sec || !refcount_dec_and_test(&sec->ref))
+		return;
+	lpc_section_empty(sec->file);
+	lpc_section_free(sec);
+}
+
+/**
+ * lpc_section_of() - the section a section's own file belongs to
+ * @file: the file lpc_section_pin()'s section has (lpc_section_file()),
+ *	while the caller holds a reference to that section.
+ *
+ * Return: the section.
+ */
+struct lpc_section *lpc_section_of(struct file *file)
+{
+	return file->private_data;
+}
+
+/**
+ * lpc_section_file() - a section's own file
+ * @sec: the section (the caller holds a reference).
+ *
+ * Return: the file, opened read-write (no reference taken).
+ */
+struct file *lpc_section_file(struct lpc_section *sec)
+{
+	return sec->file;
+}
+
+/* Drop the list's reference to sections taken off their connection. */
+static void lpc_sections_put(struct list_head *list)
 {
 	struct lpc_section *sec, *tmp;
 
 	list_for_each_entry_safe(sec, tmp, list, entry) {
 		list_del(&sec->entry);
-		lpc_section_free(sec);
+		lpc_section_put(sec);
 	}
 }
 
@@ -97,11 +197,14 @@ static void lpc_sections_free(struct list_head *list)
  * Is @sec referenced only by its connection? Every other way to it holds
  * a reference on either its file (fds, mappings, messages) or its dentry
  * (files opened read-only on it), and none can be taken anew without one
- * of those, so a section seen unused under conn->lock stays unused.
+ * of those, so a section seen unused under conn->lock stays unused. Views
+ * in flight or mapped hold a file as well as a section reference; the
+ * count is checked too so that a section is never pruned under one.
  */
 static bool lpc_section_unused(struct lpc_section *sec)
 {
-	return file_count(sec->file) == 1 &&
+	return refcount_read(&sec->ref) == 1 &&
+	       file_count(sec->file) == 1 &&
 	       d_count(sec->file->f_path.dentry) == 1;
 }
 
@@ -145,20 +248,48 @@ static int lpc_section_add(struct lpc_conn *conn, struct lpc_section *sec)
 	conn->nr_sections++;
 out:
 	spin_unlock(&conn->lock);
-	lpc_sections_free(&unused);
+	lpc_sections_put(&unused);
+	return ret;
+}
+
+/*
+ * Allocate every page of a new section now, in the creator's context:
+ * shmem charges a page to the memory cgroup of the task that allocates it
+ * (for fallocate(), the caller's), so the pages are the creator's whoever
+ * touches them later, by a fault, read(), write() or splice. Swap-in
+ * charges a page back to the cgroup it was swapped out from. What stays
+ * open: a holder of a writable fd or mapping can punch a hole
+ * (FALLOC_FL_PUNCH_HOLE, MADV_REMOVE), and a page that refills it is
+ * charged to whoever touches it first, as for any shared file.
+ *
+ * Return: 0, -ENOMEM (no memory, the creator's memory cgroup is full, or
+ * the overcommit policy refuses it) or -ERESTARTSYS (a signal came: the
+ * creation left nothing behind and can be made again).
+ */
+static int lpc_section_commit(struct file *file, u64 size)
+{
+	int ret = vfs_fallocate(file, 0, 0, size);
+
+	switch (ret) {
+	case -ENOSPC:
+		return -ENOMEM;
+	case -EINTR:
+		return -ERESTARTSYS;
+	}
 	return ret;
 }
 
 /*
  * A new shmem file of @size bytes: sealable, seekable and usable with
- * pread/pwrite like a memfd created with MFD_ALLOW_SEALING, but never
- * growing, and private to its owner. VM_NORESERVE: pages are charged when
- * they are touched, not up front.
+ * pread/pwrite like a memfd created with MFD_ALLOW_SEALING, committed, of
+ * a size that never changes, and private to its owner. VM_NORESERVE: the
+ * commit accounts the pages one by one, with the caller's errors.
  */
-static struct file *lpc_section_file(u64 size)
+static struct file *lpc_section_new_file(u64 size)
 {
 	struct inode *inode;
 	struct file *file;
+	int ret;
 
 	file = shmem_file_setup("lpc-section", size, VM_NORESERVE);
 	/*
@@ -169,10 +300,16 @@ static struct file *lpc_section_file(u64 size)
 		return ERR_PTR(-ENOMEM);
 	if (IS_ERR(file))
 		return file;
+	/* Before the seals: nothing else knows the file yet. */
+	ret = lpc_section_commit(file, size);
+	if (ret) {
+		fput(file);
+		return ERR_PTR(ret);
+	}
 	file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
 	inode = file_inode(file);
 	inode_lock(inode);
-	SHMEM_I(inode)->seals = F_SEAL_GROW;
+	SHMEM_I(inode)->seals = F_SEAL_GROW | F_SEAL_SHRINK;
 	inode->i_mode = S_IFREG | 0600;
 	inode_unlock(inode);
 	return file;
@@ -202,8 +339,9 @@ static int lpc_section_check(struct lpc_port *port,
  *
  * Return: the section's fd, or -EINVAL (connection port, bad flags, size
  * 0), -E2BIG (larger than max_section_size), -EDQUOT (the connection or
- * the user holds its maximum of sections), -ENOTCONN (the connection ended), -ENOMEM,
- * -EMFILE, -EFAULT.
+ * the user holds its maximum of sections), -ENOTCONN (the connection
+ * ended), -ENOMEM (also: the pages could not be committed), -EINTR (a
+ * signal came while they were), -EMFILE, -EFAULT.
  */
 int lpc_section_create(struct lpc_port *port, void __user *uarg, u32 usize)
 {
@@ -224,17 +362,19 @@ int lpc_section_create(struct lpc_port *port, void __user *uarg, u32 usize)
 	if (!sec)
 		return -ENOMEM;
 	sec->size = PAGE_ALIGN(a.size);
+	refcount_set(&sec->ref, 1);
 	ret = lpc_user_charge_sections(sec->size);
 	if (ret)
 		goto err_free;
 	sec->cred = get_current_cred();
-	file = lpc_section_file(sec->size);
+	file = lpc_section_new_file(sec->size);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
 		goto err_uncharge;
 	}
-	/* One reference for the connection's list, one for the new fd. */
+	/* One reference for the section, one for the new fd. */
 	sec->file = get_file(file);
+	file->private_data = sec;
 	fd = get_unused_fd_flags(a.flags & LPC_NO_CLOEXEC ? 0 : O_CLOEXEC);
 	if (fd < 0) {
 		ret = fd;
@@ -250,7 +390,9 @@ err_fd:
 	put_unused_fd(fd);
 err_file:
 	fput(file);
-	fput(sec->file);
+	/* Never seen by anyone: the pages go with the file. */
+	lpc_section_free(sec);
+	return ret;
 err_uncharge:
 	lpc_user_uncharge_sections(sec->cred, sec->size);
 	put_cred(sec->cred);
@@ -259,50 +401,31 @@ err_free:
 	return ret;
 }
 
-/*
- * Release a section's memory for good: its size drops to 0 (mappings of
- * it then fault with SIGBUS) and F_SEAL_GROW keeps it there. This is the
- * truncation shmem_setattr() does, minus the checks that make it a user
- * request (permissions, F_SEAL_SHRINK): the connection that owned the
- * section is gone, and with it the promise that its pages stay.
- */
-static void lpc_section_empty(struct file *file)
-{
-	struct inode *inode = file_inode(file);
-
-	inode_lock(inode);
-	i_size_write(inode, 0);
-	unmap_mapping_range(inode->i_mapping, 0, 0, 1);
-	shmem_truncate_range(inode, 0, (loff_t)-1);
-	/* Private COW copies a racing fault may have made meanwhile. */
-	unmap_mapping_range(inode->i_mapping, 0, 0, 1);
-	inode_unlock(inode);
-}
-
 /**
- * lpc_conn_section_size() - the size of one of a connection's sections
+ * lpc_section_pin() - find one of a connection's sections, for a view
  * @conn: the connection.
  * @inode: the section's inode.
  * @size: its size, if it is one of @conn's sections.
  *
- * The size is read under the connection's lock, the lock under which
- * lpc_sections_conn_end() takes the sections off the connection before
- * it empties them: a section found here has its size from before the
- * connection ended, never the 0 it is emptied to.
+ * The section is looked up under the connection's lock, the lock under
+ * which lpc_sections_conn_end() takes the sections off the connection: a
+ * section found here still has its size, and the reference taken keeps
+ * it from being emptied until it is put (lpc_section_put()).
  *
- * Return: whether @inode is one of @conn's sections.
+ * Return: the section, with a reference, or NULL if @inode is none of
+ * @conn's sections (or @conn ended).
  */
-bool lpc_conn_section_size(struct lpc_conn *conn, struct inode *inode,
-			   loff_t *size)
+struct lpc_section *lpc_section_pin(struct lpc_conn *conn, struct inode *inode,
+				    loff_t *size)
 {
-	struct lpc_section *sec;
-	bool found = false;
+	struct lpc_section *sec, *found = NULL;
 
 	spin_lock(&conn->lock);
 	list_for_each_entry(sec, &conn->sections, entry) {
 		if (file_inode(sec->file) == inode) {
 			*size = i_size_read(inode);
-			found = true;
+			lpc_section_get(sec);
+			found = sec;
 			break;
 		}
 	}
@@ -314,14 +437,14 @@ bool lpc_conn_section_size(struct lpc_conn *conn, struct inode *inode,
  * lpc_sections_conn_end() - a connection ends: release its sections
  * @conn: the connection, being shut down (called once, no lock held).
  *
- * Every section the connection holds is emptied (see lpc_section_empty())
- * and no section can be created on it any more. Views of it that the
- * caller mapped are unmapped; other processes' views stay mapped, empty,
- * until their receiver replies, releases them or closes its port.
+ * No section can be created on the connection any more. Views of it that
+ * the caller mapped are unmapped first; then the connection lets go of its
+ * sections: each is emptied (see lpc_section_empty()) now, or, if another
+ * process has a view of it mapped or a view of it is being delivered,
+ * when the last of those goes (lpc_section_put()).
  */
 void lpc_sections_conn_end(struct lpc_conn *conn)
 {
-	struct lpc_section *sec;
 	LIST_HEAD(list);
 
 	spin_lock(&conn->lock);
@@ -329,10 +452,7 @@ void lpc_sections_conn_end(struct lpc_conn *conn)
 	WRITE_ONCE(conn->nr_sections, LPC_SECTIONS_ENDED);
 	spin_unlock(&conn->lock);
 
-	list_for_each_entry(sec, &list, entry)
-		lpc_section_empty(sec->file);
-	lpc_sections_free(&list);
-
 	lpc_views_conn_end(conn->listener, conn);
 	lpc_views_conn_end(conn->client, conn);
+	lpc_sections_put(&list);
 }

@@ -3,12 +3,26 @@
  * Views: the ranges of sections (section.c) that messages carry.
  *
  * A view (LPC_ATTR_VIEW) names a range of one of the connection's
- * sections. The receiver gets it mapped (MAP_SHARED, nothing copied) or
- * as an fd. A view that is read-only (LPC_VIEW_READONLY, LPC_VIEW_IMMUTABLE
- * or a section sealed against writes) is mapped from a struct file opened
+ * sections. Once attached, the message holds the section's own file and a
+ * reference to the section (lpc_section_pin()), whatever fd the sender
+ * named it by; a view mapped into a receiver holds another until it is
+ * unmapped or forgotten, so a section whose connection ended is emptied
+ * only after the last of those (section.c, "Lifetime"), and a receiver
+ * never faults on a view because its sender truncated the section (it
+ * cannot: sections are sealed against shrinking) or went away.
+ *
+ * The receiver gets it mapped (MAP_SHARED, nothing copied) or as an fd. A
+ * view that is read-only (LPC_VIEW_READONLY, LPC_VIEW_IMMUTABLE or a
+ * section sealed against writes) is mapped from a struct file opened
  * read-only on the same inode, so the mapping has no VM_MAYWRITE and
  * mprotect(PROT_WRITE) fails; an immutable view needs F_SEAL_WRITE, so the
- * sender cannot change the pages either.
+ * sender cannot change the pages either. A view delivered as an fd is
+ * always a struct file of its own, opened on the section's inode with the
+ * view's access only: the receiver shares no file offset or flags with
+ * anyone, and a read-only one cannot write or add seals. An fd holds no
+ * reference to the section: the receiver of one handles the file itself
+ * (after the connection ends, the section is emptied once no mapped view
+ * holds it, and reads of it come back short).
  *
  * Mapped views are tracked on the port the receive was done on (the
  * connection port for a server, the client port for a client) until they
@@ -26,8 +40,9 @@
  * %LPC_VIEW_DROPPED.
  * vm_munmap() works on current->mm only, so each of these unmaps the views
  * that live in the caller's address space; a view mapped elsewhere is left
- * to its process (its memory is released with the connection anyway) and
- * only its tracking is freed when the port goes.
+ * to its process and only its tracking is freed when the port goes (and
+ * with it its hold on the section: once the connection ended too, the
+ * section is emptied and that mapping faults).
  */
 #include <linux/fdtable.h>
 #include <linux/file.h>
@@ -66,6 +81,7 @@ MODULE_PARM_DESC(max_conn_views,
  * @mm: the address space it is mapped in (mmgrab()ed: compared, never
  *	used to reach memory).
  * @file: the file mapped (a reference), to recognise the mapping.
+ * @sec: the section mapped (a reference: it is not emptied while mapped).
  * @addr: where it was mapped.
  * @len: bytes mapped, page-aligned.
  * @pgoff: the file page mapped at @addr.
@@ -79,6 +95,7 @@ struct lpc_view_map {
 	struct lpc_conn *conn;
 	struct mm_struct *mm;
 	struct file *file;
+	struct lpc_section *sec;
 	unsigned long addr;
 	unsigned long len;
 	pgoff_t pgoff;
@@ -89,25 +106,39 @@ struct lpc_view_map {
 
 /* ---- views: sending ---- */
 
+/*
+ * Check the view of @file that @view names; on success *@secp is its
+ * section, pinned (lpc_section_pin()). Sections cannot shrink (they are
+ * created with F_SEAL_SHRINK), so a range found inside one stays inside.
+ */
 static int lpc_view_check(struct lpc_conn *conn, struct file *file,
-			  const struct lpc_view *view)
+			  const struct lpc_view *view,
+			  struct lpc_section **secp)
 {
 	struct inode *inode = file_inode(file);
+	struct lpc_section *sec;
 	loff_t size;
+	int ret = 0;
 
 	/* A section of an ended connection is no section of it: -EINVAL. */
-	if (!lpc_conn_section_size(conn, inode, &size))
+	sec = lpc_section_pin(conn, inode, &size);
+	if (!sec)
 		return -EINVAL;
 	if (view->offset > size || view->length > size - view->offset)
-		return -ERANGE;
+		ret = -ERANGE;
 	/* Seals are only ever added, so one seen here stays. */
-	if ((view->flags & LPC_VIEW_IMMUTABLE) &&
-	    !(READ_ONCE(SHMEM_I(inode)->seals) & F_SEAL_WRITE))
-		return -EPERM;
+	else if ((view->flags & LPC_VIEW_IMMUTABLE) &&
+		 !(READ_ONCE(SHMEM_I(inode)->seals) & F_SEAL_WRITE))
+		ret = -EPERM;
 	/* Nobody passes on write access they do not have. */
-	if (!(view->flags & (LPC_VIEW_READONLY | LPC_VIEW_IMMUTABLE)) &&
-	    !(file->f_mode & FMODE_WRITE))
-		return -EACCES;
+	else if (!(view->flags & (LPC_VIEW_READONLY | LPC_VIEW_IMMUTABLE)) &&
+		 !(file->f_mode & FMODE_WRITE))
+		ret = -EACCES;
+	if (ret) {
+		lpc_section_put(sec);
+		return ret;
+	}
+	*secp = sec;
 	return 0;
 }
 
@@ -127,6 +158,7 @@ static int lpc_view_check(struct lpc_conn *conn, struct file *file,
 int lpc_view_attach(struct lpc_conn *conn, struct lpc_msg_ext *ext,
 		    const struct lpc_view *view)
 {
+	struct lpc_section *sec;
 	struct file *file;
 	int ret;
 
@@ -139,12 +171,18 @@ int lpc_view_attach(struct lpc_conn *conn, struct lpc_msg_ext *ext,
 	file = fget(view->section_fd);
 	if (!file)
 		return -EBADF;
-	ret = lpc_view_check(conn, file, view);
+	ret = lpc_view_check(conn, file, view, &sec);
 	if (ret) {
 		fput(file);
 		return ret;
 	}
-	ext->view_file = file;
+	/*
+	 * The message carries the section's own file, not the sender's: the
+	 * rights were checked on the sender's above, and the receiver gets
+	 * its own file made from the view's flags (lpc_view_file()).
+	 */
+	ext->view_file = get_file(lpc_section_file(sec));
+	fput(file);
 	ext->view_offset = view->offset;
 	ext->view_length = view->length;
 	ext->view_flags = view->flags;
@@ -152,14 +190,22 @@ int lpc_view_attach(struct lpc_conn *conn, struct lpc_msg_ext *ext,
 }
 
 /**
- * lpc_view_drop() - drop a view that was not delivered
+ * lpc_view_drop() - drop a message's view, delivered or not
  * @ext: a message's attributes; may have no view, or be NULL.
+ *
+ * Drops the file and the section reference lpc_view_attach() took; the
+ * last one empties the section (lpc_section_put()): no lock may be held.
  */
 void lpc_view_drop(struct lpc_msg_ext *ext)
 {
+	struct lpc_section *sec;
+
 	if (ext && ext->view_file) {
+		/* Ours while the reference is: see lpc_view_attach(). */
+		sec = lpc_section_of(ext->view_file);
 		fput(ext->view_file);
 		ext->view_file = NULL;
+		lpc_section_put(sec);
 	}
 }
 
@@ -183,22 +229,29 @@ static bool lpc_view_readonly(const struct lpc_msg_ext *ext)
 }
 
 /*
- * The file the receiver gets: the section's own, or for a read-only view
- * a new struct file opened read-only on it, which cannot be written,
- * mapped writable, truncated or sealed.
+ * The file the receiver gets, from the section's own (@file). For an fd, a
+ * new struct file on the same inode, opened with the view's access and
+ * the receiver's credentials: its offset and flags are the receiver's
+ * alone, and a read-only one cannot be written, mapped writable or
+ * sealed. For a mapping, the section's own file if the view is writable
+ * (a mapping shares no offset or flags), else a new read-only one, so
+ * that the mapping cannot be made writable.
  */
-static struct file *lpc_view_file(struct file *file, bool readonly)
+static struct file *lpc_view_file(struct file *file, bool readonly, bool fd)
 {
-	if (readonly && (file->f_mode & FMODE_WRITE))
-		return dentry_open(&file->f_path, O_RDONLY | O_LARGEFILE,
+	if (fd || readonly)
+		return dentry_open(&file->f_path,
+				   (readonly ? O_RDONLY : O_RDWR) | O_LARGEFILE,
 				   current_cred());
 	return get_file(file);
 }
 
+/* Forget @v, unmapped or not ours to unmap; may empty its section. */
 static void lpc_view_map_free(struct lpc_view_map *v)
 {
 	fput(v->file);
 	mmdrop(v->mm);
+	lpc_section_put(v->sec);
 	kfree(v);
 }
 
@@ -397,6 +450,9 @@ static int lpc_view_map(struct lpc_port *home, struct lpc_msg *msg,
 	v->file = file;
 	v->mm = current->mm;
 	mmgrab(v->mm);
+	/* The message's reference keeps the section until here. */
+	v->sec = lpc_section_of(ext->view_file);
+	lpc_section_get(v->sec);
 	v->addr = addr;
 	v->len = PAGE_ALIGN(ext->view_length);
 	v->pgoff = ext->view_offset >> PAGE_SHIFT;
@@ -409,6 +465,7 @@ static int lpc_view_map(struct lpc_port *home, struct lpc_msg *msg,
 		lpc_view_unmap(v);
 		/* The file stays the caller's, to put on this error. */
 		mmdrop(v->mm);
+		lpc_section_put(v->sec);
 		kfree(v);
 		return -ECONNRESET;
 	}
@@ -579,7 +636,7 @@ int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
 		return 0;
 	}
 
-	file = lpc_view_file(ext->view_file, readonly);
+	file = lpc_view_file(ext->view_file, readonly, want & LPC_ATTR_VIEW_FD);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	if (want & LPC_ATTR_VIEW_FD)
@@ -710,7 +767,7 @@ int lpc_view_release(struct lpc_port *port, void __user *uarg, u32 usize)
  * Views in the caller's address space are unmapped. Others (the fd was
  * passed on, or the owner is exiting and its mm is already gone) are only
  * forgotten: they are ordinary shared mappings their process can unmap,
- * and their memory goes with their connection.
+ * and their memory goes with their connection (or now, if it ended).
  */
 void lpc_views_port_release(struct lpc_port *port)
 {

@@ -648,10 +648,12 @@ struct lpc_sender {
  * @__pad: must be zero.
  *
  * %LPC_IOC_SECTION_CREATE on a communication port returns a section fd:
- * shmem memory charged to the caller, mappable with mmap(2), sealable
- * with fcntl(F_ADD_SEALS). The section belongs to that connection: once
- * the connection ends, its memory is released (mappings then fault with
- * SIGBUS) and it cannot be sent any more.
+ * shmem memory committed at creation and charged to the caller, mappable
+ * with mmap(2), sealable with fcntl(F_ADD_SEALS), created with
+ * F_SEAL_GROW and F_SEAL_SHRINK (its size is fixed). The section belongs
+ * to that connection: once the connection ends, it cannot be sent any
+ * more, and its memory is released (mappings then fault with SIGBUS) as
+ * soon as no receiver has a view of it mapped.
  */
 struct lpc_section_attr {
 	__aligned_u64 size;
