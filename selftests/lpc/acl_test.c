@@ -788,8 +788,9 @@ static int established_client(void *p)
 	if (!ret && (x.info.data_len != 4 || memcmp(rbuf, "pong", 4)))
 		ret = -EBADMSG;
 	if (!ret) {
+		/* Denied everything, query too: the port is gone for it. */
 		ret = try_connect(op);
-		ret = ret == -EACCES ? 0 : (ret ? ret : -EPROTO);
+		ret = ret == -ENOENT ? 0 : (ret ? ret : -EPROTO);
 	}
 	close(fd);
 	return ret;
