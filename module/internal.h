@@ -538,18 +538,18 @@ static inline int lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg,
 	return __lpc_attr_deliver(port, msg, uptr, info);
 }
 
-/* section.c */
+/* section.c: sections, and a message's view of one */
 int lpc_section_create(struct lpc_port *port, void __user *uarg, u32 usize);
 void lpc_sections_conn_end(struct lpc_conn *conn);
-
-/* view.c */
 int lpc_view_attach(struct lpc_conn *conn, struct lpc_msg_ext *ext,
 		    const struct lpc_view *view);
+void lpc_view_drop(struct lpc_msg_ext *ext);
+
+/* view.c: views mapped into receivers */
 int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
 		     struct lpc_view *out, u32 want, bool *fresh);
 void lpc_view_undeliver(struct lpc_port *port, const struct lpc_view *out,
 			bool fresh);
-void lpc_view_drop(struct lpc_msg_ext *ext);
 void lpc_view_unmap_request(struct lpc_port *port, u64 id);
 int lpc_view_release(struct lpc_port *port, void __user *uarg, u32 usize);
 void lpc_views_port_release(struct lpc_port *port);

@@ -18,12 +18,9 @@ static inline bool lpc_conn_ended(struct lpc_conn *conn)
 /* A section: see section.c ("Lifetime") for who holds its references. */
 struct lpc_section;
 
-struct lpc_section *lpc_section_pin(struct lpc_conn *conn, struct inode *inode,
-				    loff_t *size);
 void lpc_section_get(struct lpc_section *sec);
 void lpc_section_put(struct lpc_section *sec);
 struct lpc_section *lpc_section_of(struct file *file);
-struct file *lpc_section_file(struct lpc_section *sec);
 void lpc_views_conn_end(struct lpc_port *home, struct lpc_conn *conn);
 
 #endif /* _LPC_SECTION_H */
