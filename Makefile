@@ -58,6 +58,7 @@ help:
 	@echo '  install      install lpc.ko, liblpc, headers, man pages and portctl'
 	@echo '               (PREFIX, DESTDIR; uninstall removes them)'
 	@echo '  check-install  make install into a scratch DESTDIR and check it'
+	@echo '  check-unit   liblpc'"'"'s and portctl'"'"'s own tests, on the host'
 	@echo '  userspace    build the selftests, lib/ and tools/ (static) into build/'
 	@echo '  deps         install the Debian packages the targets need'
 	@echo '  clean        remove build/ and the module'"'"'s build products'
@@ -164,4 +165,10 @@ uninstall:
 check-install:
 	$(Q)selftests/install/install-test.sh
 
-.PHONY: install uninstall check-install
+# liblpc's and portctl's own tests, on the host (no VM, no module).
+check-unit: lib
+	$(Q)$(MAKE) -C lib O=$(BUILD)/lib test && \
+		$(MAKE) -C tools/portctl O=$(BUILD)/unit/portctl \
+			LIBLPC_DIR=$(BUILD)/lib test
+
+.PHONY: install uninstall check-install check-unit

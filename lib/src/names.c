@@ -41,6 +41,7 @@ static const struct {
 	{ LPC_FEAT_QUERY,	"query" },
 	{ LPC_FEAT_BATCH,	"batch" },
 	{ LPC_FEAT_VIEW_KEEP,	"view_keep" },
+	{ LPC_FEAT_CONN_SHARE,	"conn_share" },
 };
 
 const char *lpc_feature_name(__u64 feature)
