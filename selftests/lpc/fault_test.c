@@ -353,24 +353,6 @@ static int recv_attr_nb(int port, struct lpc_msg_info *info, void *buf,
 	return ret;
 }
 
-static int section_create(int port, __u64 size)
-{
-	struct lpc_section_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.size = size;
-	return lpc_ioctl(port, LPC_IOC_SECTION_CREATE, &a);
-}
-
-static int view_release(int port, __u64 addr)
-{
-	struct lpc_view_release r;
-
-	memset(&r, 0, sizeof(r));
-	r.addr = addr;
-	return lpc_ioctl(port, LPC_IOC_VIEW_RELEASE, &r);
-}
-
 static int direct(int port, bool write, __u64 id, __u32 range, void *buf,
 		  __u64 len)
 {
@@ -1534,7 +1516,7 @@ static __u64 sum(const void *p, size_t len)
 
 static long c_section(FIXTURE_DATA(fault) *self)
 {
-	int fd = section_create(self->client, 64 * 1024);
+	int fd = lpc_section_new(self->client, 64 * 1024);
 
 	if (fd < 0)
 		return fd;
@@ -1595,7 +1577,7 @@ static void view_check_release(struct __test_metadata *_metadata,
 	ASSERT_NE(0ULL, v->addr);
 	ASSERT_EQ(sum(self->kbuf, SECTION),
 		  sum((void *)(uintptr_t)v->addr, SECTION));
-	ASSERT_EQ(0, view_release(self->cport, v->addr));
+	ASSERT_EQ(0, lpc_release_view(self->cport, v->addr));
 	ASSERT_FALSE(section_mapped_at(v->addr));
 }
 
@@ -1700,7 +1682,7 @@ static void p_view_mapped(struct __test_metadata *_metadata,
 
 static long c_view_release(FIXTURE_DATA(fault) *self)
 {
-	return view_release(self->cport, self->addr);
+	return lpc_release_view(self->cport, self->addr);
 }
 
 static void a_view_release(struct __test_metadata *_metadata,
@@ -1790,7 +1772,7 @@ TEST_F_TIMEOUT(fault, sections_and_views, 600)
 	size_t i;
 	void *p;
 
-	self->sec = section_create(self->client, SECTION);
+	self->sec = lpc_section_new(self->client, SECTION);
 	ASSERT_LE(0, self->sec);
 	p = mmap(NULL, SECTION, PROT_READ | PROT_WRITE, MAP_SHARED, self->sec,
 		 0);

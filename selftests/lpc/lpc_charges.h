@@ -62,15 +62,6 @@ static inline int lpc_chg_drop_resource_cap(void)
 	return ret;
 }
 
-static inline int lpc_chg_section(int port, __u64 size)
-{
-	struct lpc_section_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.size = size;
-	return lpc_ioctl(port, LPC_IOC_SECTION_CREATE, &a);
-}
-
 /* The child: fill each count up to its limit, and one more must fail. */
 static inline void lpc_chg_child(struct lpc_chg_result *r)
 {
@@ -135,13 +126,13 @@ static inline void lpc_chg_child(struct lpc_chg_result *r)
 			     ret >= 0 ? "connected" : strerror(-ret));
 		goto out;
 	}
-	sec = lpc_chg_section(client[0], LPC_CHG_SECTION);
+	sec = lpc_section_new(client[0], LPC_CHG_SECTION);
 	if (sec < 0) {
 		lpc_chg_fail(r, "section of the whole %llu-byte limit: %s: section bytes still charged to uid %u",
 			     LPC_CHG_SECTION, strerror(-sec), geteuid());
 		goto out;
 	}
-	ret = lpc_chg_section(client[1], 4096);
+	ret = lpc_section_new(client[1], 4096);
 	if (ret >= 0)
 		close(ret);
 	if (ret != -EDQUOT)

@@ -127,6 +127,26 @@ static inline int sys_lpc_disconnect(int port)
 	return lpc_ioctl(port, LPC_IOC_DISCONNECT, NULL);
 }
 
+/* A section of @size bytes on communication port @port: fd or -errno. */
+static inline int lpc_section_new(int port, __u64 size)
+{
+	struct lpc_section_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.size = size;
+	return lpc_ioctl(port, LPC_IOC_SECTION_CREATE, &a);
+}
+
+/* Unmap the view received at @addr through @port: 0 or -errno. */
+static inline int lpc_release_view(int port, __u64 addr)
+{
+	struct lpc_view_release r;
+
+	memset(&r, 0, sizeof(r));
+	r.addr = addr;
+	return lpc_ioctl(port, LPC_IOC_VIEW_RELEASE, &r);
+}
+
 /* ---- /dev/lpc ---- */
 
 static inline int lpc_open_dev(void)

@@ -61,24 +61,6 @@
 
 /* ---- helpers ---- */
 
-static int section_create(int port, __u64 size)
-{
-	struct lpc_section_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.size = size;
-	return lpc_ioctl(port, LPC_IOC_SECTION_CREATE, &a);
-}
-
-static int view_release(int port, __u64 addr)
-{
-	struct lpc_view_release r;
-
-	memset(&r, 0, sizeof(r));
-	r.addr = addr;
-	return lpc_ioctl(port, LPC_IOC_VIEW_RELEASE, &r);
-}
-
 /* Send a datagram carrying a view of @fd: 0 or -errno. */
 static int send_view(int port, int fd, __u32 flags, __u64 off, __u64 len)
 {
@@ -305,7 +287,7 @@ TEST_F(iso, section_memory_charged_to_creator)
 
 		lpc_child_init();
 		cg_join(a, 10);
-		fd = section_create(self->client, CG_SECTION);
+		fd = lpc_section_new(self->client, CG_SECTION);
 		if (fd < 0)
 			_exit(11);
 		if (send_view(self->client, fd, 0, 0, CG_SECTION))
@@ -336,7 +318,7 @@ TEST_F(iso, section_memory_charged_to_creator)
 			sum |= p[i];
 		if (sum)
 			_exit(23);
-		if (view_release(self->cport, attr.view.addr))
+		if (lpc_release_view(self->cport, attr.view.addr))
 			_exit(24);
 		_exit(0);
 	}
@@ -361,7 +343,7 @@ TEST_F(iso, section_pages_committed_at_creation)
 	struct stat st;
 	int fd;
 
-	fd = section_create(self->client, 64 * PAGE);
+	fd = lpc_section_new(self->client, 64 * PAGE);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, fstat(fd, &st));
 	/* st_blocks counts 512-byte blocks allocated to the file. */
@@ -384,7 +366,7 @@ TEST_F(iso, view_survives_truncate)
 	__u64 addr;
 	int fd;
 
-	fd = section_create(self->client, VIEW_LEN);
+	fd = lpc_section_new(self->client, VIEW_LEN);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, fill_section(fd, VIEW_LEN));
 	EXPECT_EQ(F_SEAL_GROW | F_SEAL_SHRINK, fcntl(fd, F_GET_SEALS));
@@ -401,7 +383,7 @@ TEST_F(iso, view_survives_truncate)
 	EXPECT_EQ(EPERM, errno);
 	EXPECT_EQ(0, read_view_in_child(addr, VIEW_LEN));
 
-	EXPECT_EQ(0, view_release(self->cport, addr));
+	EXPECT_EQ(0, lpc_release_view(self->cport, addr));
 	close(fd);
 }
 
@@ -427,7 +409,7 @@ static void view_client(int port, int to_server, int from_server, char how)
 	char c;
 	int fd;
 
-	fd = section_create(port, VIEW_LEN);
+	fd = lpc_section_new(port, VIEW_LEN);
 	if (fd < 0 || fill_section(fd, VIEW_LEN))
 		_exit(10);
 	if (send_view(port, fd, 0, 0, VIEW_LEN))
@@ -489,7 +471,7 @@ static void view_survives_end(struct __test_metadata *_metadata,
 	EXPECT_TRUE(lpc_section_mapped_at(addr));
 
 	/* Released: nothing holds the section, its memory is gone. */
-	EXPECT_EQ(0, view_release(self->cport, addr));
+	EXPECT_EQ(0, lpc_release_view(self->cport, addr));
 	ASSERT_EQ(0, pipe_put(down[1], 'r'));
 	ASSERT_EQ(0, lpc_poll(up[0], POLLIN, LPC_WAIT_MS) > 0 ? 0 : -1);
 	ASSERT_EQ((ssize_t)sizeof(r), read(up[0], &r, sizeof(r)));
@@ -518,7 +500,7 @@ TEST_F(iso, unviewed_section_released_at_connection_end)
 	struct stat st;
 	int fd;
 
-	fd = section_create(self->client, VIEW_LEN);
+	fd = lpc_section_new(self->client, VIEW_LEN);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, fill_section(fd, VIEW_LEN));
 	ASSERT_EQ(0, sys_lpc_disconnect(self->client));
@@ -540,7 +522,7 @@ TEST_F(iso, writable_view_fd_is_its_own_file)
 	char c = 0;
 	int fd, vfd;
 
-	fd = section_create(self->client, 4 * PAGE);
+	fd = lpc_section_new(self->client, 4 * PAGE);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, fcntl(fd, F_SETFL, O_APPEND));
 	ASSERT_EQ(0, send_view(self->client, fd, 0, 0, 4 * PAGE));
@@ -566,7 +548,7 @@ TEST_F(iso, readonly_view_fd_cannot_write_or_seal)
 	char c;
 	int fd, vfd;
 
-	fd = section_create(self->client, 4 * PAGE);
+	fd = lpc_section_new(self->client, 4 * PAGE);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, send_view(self->client, fd, LPC_VIEW_READONLY, 0,
 			       4 * PAGE));

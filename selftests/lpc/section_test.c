@@ -58,15 +58,6 @@ static int section_create(int port, __u64 size, __u32 flags)
 	return sys_section_create(port, &a);
 }
 
-static int view_release(int port, __u64 addr)
-{
-	struct lpc_view_release r;
-
-	memset(&r, 0, sizeof(r));
-	r.addr = addr;
-	return lpc_ioctl(port, LPC_IOC_VIEW_RELEASE, &r);
-}
-
 static void attr_init(struct lpc_msg_attr *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -588,7 +579,7 @@ static void view_round_trip(struct __test_metadata *_metadata,
 	if (saddr < req.rattr.view.addr || saddr >= req.rattr.view.addr + size)
 		EXPECT_FALSE(section_mapped_at(saddr));
 	EXPECT_EQ(sum_s, checksum(p, size));
-	EXPECT_EQ(0, view_release(self->client, req.rattr.view.addr));
+	EXPECT_EQ(0, lpc_release_view(self->client, req.rattr.view.addr));
 	EXPECT_FALSE(section_mapped_at(req.rattr.view.addr));
 	close(cfd);
 	close(sfd);
@@ -913,11 +904,11 @@ TEST_F(sec, view_gone_after_release)
 	r.addr = addr;
 	r.flags = 1;
 	EXPECT_EQ(-EINVAL, lpc_ioctl(self->cport, LPC_IOC_VIEW_RELEASE, &r));
-	EXPECT_EQ(-ENOENT, view_release(self->cport, addr + PAGE));
+	EXPECT_EQ(-ENOENT, lpc_release_view(self->cport, addr + PAGE));
 	/* Through the server communication port, as through the cport. */
-	EXPECT_EQ(0, view_release(self->server, addr));
+	EXPECT_EQ(0, lpc_release_view(self->server, addr));
 	EXPECT_FALSE(section_mapped_at(addr));
-	EXPECT_EQ(-ENOENT, view_release(self->cport, addr));
+	EXPECT_EQ(-ENOENT, lpc_release_view(self->cport, addr));
 	close(fd);
 }
 
@@ -938,7 +929,7 @@ TEST_F(sec, view_gone_after_reply)
 	id = self->info.id;
 	ASSERT_EQ(0, lpc_reply(self->server, id, "ok", 2));
 	EXPECT_FALSE(section_mapped_at(addr));
-	EXPECT_EQ(-ENOENT, view_release(self->cport, addr));
+	EXPECT_EQ(-ENOENT, lpc_release_view(self->cport, addr));
 	EXPECT_EQ(0, lpc_call_join(&req.call));
 	close(fd);
 }
@@ -960,7 +951,7 @@ TEST_F(sec, view_replaced_by_user_not_unmapped)
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	ASSERT_EQ((void *)(uintptr_t)addr, p);
 	strcpy(p, "mine");
-	EXPECT_EQ(0, view_release(self->cport, addr));
+	EXPECT_EQ(0, lpc_release_view(self->cport, addr));
 	EXPECT_STREQ("mine", (char *)p);
 	munmap(p, PAGE);
 	close(fd);
@@ -1231,9 +1222,9 @@ TEST_F(sec, kept_view_outlives_reply_and_comes_back)
 		/* The reply did not unmap it. */
 		EXPECT_TRUE(section_mapped_at(addr));
 	}
-	EXPECT_EQ(0, view_release(self->cport, addr));
+	EXPECT_EQ(0, lpc_release_view(self->cport, addr));
 	EXPECT_FALSE(section_mapped_at(addr));
-	EXPECT_EQ(-ENOENT, view_release(self->cport, addr));
+	EXPECT_EQ(-ENOENT, lpc_release_view(self->cport, addr));
 	close(fd);
 }
 
@@ -1268,10 +1259,10 @@ TEST_F(sec, kept_view_matches_pages_and_protection)
 	SERVER_RECV(0);
 	EXPECT_NE(a, self->attr.view.addr);
 	EXPECT_FALSE(self->attr.view.flags & LPC_VIEW_KEPT);
-	EXPECT_EQ(0, view_release(self->cport, self->attr.view.addr));
-	EXPECT_EQ(0, view_release(self->cport, a));
-	EXPECT_EQ(0, view_release(self->cport, b));
-	EXPECT_EQ(0, view_release(self->cport, c));
+	EXPECT_EQ(0, lpc_release_view(self->cport, self->attr.view.addr));
+	EXPECT_EQ(0, lpc_release_view(self->cport, a));
+	EXPECT_EQ(0, lpc_release_view(self->cport, b));
+	EXPECT_EQ(0, lpc_release_view(self->cport, c));
 	close(fd);
 }
 
@@ -1289,7 +1280,7 @@ TEST_F(sec, kept_view_and_fd_einval)
 	/* Nothing was taken: the message is still there. */
 	SERVER_RECV(LPC_ATTR_VIEW_KEEP);
 	EXPECT_TRUE(self->attr.view.flags & LPC_VIEW_KEPT);
-	EXPECT_EQ(0, view_release(self->cport, self->attr.view.addr));
+	EXPECT_EQ(0, lpc_release_view(self->cport, self->attr.view.addr));
 	/* KEPT is an output: a sender may not set it. */
 	attr_view(&a, fd, LPC_VIEW_KEPT, 0, PAGE);
 	EXPECT_EQ(-EINVAL, send_attr(self->client, LPC_MSG_DATAGRAM,
@@ -1315,13 +1306,13 @@ TEST_F(sec, kept_views_bounded)
 		}
 	}
 	/* Releasing one makes room for one more. */
-	EXPECT_EQ(0, view_release(self->cport, addr[0]));
+	EXPECT_EQ(0, lpc_release_view(self->cport, addr[0]));
 	CLIENT_SEND_VIEW(fd, 0, 0, PAGE);
 	SERVER_RECV(LPC_ATTR_VIEW_KEEP);
 	EXPECT_TRUE(self->attr.view.flags & LPC_VIEW_KEPT);
 	addr[0] = self->attr.view.addr;
 	for (i = 0; i < MAX_KEPT + 2; i++)
-		EXPECT_EQ(0, view_release(self->cport, addr[i]));
+		EXPECT_EQ(0, lpc_release_view(self->cport, addr[i]));
 	close(fd);
 }
 
@@ -1343,7 +1334,7 @@ TEST_F(sec, kept_view_unmapped_by_user_is_mapped_again)
 	EXPECT_TRUE(self->attr.view.flags & LPC_VIEW_KEPT);
 	ASSERT_TRUE(section_mapped_at(self->attr.view.addr));
 	EXPECT_STREQ("data", (char *)(uintptr_t)self->attr.view.addr);
-	EXPECT_EQ(0, view_release(self->cport, self->attr.view.addr));
+	EXPECT_EQ(0, lpc_release_view(self->cport, self->attr.view.addr));
 	close(fd);
 }
 
@@ -1399,7 +1390,7 @@ TEST_F(sec, kept_view_of_ended_connection_reaped)
 	EXPECT_TRUE(self->attr.view.flags & LPC_VIEW_KEPT);
 	EXPECT_EQ(maps, section_maps());
 	EXPECT_TRUE(self->attr.view.addr == addr || !section_mapped_at(addr));
-	EXPECT_EQ(0, view_release(self->cport, self->attr.view.addr));
+	EXPECT_EQ(0, lpc_release_view(self->cport, self->attr.view.addr));
 	close(cfd);
 	close(fd);
 	close(go);

@@ -216,15 +216,6 @@ static int try_connect(int dev, const char *name)
 	return fd;
 }
 
-static int section_create(int port, __u64 size)
-{
-	struct lpc_section_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.size = size;
-	return lpc_ioctl(port, LPC_IOC_SECTION_CREATE, &a);
-}
-
 /* ---- user namespaces ---- */
 
 static int write_file(const char *path, const char *text)
@@ -508,10 +499,10 @@ static void body_sections(int dev, struct steps *st, struct held *h)
 		return;
 	if (step(st, as_ns_uid(1)))
 		return;
-	hold(h, step(st, section_create(client, 8 * PAGE)));
+	hold(h, step(st, lpc_section_new(client, 8 * PAGE)));
 	if (step(st, as_ns_uid(0)) || step(st, as_ns_uid(2)))
 		return;
-	hold(h, step(st, section_create(client, PAGE)));
+	hold(h, step(st, lpc_section_new(client, PAGE)));
 	as_ns_uid(0);
 }
 
@@ -523,7 +514,7 @@ static void body_host_all(int dev, struct steps *st, struct held *h)
 
 	client = own_connection(dev, st, h, name, sizeof(name));
 	if (client >= 0)
-		hold(h, step(st, section_create(client, 8 * PAGE)));
+		hold(h, step(st, lpc_section_new(client, 8 * PAGE)));
 }
 
 /* ================= (a) one share for all a namespace maps ================= */

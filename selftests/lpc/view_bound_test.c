@@ -63,24 +63,6 @@ static void __attribute__((destructor)) views_restore(void)
 
 /* ---- helpers ---- */
 
-static int new_section(int port, __u64 size)
-{
-	struct lpc_section_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.size = size;
-	return lpc_ioctl(port, LPC_IOC_SECTION_CREATE, &a);
-}
-
-static int release_view(int port, __u64 addr)
-{
-	struct lpc_view_release r;
-
-	memset(&r, 0, sizeof(r));
-	r.addr = addr;
-	return lpc_ioctl(port, LPC_IOC_VIEW_RELEASE, &r);
-}
-
 /*
  * Send a message of @type carrying a view of page @page of section @fd:
  * 0 or -errno. A request's id goes to *@id.
@@ -209,9 +191,9 @@ FIXTURE_SETUP(vb)
 	ASSERT_EQ(0, ret) {
 		TH_LOG("set up a connection: %s", strerror(-ret));
 	}
-	self->cfd = new_section(self->client, SECTION_PAGES * PAGE);
+	self->cfd = lpc_section_new(self->client, SECTION_PAGES * PAGE);
 	ASSERT_LE(0, self->cfd);
-	self->sfd = new_section(self->server, SECTION_PAGES * PAGE);
+	self->sfd = lpc_section_new(self->server, SECTION_PAGES * PAGE);
 	ASSERT_LE(0, self->sfd);
 	ASSERT_EQ(0, views_mapped());
 }
@@ -307,7 +289,7 @@ TEST_F(vb, datagram_views_bounded_then_room_after_release)
 
 	/* One released: the next view maps, the one after does not. */
 	ASSERT_NE(0ULL, self->addr[1]);
-	EXPECT_EQ(0, release_view(self->cport, self->addr[1]));
+	EXPECT_EQ(0, lpc_release_view(self->cport, self->addr[1]));
 	CLIENT_SENDS(LPC_MSG_DATAGRAM, BOUND + EXTRA, 2);
 	expect_views(_metadata, self, self->cport, 0, LPC_MSG_DATAGRAM,
 		     BOUND + EXTRA, 2, 1);
@@ -329,7 +311,7 @@ TEST_F(vb, views_into_client_bounded)
 	expect_views(_metadata, self, self->client, 0, LPC_MSG_DATAGRAM,
 		     0, BOUND + EXTRA, BOUND);
 	EXPECT_EQ(2 * BOUND, views_mapped());
-	EXPECT_EQ(0, release_view(self->client, self->addr[0]));
+	EXPECT_EQ(0, lpc_release_view(self->client, self->addr[0]));
 	ASSERT_EQ(0, send_view(self->server, LPC_MSG_DATAGRAM, self->sfd,
 			       BOUND + EXTRA, NULL));
 	expect_views(_metadata, self, self->client, 0, LPC_MSG_DATAGRAM,
@@ -345,7 +327,7 @@ TEST_F(vb, bound_is_per_connection)
 
 	ASSERT_EQ(0, lpc_connect_pair(self->dev, self->cport, self->name, 2,
 				      0, &client2, &server2));
-	fd2 = new_section(client2, SECTION_PAGES * PAGE);
+	fd2 = lpc_section_new(client2, SECTION_PAGES * PAGE);
 	ASSERT_LE(0, fd2);
 	CLIENT_SENDS(LPC_MSG_DATAGRAM, 0, BOUND + 1);
 	expect_views(_metadata, self, self->cport, 0, LPC_MSG_DATAGRAM,
@@ -548,7 +530,7 @@ TEST_F(vb, client_process_ends_connection)
 	close(done[0]);
 	EXPECT_EQ(BOUND, views_mapped());
 	for (i = 0; i < BOUND; i++)
-		EXPECT_EQ(0, release_view(self->cport, self->addr[i]));
+		EXPECT_EQ(0, lpc_release_view(self->cport, self->addr[i]));
 	EXPECT_EQ(0, views_mapped());
 }
 
