@@ -28,7 +28,8 @@ TOOL_DIRS := $(if $(wildcard tools/Makefile),tools,\
 		$(patsubst %/Makefile,%,$(wildcard tools/*/Makefile)))
 
 .PHONY: all module help deps userspace selftests selftests32 lib tools \
-	check check-debug check-kcsan coverage run shell bench lint clean
+	check check-debug check-kcsan coverage run shell bench lint clean \
+	docs
 
 all: module
 
@@ -55,6 +56,8 @@ help:
 	@echo '               FUZZ_ARGS=...), then rmmod and, on debug kernels, kmemleak;'
 	@echo '               KVER=debug or KVER=kcsan for the debug kernels'
 	@echo '  lint         checkpatch --strict, sparse and a W=1 build of the module'
+	@echo '  docs         Documentation/ to HTML in build/docs (Sphinx, kernel-doc;'
+	@echo '               warnings are errors)'
 	@echo '  install      install lpc.ko, liblpc, headers, man pages and portctl'
 	@echo '               (PREFIX, DESTDIR; uninstall removes them)'
 	@echo '  check-install  make install into a scratch DESTDIR and check it'
@@ -127,6 +130,10 @@ fuzz: userspace
 
 lint:
 	$(Q)$(QEMU)/lint.sh
+
+# Sphinx, with the kernel's kernel-doc (Documentation/sphinx/build.sh).
+docs:
+	$(Q)Documentation/sphinx/build.sh $(BUILD)/docs
 
 clean:
 	$(Q)rm -rf $(BUILD)

@@ -96,7 +96,7 @@
  * struct lpc_version - what the loaded module supports
  * @api_version: %LPC_API_VERSION of the module.
  * @max_name_len: %LPC_NAME_MAX.
- * @features: %LPC_FEAT_* bits.
+ * @features: ``LPC_FEAT_*`` bits.
  * @max_msg_len: %LPC_MSG_MAX.
  * @module_version: module version, as major << 16 | minor << 8 | patch.
  *
@@ -143,7 +143,7 @@ struct lpc_version {
  *	%LPC_ACE_CAP.
  * @id: uid, gid (in the caller's user namespace) or capability number;
  *	must be 0 when @who takes no id.
- * @rights: %LPC_RIGHT_* bits; never 0.
+ * @rights: ``LPC_RIGHT_*`` bits; never 0.
  */
 struct lpc_ace {
 	__u32 action;
@@ -163,7 +163,7 @@ struct lpc_ace {
  * @name: pointer to the name, @name_len bytes, no NUL needed. Any bytes but
  *	NUL; ``\RPC Control\name`` is a fine name.
  * @name_len: 1 to %LPC_NAME_MAX.
- * @flags: %LPC_PORT_* flags.
+ * @flags: ``LPC_PORT_*`` flags.
  * @max_msg_len: largest inline message, up to %LPC_MSG_MAX; 0 for
  *	%LPC_DEFAULT_MSG_LEN.
  * @max_conn_data_len: largest connection data and accept/reject data, up
@@ -227,7 +227,7 @@ struct lpc_port_attr {
  * struct lpc_connect - connect to a named connection port
  * @name: pointer to the port's name.
  * @name_len: 1 to %LPC_NAME_MAX.
- * @flags: %LPC_CONNECT_* flags.
+ * @flags: ``LPC_CONNECT_*`` flags.
  * @data: pointer to connection data for the server, or 0.
  * @data_len: bytes at @data, up to the port's max_conn_data_len.
  * @reply_cap: size of the buffer at @reply.
@@ -238,6 +238,7 @@ struct lpc_port_attr {
  * @server_uid: with %LPC_CONNECT_SERVER_UID, the uid the port's owner must
  *	have, else the connect fails with -EPERM before the server sees it.
  * @server_gid: the same for the owner's gid with %LPC_CONNECT_SERVER_GID.
+ * @__pad: must be zero.
  * @timeout_ns: with %LPC_CONNECT_TIMEOUT, how long to wait for the server
  *	to accept, relative, in nanoseconds (0: do not wait at all).
  *
@@ -319,8 +320,8 @@ struct lpc_accept {
 
 /**
  * struct lpc_msg_info - the header of a received message
- * @type: %LPC_MSG_* type.
- * @flags: %LPC_MSGF_* flags.
+ * @type: ``LPC_MSG_*`` type.
+ * @flags: ``LPC_MSGF_*`` flags.
  * @id: kernel-assigned message id, unique and never 0. A reply to a request
  *	names the request's id.
  * @context: on the server side, the port context bound at accept for the
@@ -420,7 +421,7 @@ struct lpc_creds {
  * struct lpc_view - a window on a shared section
  * @section_fd: send: the section (from %LPC_IOC_SECTION_CREATE); receive:
  *	an fd for the section with %LPC_ATTR_VIEW_FD, else -1.
- * @flags: %LPC_VIEW_* flags.
+ * @flags: ``LPC_VIEW_*`` flags.
  * @offset: page-aligned offset into the section.
  * @length: bytes, at most the section size minus @offset.
  * @addr: receive: where the view is mapped in the receiver (0 when it came
@@ -462,7 +463,7 @@ struct lpc_view {
  * struct lpc_range - a range of the requester's memory, for direct access
  * @addr: start, in the requester (send); 0 on receive.
  * @length: bytes.
- * @access: %LPC_ACCESS_* bits; never 0.
+ * @access: ``LPC_ACCESS_*`` bits; never 0.
  * @__pad: must be zero.
  */
 struct lpc_range {
@@ -476,7 +477,7 @@ struct lpc_range {
  * struct lpc_msg_attr - attributes of one message
  * @size: sizeof(struct lpc_msg_attr) as user space knows it (versioning,
  *	as for the ioctl structs); at least %LPC_MSG_ATTR_SIZE_VER0.
- * @flags: %LPC_ATTR_* bits: send: what to attach; receive: in, what the
+ * @flags: ``LPC_ATTR_*`` bits: send: what to attach; receive: in, what the
  *	receiver accepts (%LPC_ATTR_VIEW_FD or %LPC_ATTR_VIEW_KEEP, not
  *	both); out, what came.
  * @nr_fds: number of @fds.
@@ -527,7 +528,7 @@ struct lpc_msg_attr {
 
 /**
  * struct lpc_xfer - send and/or receive one message
- * @flags: %LPC_XFER_* flags; at least one of SEND and RECV; NONBLOCK and
+ * @flags: ``LPC_XFER_*`` flags; at least one of SEND and RECV; NONBLOCK and
  *	TIMEOUT exclude each other (-EINVAL).
  * @send_type: %LPC_MSG_REQUEST, %LPC_MSG_DATAGRAM or %LPC_MSG_REPLY.
  * @send_id: for %LPC_MSG_REPLY, the id of the request answered (in); for
@@ -688,7 +689,7 @@ struct lpc_view_release {
  *
  * %LPC_IOC_DIRECT_READ copies from the requester's range into @buf,
  * %LPC_IOC_DIRECT_WRITE the other way; each needs the matching
- * %LPC_ACCESS_* bit. Returns the bytes copied. -ENOENT: no such request in
+ * ``LPC_ACCESS_*`` bit. Returns the bytes copied. -ENOENT: no such request in
  * service (answered, cancelled); -ECANCELED: the requester gave up;
  * -ESRCH: it exited; -EINVAL: bad range index; -ERANGE: outside the range;
  * -EACCES: the range does not allow that access.
@@ -734,7 +735,7 @@ struct lpc_acl_req {
  * struct lpc_port_info - what a query reports about a connection port
  * @serial: unique, increasing number of the port (the list cursor).
  * @name_len: bytes of @name.
- * @flags: the port's %LPC_PORT_* flags.
+ * @flags: the port's ``LPC_PORT_*`` flags.
  * @owner_uid: owner, in the caller's user namespace.
  * @owner_gid: owner's gid.
  * @server_pid: creating process, in the caller's pid namespace (0 if not
