@@ -29,7 +29,7 @@ TOOL_DIRS := $(if $(wildcard tools/Makefile),tools,\
 
 .PHONY: all module help deps userspace selftests selftests32 lib tools \
 	check check-debug check-kcsan coverage run shell bench lint clean \
-	docs
+	docs profile
 
 all: module
 
@@ -58,6 +58,8 @@ help:
 	@echo '  lint         checkpatch --strict, sparse and a W=1 build of the module'
 	@echo '  docs         Documentation/ to HTML in build/docs (Sphinx, kernel-doc;'
 	@echo '               warnings are errors)'
+	@echo '  profile      where the instructions of a 64-byte round trip go: one'
+	@echo '               icount VM run under the function graph tracer'
 	@echo '  install      install lpc.ko, liblpc, headers, man pages and portctl'
 	@echo '               (PREFIX, DESTDIR; uninstall removes them)'
 	@echo '  check-install  make install into a scratch DESTDIR and check it'
@@ -134,6 +136,10 @@ lint:
 # Sphinx, with the kernel's kernel-doc (Documentation/sphinx/build.sh).
 docs:
 	$(Q)Documentation/sphinx/build.sh $(BUILD)/docs
+
+# tools/lpcbench/profile/: BENCH_ARGS replaces the one 64-byte cell.
+profile:
+	$(Q)tools/lpcbench/profile/profile.sh $(BENCH_ARGS)
 
 clean:
 	$(Q)rm -rf $(BUILD)

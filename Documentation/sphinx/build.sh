@@ -15,6 +15,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
+# shellcheck source=selftests/qemu/lib.sh
 . "$top/selftests/qemu/lib.sh"
 
 out=${1:?usage: build.sh OUT_DIR}
@@ -55,8 +56,8 @@ kernel_files()
 kernel_files
 
 # Every file a '.. kernel-doc::' directive names, checked on its own.
-mapfile -t sources < <(sed -n 's/^\.\. kernel-doc:: *//p' \
-	$(find "$top/Documentation" -name '*.rst') | sort -u)
+mapfile -t sources < <(find "$top/Documentation" -name '*.rst' -print0 |
+	xargs -0 sed -n 's/^\.\. kernel-doc:: *//p' | sort -u)
 warnings=
 if [ ${#sources[@]} -gt 0 ]; then
 	warnings=$(cd "$top" && "$kdoc" -none "${sources[@]}" 2>&1) || true
