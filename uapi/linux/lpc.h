@@ -359,6 +359,10 @@ struct lpc_msg_info {
  * ranges of the sender's memory the receiver may read or write while the
  * request is outstanding. They travel in &struct lpc_msg_attr, passed by
  * pointer in &lpc_xfer.send_attr and filled through &lpc_xfer.recv_attr.
+ *
+ * %LPC_ATTR_DIRECT is not ALPC's direct attribute (an event to signal): it
+ * declares ranges of the requester's memory, as NT's NtReadRequestData()
+ * and NtWriteRequestData() reach them.
  */
 #define LPC_ATTR_CREDS		(1U << 0) /* credentials (send: attach) */
 #define LPC_ATTR_FDS		(1U << 1) /* @fds */
