@@ -578,6 +578,8 @@ int lpc_user_charge_conn(void);
 void lpc_user_uncharge_conn(const struct cred *cred);
 int lpc_user_charge_sections(u64 bytes);
 void lpc_user_uncharge_sections(const struct cred *cred, u64 bytes);
+int lpc_user_charge_views(const struct cred *cred);
+void lpc_user_uncharge_views(const struct cred *cred);
 
 /* uaccess.c: size rules and user copies */
 int lpc_check_usize(const void __user *src, size_t usize, size_t ksize,

@@ -58,10 +58,16 @@ module_param(max_section_bytes_per_user, ulong, 0644);
 MODULE_PARM_DESC(max_section_bytes_per_user,
 		 "bytes of sections one user may hold (default 1 GiB)");
 
+static unsigned int max_views_per_user = 4096;
+module_param(max_views_per_user, uint, 0644);
+MODULE_PARM_DESC(max_views_per_user,
+		 "views one user's sends may have mapped in receivers (default 4096)");
+
 enum lpc_charge {
 	LPC_CHARGE_PORT,
 	LPC_CHARGE_CONN,
 	LPC_CHARGE_SECTION,
+	LPC_CHARGE_VIEW,
 	LPC_CHARGE_NR,
 };
 
@@ -164,6 +170,8 @@ static u64 lpc_user_limit(enum lpc_charge what)
 		return READ_ONCE(max_ports_per_user);
 	case LPC_CHARGE_CONN:
 		return READ_ONCE(max_conns_per_user);
+	case LPC_CHARGE_VIEW:
+		return READ_ONCE(max_views_per_user);
 	default:
 		return READ_ONCE(max_section_bytes_per_user);
 	}
@@ -248,22 +256,23 @@ static int lpc_user_prealloc(struct hlist_head *spare, unsigned int nr)
 }
 
 /**
- * lpc_user_charge() - charge @n of @what to the caller, at every level
+ * lpc_user_charge() - charge @n of @what to @cred, at every level
+ * @cred: whom to charge: current's credentials, or those an object kept.
+ * @exempt: @cred has CAP_SYS_RESOURCE in the initial user namespace.
  * @what: the resource.
- * @n: how much (1 for a port or a connection, bytes for a section).
+ * @n: how much (1 for a port, a connection or a view, bytes for a section).
  *
- * The caller stores current_cred() in the object it creates, and gives it
- * back to lpc_user_uncharge() when the object goes. Entries are allocated
+ * The caller stores @cred in the object it charges for, and gives it back
+ * to lpc_user_uncharge() when the object goes. Entries are allocated
  * with the lock dropped, so the check is redone with them in hand: after
  * a race, with as many more as are then missing.
  *
  * Return: 0, -EDQUOT (a level is at its limit) or -ENOMEM. Nothing is
  * charged on failure.
  */
-static int lpc_user_charge(enum lpc_charge what, u64 n)
+static int lpc_user_charge(const struct cred *cred, bool exempt,
+			   enum lpc_charge what, u64 n)
 {
-	bool exempt = ns_capable_noaudit(&init_user_ns, CAP_SYS_RESOURCE);
-	const struct cred *cred = current_cred();
 	u64 limit = lpc_user_limit(what);
 	unsigned int spares = 0, missing;
 	struct lpc_ucount *u;
@@ -331,13 +340,23 @@ static void lpc_user_uncharge(const struct cred *cred, enum lpc_charge what,
 	}
 }
 
+/* A charge to current, exempt as rlimits are. */
+static int lpc_user_charge_current(enum lpc_charge what, u64 n)
+{
+	return lpc_user_charge(current_cred(),
+			       ns_capable_noaudit(&init_user_ns,
+						  CAP_SYS_RESOURCE),
+			       what, n);
+}
+
 /*
- * The entry points. Charges are to current's credentials: 0, -EDQUOT or
- * -ENOMEM. Uncharges take the credentials the object kept (see above).
+ * The entry points. Charges are to current's credentials (views: to the
+ * sender's): 0, -EDQUOT or -ENOMEM. Uncharges take the credentials the
+ * object kept (see above).
  */
 int lpc_user_charge_port(void)
 {
-	return lpc_user_charge(LPC_CHARGE_PORT, 1);
+	return lpc_user_charge_current(LPC_CHARGE_PORT, 1);
 }
 
 void lpc_user_uncharge_port(const struct cred *cred)
@@ -347,7 +366,7 @@ void lpc_user_uncharge_port(const struct cred *cred)
 
 int lpc_user_charge_conn(void)
 {
-	return lpc_user_charge(LPC_CHARGE_CONN, 1);
+	return lpc_user_charge_current(LPC_CHARGE_CONN, 1);
 }
 
 void lpc_user_uncharge_conn(const struct cred *cred)
@@ -358,10 +377,43 @@ void lpc_user_uncharge_conn(const struct cred *cred)
 /* @bytes of a new section. */
 int lpc_user_charge_sections(u64 bytes)
 {
-	return lpc_user_charge(LPC_CHARGE_SECTION, bytes);
+	return lpc_user_charge_current(LPC_CHARGE_SECTION, bytes);
 }
 
 void lpc_user_uncharge_sections(const struct cred *cred, u64 bytes)
 {
 	lpc_user_uncharge(cred, LPC_CHARGE_SECTION, bytes);
+}
+
+/**
+ * lpc_user_charge_views() - a view is mapped into its receiver
+ * @cred: the sending side's credentials (the connection's client's, or
+ *	the server's that accepted it), kept by the caller for the uncharge.
+ *
+ * Runs in the receiver; the sender pays. A view stays mapped after its
+ * connection ended, until the receiver lets it go, so the per-connection
+ * bound (view.c's max_conn_views) alone would let a sender that connects
+ * again and again leave any number of views in a receiver that never
+ * releases them; the per-user count bounds them all.
+ *
+ * Return: 0, -EDQUOT or -ENOMEM.
+ */
+int lpc_user_charge_views(const struct cred *cred)
+{
+	/*
+	 * CAP_SYS_RESOURCE in the initial namespace, as the capability code
+	 * decides it for credentials of that namespace (security_capable()
+	 * is not exported; the LSMs are not asked, as for a noaudit check).
+	 */
+	bool exempt = cred->user_ns == &init_user_ns &&
+		      cap_raised(cred->cap_effective, CAP_SYS_RESOURCE);
+
+	return lpc_user_charge(cred, exempt, LPC_CHARGE_VIEW, 1);
+}
+
+/* @cred may be NULL: nothing was charged. */
+void lpc_user_uncharge_views(const struct cred *cred)
+{
+	if (cred)
+		lpc_user_uncharge(cred, LPC_CHARGE_VIEW, 1);
 }

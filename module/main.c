@@ -12,6 +12,7 @@
 #include <linux/uaccess.h>
 
 #include "internal.h"
+#include "section.h"
 
 static int lpc_version(void __user *uarg, u32 usize)
 {
@@ -109,9 +110,14 @@ static int __init lpc_init(void)
 	int ret;
 
 	lpc_check_uapi();
-	ret = misc_register(&lpc_misc);
+	ret = lpc_section_init();
 	if (ret)
 		return ret;
+	ret = misc_register(&lpc_misc);
+	if (ret) {
+		lpc_section_exit();
+		return ret;
+	}
 	pr_debug("loaded, api %u\n", LPC_API_VERSION);
 	return 0;
 }
@@ -120,6 +126,7 @@ static void __exit lpc_exit(void)
 {
 	misc_deregister(&lpc_misc);
 	lpc_ns_exit();
+	lpc_section_exit();
 }
 
 module_init(lpc_init);

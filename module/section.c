@@ -4,11 +4,12 @@
  *
  * A section is an ordinary shmem file, created by %LPC_IOC_SECTION_CREATE
  * on a communication port and owned by that port's connection: the
- * connection keeps a reference on its file (conn->sections). When the
+ * connection keeps a reference on it (conn->sections). When the
  * connection ends, a section is emptied and can never grow again, so its
- * memory is released even while fds and mappings of it live on (they then
- * see an empty file; mappings fault with SIGBUS), but not before the last
- * view of it that a receiver has mapped is gone (see "Lifetime" below).
+ * memory is released even while the creator's fds and mappings of it
+ * live on (they then see an empty file; mappings fault with SIGBUS), but
+ * not before the last file of it that a receiver holds is gone (see
+ * "Lifetime" below).
  *
  * Sections are created sealable with F_SEAL_GROW and F_SEAL_SHRINK already
  * set: the size given at creation is the section's size for life. It is
@@ -21,8 +22,13 @@
  * Memory: every page is allocated at creation, in the creator's context
  * (lpc_section_commit()), so it is charged to the creator's memory cgroup
  * whoever touches it later, as NT's SEC_COMMIT commits a section's pages
- * at creation. Sizes are also charged to the creator's euid, up to
- * limits.c's max_section_bytes_per_user, until the section is emptied.
+ * at creation, and no page of it can be given back before the section is
+ * emptied: every file of a section's inode (its own, the receivers', and
+ * any reopened through /proc) has lpc's file operations (section_fops.c),
+ * whose fallocate() refuses to punch holes (FALLOC_FL_PUNCH_HOLE, MADV_REMOVE), so that no
+ * page can be freed and refilled at another's expense. Sizes are also
+ * charged to the creator's euid, up to limits.c's
+ * max_section_bytes_per_user, until the section is emptied.
  *
  * Limits: a section is at most max_section_size bytes; a connection holds
  * at most max_conn_sections sections of at most max_conn_section_bytes
@@ -32,23 +38,25 @@
  * Lifetime: struct lpc_section is reference-counted. Its connection's list
  * holds one reference; so does every view of it on its way (a message's
  * attributes, from lpc_view_attach() until the view is delivered or
- * dropped) and every view mapped into a receiver (view.c's struct
- * lpc_view_map, until it is unmapped or forgotten). The list's reference
- * goes when the section is pruned or its connection ends; the last
- * reference empties the section and frees it. So a connection that ends
- * releases the memory of its sections at once unless a receiver has one
- * mapped (or one is being delivered): then the memory stays, still charged
- * to its creator, until the receiver replies, releases the view or closes
- * its port, and a receiver reading a view never faults because the sender
- * went away.
+ * dropped) and every file a receiver was given of it, mapped or as an fd
+ * (lpc_section_open_view(): the file's ->release, lpc_view_file_release(),
+ * puts it when the last fd and mapping of that file are gone). The list's
+ * reference goes when the section is pruned or its connection ends; the
+ * last reference empties the section and frees it. So a connection that
+ * ends releases the memory of its sections at once unless a receiver
+ * holds a view of one (or one is being delivered): then the memory stays,
+ * still charged to its creator, until the receiver has closed and
+ * unmapped what it was given, and a receiver reading a view never faults
+ * because the sender went away, whatever it did to its port or fds.
  *
  * The section's own file (the one the creator's fd refers to, and the one
  * a message carries once attached) points back to it through
- * ->private_data, which shmem leaves unused. That pointer is followed only
- * by a holder of a reference (lpc_section_of()).
+ * ->private_data, which shmem leaves unused; so does every receiver's
+ * file, which holds a reference. That pointer is followed only by a
+ * holder of a reference (lpc_section_of()).
  *
- * A message's view of a section is attached and dropped at the end of
- * this file; how views are mapped into receivers is view.c's.
+ * A message's view of a section is attached and dropped in view_attach.c;
+ * how views are mapped into receivers is view.c's.
  */
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -178,7 +186,7 @@ struct lpc_section *lpc_section_of(struct file *file)
  *
  * Return: the file, opened read-write (no reference taken).
  */
-static struct file *lpc_section_file(struct lpc_section *sec)
+struct file *lpc_section_file(struct lpc_section *sec)
 {
 	return sec->file;
 }
@@ -307,6 +315,11 @@ static struct file *lpc_section_new_file(u64 size)
 		fput(file);
 		return ERR_PTR(ret);
 	}
+	ret = lpc_section_adopt(file);
+	if (ret) {
+		fput(file);
+		return ERR_PTR(ret);
+	}
 	file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
 	inode = file_inode(file);
 	inode_lock(inode);
@@ -416,9 +429,8 @@ err_free:
  * Return: the section, with a reference, or NULL if @inode is none of
  * @conn's sections (or @conn ended).
  */
-static struct lpc_section *lpc_section_pin(struct lpc_conn *conn,
-					   struct inode *inode,
-					   loff_t *size)
+struct lpc_section *lpc_section_pin(struct lpc_conn *conn,
+				    struct inode *inode, loff_t *size)
 {
 	struct lpc_section *sec, *found = NULL;
 
@@ -457,109 +469,4 @@ void lpc_sections_conn_end(struct lpc_conn *conn)
 	lpc_views_conn_end(conn->listener, conn);
 	lpc_views_conn_end(conn->client, conn);
 	lpc_sections_put(&list);
-}
-
-/* ---- views on their way: a message's view of a section ---- */
-
-/*
- * Check the view of @file that @view names; on success *@secp is its
- * section, pinned (lpc_section_pin()). Sections cannot shrink (they are
- * created with F_SEAL_SHRINK), so a range found inside one stays inside.
- */
-static int lpc_view_check(struct lpc_conn *conn, struct file *file,
-			  const struct lpc_view *view,
-			  struct lpc_section **secp)
-{
-	struct inode *inode = file_inode(file);
-	struct lpc_section *sec;
-	loff_t size;
-	int ret = 0;
-
-	/* A section of an ended connection is no section of it: -EINVAL. */
-	sec = lpc_section_pin(conn, inode, &size);
-	if (!sec)
-		return -EINVAL;
-	if (view->offset > size || view->length > size - view->offset)
-		ret = -ERANGE;
-	/* Seals are only ever added, so one seen here stays. */
-	else if ((view->flags & LPC_VIEW_IMMUTABLE) &&
-		 !(READ_ONCE(SHMEM_I(inode)->seals) & F_SEAL_WRITE))
-		ret = -EPERM;
-	/* Nobody passes on write access they do not have. */
-	else if (!(view->flags & (LPC_VIEW_READONLY | LPC_VIEW_IMMUTABLE)) &&
-		 !(file->f_mode & FMODE_WRITE))
-		ret = -EACCES;
-	if (ret) {
-		lpc_section_put(sec);
-		return ret;
-	}
-	*secp = sec;
-	return 0;
-}
-
-/**
- * lpc_view_attach() - attach a view to a message being sent
- * @conn: the connection the message travels on (a reply travels on its
- *	request's, whichever port sends it).
- * @ext: the message's attributes being built.
- * @view: the sender's &struct lpc_view.
- *
- * Return: 0, -EBADF (@section_fd is no fd), -EINVAL (not a section of
- * this connection, unknown flags, @addr set, @length 0, @offset not
- * page-aligned), -ERANGE (past the end of the section), -EPERM
- * (%LPC_VIEW_IMMUTABLE on a section not sealed with F_SEAL_WRITE), -EACCES
- * (a writable view through a read-only fd).
- */
-int lpc_view_attach(struct lpc_conn *conn, struct lpc_msg_ext *ext,
-		    const struct lpc_view *view)
-{
-	struct lpc_section *sec;
-	struct file *file;
-	int ret;
-
-	if (view->addr || (view->flags & ~LPC_VIEW_FLAGS))
-		return -EINVAL;
-	if (!view->length || !PAGE_ALIGNED(view->offset))
-		return -EINVAL;
-	if (!conn || !ext)
-		return -EINVAL;
-	file = fget(view->section_fd);
-	if (!file)
-		return -EBADF;
-	ret = lpc_view_check(conn, file, view, &sec);
-	if (ret) {
-		fput(file);
-		return ret;
-	}
-	/*
-	 * The message carries the section's own file, not the sender's: the
-	 * rights were checked on the sender's above, and the receiver gets
-	 * its own file made from the view's flags (lpc_view_file()).
-	 */
-	ext->view_file = get_file(lpc_section_file(sec));
-	fput(file);
-	ext->view_offset = view->offset;
-	ext->view_length = view->length;
-	ext->view_flags = view->flags;
-	return 0;
-}
-
-/**
- * lpc_view_drop() - drop a message's view, delivered or not
- * @ext: a message's attributes; may have no view, or be NULL.
- *
- * Drops the file and the section reference lpc_view_attach() took; the
- * last one empties the section (lpc_section_put()): no lock may be held.
- */
-void lpc_view_drop(struct lpc_msg_ext *ext)
-{
-	struct lpc_section *sec;
-
-	if (ext && ext->view_file) {
-		/* Ours while the reference is: see lpc_view_attach(). */
-		sec = lpc_section_of(ext->view_file);
-		fput(ext->view_file);
-		ext->view_file = NULL;
-		lpc_section_put(sec);
-	}
 }

@@ -21,6 +21,13 @@ struct lpc_section;
 void lpc_section_get(struct lpc_section *sec);
 void lpc_section_put(struct lpc_section *sec);
 struct lpc_section *lpc_section_of(struct file *file);
+struct lpc_section *lpc_section_pin(struct lpc_conn *conn,
+				    struct inode *inode, loff_t *size);
+struct file *lpc_section_file(struct lpc_section *sec);
+struct file *lpc_section_open_view(struct file *file, bool readonly);
+int lpc_section_init(void);
+void lpc_section_exit(void);
+int lpc_section_adopt(struct file *file);
 void lpc_views_conn_end(struct lpc_port *home, struct lpc_conn *conn);
 
 #endif /* _LPC_SECTION_H */
