@@ -88,8 +88,7 @@ static void usage(FILE *f)
 		"\n"
 		"OBJECT := { version | port | conn | acl | stats }\n"
 		"OPTIONS := { -j|--json [-p|--pretty] | -H|--no-header |\n"
-		"             -V|--version | -h|--help | --replay FILE |\n"
-		"             -n|--dry-run }\n"
+		"             -V|--version | -h|--help | -n|--dry-run }\n"
 		"\n"
 		"portctl version\n"
 		"portctl port { list | show NAME | help }\n"
@@ -98,7 +97,7 @@ static void usage(FILE *f)
 		"portctl stats [ NAME | help ]\n"
 		"\n"
 		"Commands accept unambiguous prefixes: 'portctl p l'.\n"
-		"Environment: LPC_DEVICE (default %s), PORTCTL_REPLAY.\n",
+		"Environment: LPC_DEVICE (default %s).\n",
 		LPC_DEVICE_PATH);
 }
 
@@ -136,7 +135,6 @@ static const struct option long_options[] = {
 	{ "no-header",	no_argument,		NULL, 'H' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ "help",	no_argument,		NULL, 'h' },
-	{ "replay",	required_argument,	NULL, 'R' },
 	{ "dry-run",	no_argument,		NULL, 'n' },
 	{ NULL,		0,			NULL, 0 }
 };
@@ -169,9 +167,6 @@ static int parse_options(int argc, char **argv)
 		case 'n':
 			opts.dry_run = true;
 			break;
-		case 'R':
-			opts.replay = optarg;
-			break;
 		default:
 			output_init(stdout, opts.json, opts.pretty);
 			p_err("unknown option '%s'; try 'portctl help'",
@@ -194,8 +189,6 @@ int main(int argc, char **argv)
 
 	env = getenv("LPC_DEVICE");
 	opts.device = env && *env ? env : LPC_DEVICE_PATH;
-	env = getenv("PORTCTL_REPLAY");
-	opts.replay = env && *env ? env : NULL;
 
 	ret = parse_options(argc, argv);
 	if (ret < 0) {

@@ -36,7 +36,6 @@ struct portctl_opts {
 	bool no_header;
 	bool dry_run;		/* --dry-run: change nothing, print */
 	const char *device;	/* LPC_DEVICE or /dev/lpc */
-	const char *replay;	/* --replay / PORTCTL_REPLAY, or NULL */
 };
 
 extern struct portctl_opts opts;
