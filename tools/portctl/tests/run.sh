@@ -19,6 +19,7 @@ src=$(dirname "$here")
 PORTCTL=${PORTCTL:-$src/build/portctl}
 PORTCTL_REPLAY_BIN=${PORTCTL_REPLAY_BIN:-$src/build/.portctl/portctl-replay}
 TABLE_TEST=${TABLE_TEST:-$src/build/.portctl/table_test}
+MONITOR_LINES=${MONITOR_LINES:-$src/build/.portctl/monitor_lines}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Recorded times print the same everywhere.
@@ -321,6 +322,34 @@ else
 	skipped "table: no table_test binary"
 fi
 
+# --- the monitor's printer, on recorded trace lines ------------------
+if [ -x "$MONITOR_LINES" ]; then
+	trace=$here/monitor.trace
+	# mon MODE [PORT|-] [PID]: the printer's stdout, stderr and status.
+	mon() { "$MONITOR_LINES" "$@" <"$trace" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
+	mon text
+	check "monitor: every event (text)" cmp -s "$tmp/out" "$here/monitor.txt"
+	check "monitor: a line it cannot parse is reported, not fatal" \
+		test $rc -eq 0 -a "$(grep -c 'cannot parse' "$tmp/err")" -eq 1
+	mon json
+	check "monitor: every event (JSON lines)" \
+		cmp -s "$tmp/out" "$here/monitor.json"
+	if $has_python; then
+		check "monitor: each JSON line parses" python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    json.loads(line)' "$tmp/out"
+	fi
+	mon json '\RPC Control\lpc-demo'
+	check "monitor: one port's events, messages by connection" \
+		cmp -s "$tmp/out" "$here/monitor-port.json"
+	mon text - 5000009
+	check "monitor: one process's events" \
+		cmp -s "$tmp/out" "$here/monitor-pid.txt"
+else
+	skipped "monitor: no monitor_lines binary"
+fi
+
 # --- help, man page and completion agree ----------------------------
 "$PORTCTL" help | sed -n 's/^OBJECT := { \(.*\) }$/\1/p' | tr '|' ' ' |
 	xargs -n 1 | sort > "$tmp/help.objs"
@@ -351,10 +380,10 @@ if command -v bash >/dev/null 2>&1; then
 			sh "$src/bash-completion/portctl" "$@"
 	}
 	check "completion: objects" \
-		test "$(complete_words '')" = "version port conn acl stats help"
+		test "$(complete_words '')" = "version port conn acl stats monitor help"
 	check "completion: prefix" test "$(complete_words ve)" = version
 	check "completion: options" \
-		test "$(complete_words -j --p)" = --pretty
+		test "$(complete_words -j --pr)" = --pretty
 	check "completion: after an object" \
 		test "$(complete_words -j version '')" = help
 	check "completion: port commands" \
@@ -365,6 +394,10 @@ if command -v bash >/dev/null 2>&1; then
 		test "$(complete_words acl '')" = "show set help"
 	check "completion: --dry-run" \
 		test "$(complete_words --d)" = --dry-run
+	check "completion: nothing after --pid" \
+		test -z "$(complete_words --pid '')"
+	check "completion: the object after --pid PID" \
+		test "$(complete_words --pid 1 mon)" = monitor
 else
 	skipped "completion: bash not installed"
 fi
