@@ -17,6 +17,7 @@
 
 #include "kselftest_harness.h"
 #include "lpc_sys.h"
+#include "lpc_query.h"
 
 #define PORTCTL	"/bin/portctl"
 #define OUT_MAX	16384
@@ -156,6 +157,38 @@ TEST_F(pctl, acl_set_show_roundtrip)
 	ASSERT_EQ(0, portctl(self->out, show));
 	EXPECT_NE(NULL, strstr(self->out, "\"uid\""));
 	EXPECT_EQ(1000, json_num(self->out, "id"));
+}
+
+/*
+ * Capabilities in rules go through libcap both ways: a name in (with or
+ * without "cap_", any case), the kernel's number stored, the name out.
+ */
+TEST_F(pctl, acl_capability_names_roundtrip)
+{
+	const char *set[] = { "acl", "set", self->name, "allow", "owner",
+			      "all", "allow", "cap", "CAP_NET_ADMIN", "admin",
+			      "allow", "cap", "bpf", "query", NULL };
+	const char *show[] = { "-j", "acl", "show", self->name, NULL };
+	const char *text[] = { "acl", "show", self->name, NULL };
+	struct lpc_ace aces[4];
+	__u32 n = 4;
+
+	ASSERT_EQ(0, portctl(self->out, set)) {
+		TH_LOG("portctl acl set: %s", self->out);
+	}
+	ASSERT_EQ(0, lpc_acl_get(self->dev, self->name, aces, &n));
+	ASSERT_EQ(3, n);
+	EXPECT_EQ(LPC_ACE_CAP, aces[1].who);
+	EXPECT_EQ(CAP_NET_ADMIN, aces[1].id);
+	EXPECT_EQ(LPC_ACE_CAP, aces[2].who);
+	EXPECT_EQ(CAP_BPF, aces[2].id);
+	ASSERT_EQ(0, portctl(self->out, show));
+	EXPECT_NE(NULL, strstr(self->out, "\"name\":\"cap_net_admin\""))
+		TH_LOG("%s", self->out);
+	EXPECT_NE(NULL, strstr(self->out, "\"name\":\"cap_bpf\""));
+	ASSERT_EQ(0, portctl(self->out, text));
+	EXPECT_NE(NULL, strstr(self->out, "allow cap cap_net_admin admin\n"))
+		TH_LOG("%s", self->out);
 }
 
 /* Errors are JSON objects in JSON mode, with a non-zero exit. */

@@ -10,6 +10,7 @@
  *	WHO    := owner | everyone | uid ID | group ID | cap ID
  *	          (user = uid, gid = group)
  *	ID     := a number, a user or group name, or a capability name
+ *	          (libcap's, with or without "cap_")
  *	RIGHTS := connect,query,admin in any combination, or all
  *
  * User and group names go through getpwnam()/getgrnam(). A static
@@ -22,25 +23,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 #include "json_print.h"
 #include "main.h"
 #include "source.h"
 
-/* Linux capability names, by number (linux/capability.h). */
-static const char *const cap_names[] = {
-	"cap_chown", "cap_dac_override", "cap_dac_read_search",
-	"cap_fowner", "cap_fsetid", "cap_kill", "cap_setgid", "cap_setuid",
-	"cap_setpcap", "cap_linux_immutable", "cap_net_bind_service",
-	"cap_net_broadcast", "cap_net_admin", "cap_net_raw", "cap_ipc_lock",
-	"cap_ipc_owner", "cap_sys_module", "cap_sys_rawio", "cap_sys_chroot",
-	"cap_sys_ptrace", "cap_sys_pacct", "cap_sys_admin", "cap_sys_boot",
-	"cap_sys_nice", "cap_sys_resource", "cap_sys_time",
-	"cap_sys_tty_config", "cap_mknod", "cap_lease", "cap_audit_write",
-	"cap_audit_control", "cap_setfcap", "cap_mac_override",
-	"cap_mac_admin", "cap_syslog", "cap_wake_alarm", "cap_block_suspend",
-	"cap_audit_read", "cap_perfmon", "cap_bpf", "cap_checkpoint_restore",
-};
-#define NR_CAPS	(sizeof(cap_names) / sizeof(cap_names[0]))
+/*
+ * Capabilities are named by libcap, so a capability newer than this
+ * portctl is named as soon as the system's libcap knows it. libcap
+ * names capabilities 0..63 at most (bits of a 64-bit set).
+ */
+#define CAP_ID_MAX	63
 
 static const struct {
 	const char *name;
@@ -75,11 +68,52 @@ static bool who_has_id(unsigned int who)
 	return who == LPC_ACE_UID || who == LPC_ACE_GID || who == LPC_ACE_CAP;
 }
 
+#define CAP_NAME_LEN	64
+
+/*
+ * libcap's name of capability @id into @name: false when libcap has
+ * none (it then makes up a number, which 'show' prints as the id).
+ */
+static bool cap_name(unsigned int id, char name[CAP_NAME_LEN])
+{
+	char *s;
+	bool ok;
+
+	if (id > CAP_ID_MAX)
+		return false;
+	s = cap_to_name((cap_value_t)id);
+	if (!s)
+		return false;
+	ok = !strncmp(s, "cap_", 4) && strlen(s) < CAP_NAME_LEN;
+	if (ok)
+		strcpy(name, s);
+	cap_free(s);
+	return ok;
+}
+
+/* A capability by libcap's name, with or without its "cap_" prefix. */
+static int cap_id(const char *s, unsigned int *id)
+{
+	char full[CAP_NAME_LEN];
+	cap_value_t v;
+
+	if (strncasecmp(s, "cap_", 4)) {
+		if (snprintf(full, sizeof(full), "cap_%s", s) >=
+		    (int)sizeof(full))
+			return -EINVAL;
+		s = full;
+	}
+	if (cap_from_name(s, &v) || v < 0 || v > CAP_ID_MAX)
+		return -EINVAL;
+	*id = (unsigned int)v;
+	return 0;
+}
+
 static void print_ace(const struct lpc_ace *a)
 {
 	const char *who = who_name(a->who);
+	char buf[16], name[CAP_NAME_LEN];
 	unsigned int i, n = 0;
-	char buf[16];
 
 	open_json_object(NULL);
 	if (a->action == LPC_ACE_ALLOW || a->action == LPC_ACE_DENY) {
@@ -97,9 +131,9 @@ static void print_ace(const struct lpc_ace *a)
 		print_uint(PRINT_JSON, "who", NULL, a->who);
 	}
 	if (who_has_id(a->who) || !who) {
-		if (a->who == LPC_ACE_CAP && a->id < NR_CAPS) {
+		if (a->who == LPC_ACE_CAP && cap_name(a->id, name)) {
 			print_uint(PRINT_JSON, "id", NULL, a->id);
-			print_string(PRINT_ANY, "name", " %s", cap_names[a->id]);
+			print_string(PRINT_ANY, "name", " %s", name);
 		} else {
 			print_uint(PRINT_ANY, "id", " %llu", a->id);
 		}
@@ -157,7 +191,6 @@ static int parse_id(unsigned int who, const char *s, unsigned int *id)
 {
 	struct passwd *pw;
 	struct group *gr;
-	unsigned int i;
 
 	if (!parse_num(s, id))
 		return 0;
@@ -179,13 +212,8 @@ static int parse_id(unsigned int who, const char *s, unsigned int *id)
 		*id = gr->gr_gid;
 		return 0;
 	default:
-		for (i = 0; i < NR_CAPS; i++) {
-			if (!strcasecmp(s, cap_names[i]) ||
-			    !strcasecmp(s, cap_names[i] + 4)) {
-				*id = i;
-				return 0;
-			}
-		}
+		if (!cap_id(s, id))
+			return 0;
 		p_err("unknown capability '%s'", s);
 		return -EINVAL;
 	}

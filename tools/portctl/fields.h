@@ -29,12 +29,12 @@ struct field {
 /* NULL-terminated tables for struct lpc_port_info and lpc_conn_info. */
 extern const struct field port_fields[];
 extern const struct field conn_fields[];
-/* The fields of struct lpc_version, for the replay file. */
+/* The fields of struct lpc_version, for replay files (tests/replay.c). */
 extern const struct field version_fields[];
 /* The counters of struct lpc_port_info (portctl stats). */
 extern const struct field stats_fields[];
 extern const struct field share_fields[];
-/* struct lpc_ace, for the replay file. */
+/* struct lpc_ace, for replay files. */
 extern const struct field ace_fields[];
 
 const struct field *field_find(const struct field *table, const char *key);

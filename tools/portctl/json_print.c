@@ -41,6 +41,15 @@ void output_finish(void)
 	fflush(o.out);
 }
 
+int output_flush_line(void)
+{
+	if (o.json && o.depth == 0 && o.top_values) {
+		fputc('\n', o.out);
+		o.top_values = 0;
+	}
+	return fflush(o.out) || ferror(o.out) ? -1 : 0;
+}
+
 static void indent(void)
 {
 	int i;

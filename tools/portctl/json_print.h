@@ -29,6 +29,12 @@ void output_init(FILE *out, bool json, bool pretty);
 bool is_json(void);
 /* Ends JSON output with a newline; call once at exit. */
 void output_finish(void);
+/*
+ * For streams: end the top-level value just printed with a newline and
+ * flush, so each one is a line a reader gets at once (JSON lines); in
+ * text mode only flush. Returns -1 if the output failed (a closed pipe).
+ */
+int output_flush_line(void);
 
 /* Containers exist only in JSON; in text mode they print nothing. */
 void open_json_object(const char *key);

@@ -2,7 +2,9 @@
 /*
  * portctl: inspect lpc ports. Option parsing and command dispatch.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,7 @@ static const struct cmd objects[] = {
 	{ "conn",	do_conn },
 	{ "acl",	do_acl },
 	{ "stats",	do_stats },
+	{ "monitor",	do_monitor },
 	{ "help",	do_help },
 	{ NULL,		NULL },
 };
@@ -86,19 +89,20 @@ static void usage(FILE *f)
 		"       portctl help\n"
 		"       portctl -V\n"
 		"\n"
-		"OBJECT := { version | port | conn | acl | stats }\n"
+		"OBJECT := { version | port | conn | acl | stats | monitor }\n"
 		"OPTIONS := { -j|--json [-p|--pretty] | -H|--no-header |\n"
-		"             -V|--version | -h|--help | --replay FILE |\n"
-		"             -n|--dry-run }\n"
+		"             -V|--version | -h|--help | -n|--dry-run |\n"
+		"             --pid PID }\n"
 		"\n"
 		"portctl version\n"
 		"portctl port { list | show NAME | help }\n"
 		"portctl conn { list PORT | help }\n"
 		"portctl acl { show NAME | set NAME RULE... | help }\n"
 		"portctl stats [ NAME | help ]\n"
+		"portctl monitor [ PORT ] [ --pid PID ] | help\n"
 		"\n"
 		"Commands accept unambiguous prefixes: 'portctl p l'.\n"
-		"Environment: LPC_DEVICE (default %s), PORTCTL_REPLAY.\n",
+		"Environment: LPC_DEVICE (default %s).\n",
 		LPC_DEVICE_PATH);
 }
 
@@ -136,10 +140,27 @@ static const struct option long_options[] = {
 	{ "no-header",	no_argument,		NULL, 'H' },
 	{ "version",	no_argument,		NULL, 'V' },
 	{ "help",	no_argument,		NULL, 'h' },
-	{ "replay",	required_argument,	NULL, 'R' },
 	{ "dry-run",	no_argument,		NULL, 'n' },
+	{ "pid",	required_argument,	NULL, 'P' },
 	{ NULL,		0,			NULL, 0 }
 };
+
+/* --pid PID: a positive number. */
+static int parse_pid(const char *arg)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (!*arg || *end || errno || v <= 0 || v > INT_MAX) {
+		output_init(stdout, opts.json, opts.pretty);
+		p_err("--pid needs a process id, not '%s'", arg);
+		return -1;
+	}
+	opts.pid = (int)v;
+	return 0;
+}
 
 /* Returns -1 to go on, or the exit code. */
 static int parse_options(int argc, char **argv)
@@ -169,8 +190,9 @@ static int parse_options(int argc, char **argv)
 		case 'n':
 			opts.dry_run = true;
 			break;
-		case 'R':
-			opts.replay = optarg;
+		case 'P':
+			if (parse_pid(optarg))
+				return EXIT_USAGE;
 			break;
 		default:
 			output_init(stdout, opts.json, opts.pretty);
@@ -194,8 +216,6 @@ int main(int argc, char **argv)
 
 	env = getenv("LPC_DEVICE");
 	opts.device = env && *env ? env : LPC_DEVICE_PATH;
-	env = getenv("PORTCTL_REPLAY");
-	opts.replay = env && *env ? env : NULL;
 
 	ret = parse_options(argc, argv);
 	if (ret < 0) {

@@ -36,7 +36,7 @@ struct portctl_opts {
 	bool no_header;
 	bool dry_run;		/* --dry-run: change nothing, print */
 	const char *device;	/* LPC_DEVICE or /dev/lpc */
-	const char *replay;	/* --replay / PORTCTL_REPLAY, or NULL */
+	int pid;		/* --pid: monitor only this process, or 0 */
 };
 
 extern struct portctl_opts opts;
@@ -61,5 +61,6 @@ int do_port(int argc, char **argv);
 int do_conn(int argc, char **argv);
 int do_acl(int argc, char **argv);
 int do_stats(int argc, char **argv);
+int do_monitor(int argc, char **argv);
 
 #endif /* PORTCTL_MAIN_H */

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Live and replayed data for the commands (see source.h).
+ * The device's answers for the commands (see source.h).
  */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 #include "main.h"
-#include "replay.h"
 #include "source.h"
 
 #define PAGE	16	/* entries fetched per query ioctl */
@@ -16,13 +15,6 @@ int source_open(struct source *src)
 	int fd;
 
 	src->fd = -1;
-	src->replay = NULL;
-	if (opts.replay) {
-		src->path = opts.replay;
-		src->replay = replay_load(opts.replay);
-		return src->replay ? 0 : -EINVAL;
-	}
-
 	src->path = opts.device;
 	fd = lpc_open_path(opts.device, 0);
 	if (fd == -ENOENT) {
@@ -43,17 +35,13 @@ void source_close(struct source *src)
 {
 	if (src->fd >= 0)
 		close(src->fd);
-	replay_free(src->replay);
 	src->fd = -1;
-	src->replay = NULL;
 }
 
 int source_version(struct source *src, struct lpc_version *v)
 {
 	int ret;
 
-	if (src->replay)
-		return replay_version(src->replay, v);
 	ret = lpc_version(src->fd, v);
 	if (ret == -ENOTTY)
 		p_err("%s is not an lpc device (%s)", src->path,
@@ -64,8 +52,7 @@ int source_version(struct source *src, struct lpc_version *v)
 }
 
 /*
- * Queries are a feature: say so plainly on a module without them. A
- * replay file is held to the same rule, so tests can check the message.
+ * Queries are a feature: say so plainly on a module without them.
  */
 static int need_query(struct source *src)
 {
@@ -130,81 +117,39 @@ static int live_conns(struct source *src, const char *name, conn_fn fn,
 	return 0;
 }
 
-static const struct lpc_port_info *replay_find(const struct replay *r,
-					       const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < replay_nports(r); i++)
-		if (!strcmp((const char *)replay_port(r, i)->name, name))
-			return replay_port(r, i);
-	return NULL;
-}
-
 int source_ports(struct source *src, port_fn fn, void *arg)
 {
-	size_t i;
 	int ret;
 
 	ret = need_query(src);
 	if (ret)
 		return ret;
-	if (!src->replay)
-		return live_ports(src, fn, arg);
-	for (i = 0; i < replay_nports(src->replay); i++) {
-		ret = fn(replay_port(src->replay, i), arg);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return live_ports(src, fn, arg);
 }
 
 int source_port(struct source *src, const char *name,
 		struct lpc_port_info *info)
 {
-	const struct lpc_port_info *p;
 	int ret;
 
 	ret = need_query(src);
 	if (ret)
 		return ret;
-	if (!src->replay) {
-		ret = lpc_port_info(src->fd, name, info);
-		if (ret < 0)
-			query_failed("describing the port", name, ret);
-		return ret;
-	}
-	p = replay_find(src->replay, name);
-	if (!p)
-		return query_failed("", name, -ENOENT);
-	*info = *p;
-	return 0;
+	ret = lpc_port_info(src->fd, name, info);
+	if (ret < 0)
+		query_failed("describing the port", name, ret);
+	return ret;
 }
 
 int source_conns(struct source *src, const char *name, conn_fn fn,
 		 void *arg)
 {
-	const struct lpc_conn_info *c;
-	const char *port;
-	size_t i;
 	int ret;
 
 	ret = need_query(src);
 	if (ret)
 		return ret;
-	if (!src->replay)
-		return live_conns(src, name, fn, arg);
-	if (!replay_find(src->replay, name))
-		return query_failed("", name, -ENOENT);
-	for (i = 0; i < replay_nconns(src->replay); i++) {
-		c = replay_conn(src->replay, i, &port);
-		if (strcmp(port, name))
-			continue;
-		ret = fn(c, arg);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return live_conns(src, name, fn, arg);
 }
 
 static int need_acl(struct source *src)
@@ -239,33 +184,14 @@ static int acl_failed(bool set, const char *name, int err)
 int source_acl_get(struct source *src, const char *name,
 		   struct lpc_ace *aces, unsigned int *count)
 {
-	const struct lpc_ace *a;
-	const char *port;
-	unsigned int n = 0;
-	size_t i;
 	int ret;
 
 	ret = need_acl(src);
 	if (ret)
 		return ret;
-	if (!src->replay) {
-		ret = lpc_acl_get(src->fd, name, aces, count);
-		if (ret < 0 && ret != -ENOSPC)
-			acl_failed(false, name, ret);
-		return ret;
-	}
-	if (!replay_find(src->replay, name))
-		return query_failed("", name, -ENOENT);
-	for (i = 0; i < replay_naces(src->replay); i++) {
-		a = replay_ace(src->replay, i, &port);
-		if (strcmp(port, name))
-			continue;
-		if (n < *count)
-			aces[n] = *a;
-		n++;
-	}
-	ret = n > *count ? -ENOSPC : 0;
-	*count = n;
+	ret = lpc_acl_get(src->fd, name, aces, count);
+	if (ret < 0 && ret != -ENOSPC)
+		acl_failed(false, name, ret);
 	return ret;
 }
 
@@ -277,10 +203,6 @@ int source_acl_set(struct source *src, const char *name,
 	ret = need_acl(src);
 	if (ret)
 		return ret;
-	if (src->replay) {
-		p_err("%s: a replay file cannot be changed", src->path);
-		return -EROFS;
-	}
 	ret = lpc_acl_set(src->fd, name, aces, count);
 	if (ret < 0)
 		acl_failed(true, name, ret);

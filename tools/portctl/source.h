@@ -1,31 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * Where portctl gets its data: the live device through liblpc, or a
- * replay file of recorded answers (replay.h) for tests without the
- * module. Every function prints its own errors and returns -errno.
+ * Where portctl gets its data: the device, through liblpc. Every
+ * function prints its own errors and returns -errno. (The tests answer
+ * liblpc's ioctls from recorded files: tests/replay_ioctl.c.)
  */
 #ifndef PORTCTL_SOURCE_H
 #define PORTCTL_SOURCE_H
 
 #include <liblpc.h>
 
-struct replay;
-
 struct source {
-	const char *path;	/* device or replay file, for messages */
+	const char *path;	/* the device, for messages */
 	int fd;			/* open device, or -1 */
-	struct replay *replay;	/* parsed replay file, or NULL */
 };
 
 /* Called per entry; a nonzero return stops the walk and is returned. */
 typedef int (*port_fn)(const struct lpc_port_info *port, void *arg);
 typedef int (*conn_fn)(const struct lpc_conn_info *conn, void *arg);
 
-/* Open the device or replay file named in opts. */
+/* Open the device named in opts. */
 int source_open(struct source *src);
 void source_close(struct source *src);
 
-/* LPC_IOC_VERSION or its recorded answer. */
+/* LPC_IOC_VERSION. */
 int source_version(struct source *src, struct lpc_version *v);
 /* Every port the caller may query, in serial order. */
 int source_ports(struct source *src, port_fn fn, void *arg);
@@ -42,7 +39,7 @@ int source_conns(struct source *src, const char *name, conn_fn fn,
  */
 int source_acl_get(struct source *src, const char *name,
 		   struct lpc_ace *aces, unsigned int *count);
-/* Replace the ACL of port @name (live device only). */
+/* Replace the ACL of port @name. */
 int source_acl_set(struct source *src, const char *name,
 		   const struct lpc_ace *aces, unsigned int count);
 

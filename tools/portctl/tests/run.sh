@@ -2,17 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0 OR MIT
 #
 # portctl tests that need no module: help and usage errors, the error for
-# a missing device in text and JSON, replayed 'version' output against
-# recorded expectations, the column engine, and that help, man page and
-# bash completion list the same objects. Where /dev/lpc exists (the test
-# VM) it also checks the live 'version'.
+# a missing device in text and JSON, replayed output against recorded
+# expectations, the column engine, and that help, man page and bash
+# completion list the same objects. Where /dev/lpc exists (the test VM)
+# it also checks the live 'version'.
 #
-#   PORTCTL=path/to/portctl TABLE_TEST=path/to/table_test sh tests/run.sh
+# Replayed output comes from portctl-replay, portctl built with an ioctl()
+# that answers from a recorded file named by PORTCTL_REPLAY
+# (replay_ioctl.c); the installed portctl cannot replay.
+#
+#   PORTCTL=path/to/portctl PORTCTL_REPLAY_BIN=path/to/portctl-replay \
+#	TABLE_TEST=path/to/table_test sh tests/run.sh
 
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(dirname "$here")
 PORTCTL=${PORTCTL:-$src/build/portctl}
+PORTCTL_REPLAY_BIN=${PORTCTL_REPLAY_BIN:-$src/build/.portctl/portctl-replay}
 TABLE_TEST=${TABLE_TEST:-$src/build/.portctl/table_test}
+MONITOR_LINES=${MONITOR_LINES:-$src/build/.portctl/monitor_lines}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Recorded times print the same everywhere.
@@ -32,8 +39,18 @@ run()
 	while [ "$1" != -- ]; do env_args="$env_args $1"; shift; done
 	shift
 	# shellcheck disable=SC2086
-	env $env_args "$PORTCTL" "$@" >"$tmp/out" 2>"$tmp/err"
+	env $env_args "${bin:-$PORTCTL}" "$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
+}
+
+# replay FILE ARGS: run ARGS with the module's answers read from FILE.
+replay()
+{
+	file=$1
+	shift
+	bin=$PORTCTL_REPLAY_BIN
+	run PORTCTL_REPLAY="$file" LPC_DEVICE=/dev/null -- "$@"
+	bin=
 }
 
 # check NAME CONDITION...: one test, passes when the command succeeds.
@@ -79,6 +96,8 @@ PY
 }
 
 [ -x "$PORTCTL" ] || { echo "no portctl at $PORTCTL"; exit 1; }
+[ -x "$PORTCTL_REPLAY_BIN" ] ||
+	{ echo "no portctl-replay at $PORTCTL_REPLAY_BIN"; exit 1; }
 
 # Fill in the version placeholders of the recorded expectations.
 "$PORTCTL" -V > "$tmp/V"
@@ -109,6 +128,8 @@ run -- --bogus
 check "unknown option: exit 2" test $rc -eq 2
 run -- version extra
 check "unexpected argument: exit 2" test $rc -eq 2
+run -- --replay "$here/version.dump" version
+check "the installed portctl cannot replay: exit 2" test $rc -eq 2
 run -- version help
 check "'version help' prints its usage" \
 	test $rc -eq 0 -a "$(head -n 1 "$tmp/out")" = "Usage: portctl version"
@@ -127,48 +148,48 @@ check "not an lpc device: error, exit 1" \
 	test $rc -eq 1 -a -n "$(grep 'is not an lpc device' "$tmp/err")"
 
 # --- replayed output ------------------------------------------------
-run PORTCTL_REPLAY="$here/version.dump" -- version
+replay "$here/version.dump" version
 expect version.txt
 check "replayed version (text)" cmp -s "$tmp/out" "$tmp/expect"
-run -- --replay "$here/version-future.dump" version
+replay "$here/version-future.dump" version
 expect version-future.txt
 check "newer module: api 2, unknown bit, odd size" \
 	cmp -s "$tmp/out" "$tmp/expect"
-run PORTCTL_REPLAY="$here/version.dump" -- v
+replay "$here/version.dump" v
 expect version.txt
 check "prefix 'v' runs version" cmp -s "$tmp/out" "$tmp/expect"
 printf 'version.api_version 1\nversion.bogus 2\n' > "$tmp/bad.dump"
-run -- --replay "$tmp/bad.dump" version
+replay "$tmp/bad.dump" version
 check "replay with an unknown key fails" \
 	test $rc -eq 1 -a -n "$(grep 'bad.dump:2: unknown key' "$tmp/err")"
 printf 'version.api_version 1\n' > "$tmp/short.dump"
-run -- --replay "$tmp/short.dump" version
+replay "$tmp/short.dump" version
 check "replay without every version field fails" \
 	test $rc -eq 1 -a -n "$(grep 'no version.max_name_len' "$tmp/err")"
 
 # --- ports and connections, replayed --------------------------------
 dump=$here/ports.dump
 demo='\RPC Control\lpc-demo'
-run -- --replay "$dump" port list
+replay "$dump" port list
 check "port list (text)" cmp -s "$tmp/out" "$here/port-list.txt"
-run -- --replay "$dump" port
+replay "$dump" port
 check "plain 'port' lists" cmp -s "$tmp/out" "$here/port-list.txt"
-run -- --replay "$dump" -H p l
+replay "$dump" -H p l
 check "port list -H, by prefixes" \
 	cmp -s "$tmp/out" "$here/port-list-noheader.txt"
-run -- --replay "$dump" port show "$demo"
+replay "$dump" port show "$demo"
 check "port show (text)" cmp -s "$tmp/out" "$here/port-show.txt"
-run -- --replay "$dump" conn list "$demo"
+replay "$dump" conn list "$demo"
 check "conn list (text)" cmp -s "$tmp/out" "$here/conn-list.txt"
-run -- --replay "$dump" port show nope
+replay "$dump" port show nope
 check "port show of a missing port: exit 1" \
 	test $rc -eq 1 -a "$(cat "$tmp/err")" = \
 	"Error: no port 'nope' (or not visible to you)"
-run -- --replay "$dump" port show
+replay "$dump" port show
 check "port show without NAME: exit 2" test $rc -eq 2
-run -- --replay "$dump" conn list
+replay "$dump" conn list
 check "conn list without PORT: exit 2" test $rc -eq 2
-run -- --replay "$here/version.dump" port list
+replay "$here/version.dump" port list
 check "a module without 'query': clear error, exit 1" \
 	test $rc -eq 1 -a "$(cat "$tmp/err")" = \
 	"Error: this lpc module cannot list ports (no 'query' feature)"
@@ -177,27 +198,27 @@ check "port list without the module: the same error as version" \
 	test $rc -eq 1 -a -n "$(grep 'lpc module not loaded' "$tmp/err")"
 
 # --- ACLs and counters, replayed ------------------------------------
-run -- --replay "$dump" acl show "$demo"
+replay "$dump" acl show "$demo"
 check "acl show (text)" cmp -s "$tmp/out" "$here/acl-show.txt"
-run -- --replay "$dump" acl show nope
+replay "$dump" acl show nope
 check "acl show of a missing port: exit 1" \
 	test $rc -eq 1 -a "$(cat "$tmp/err")" = \
 	"Error: no port 'nope' (or not visible to you)"
-run -- --replay "$dump" acl show
+replay "$dump" acl show
 check "acl show without NAME: exit 2" test $rc -eq 2
-run -- --replay "$dump" acl set "$demo" allow owner all
+replay "$dump" acl set "$demo" allow owner all
 check "acl set on a replay file: exit 1" \
 	test $rc -eq 1 -a -n "$(grep 'cannot be changed' "$tmp/err")"
-run -- --replay "$here/version.dump" acl show "$demo"
+replay "$here/version.dump" acl show "$demo"
 check "a module without ACL get/set: clear error, exit 1" \
 	test $rc -eq 1 -a -n "$(grep "no 'acl_getset' feature" "$tmp/err")"
-run -- --replay "$dump" stats
+replay "$dump" stats
 check "stats of every port (text)" cmp -s "$tmp/out" "$here/stats.txt"
-run -- --replay "$dump" stats "$demo"
+replay "$dump" stats "$demo"
 check "stats of one port (text)" cmp -s "$tmp/out" "$here/stats-port.txt"
-run -- --replay "$dump" stats nope
+replay "$dump" stats nope
 check "stats of a missing port: exit 1" test $rc -eq 1
-run -- --replay "$dump" stats a b
+replay "$dump" stats a b
 check "stats with two names: exit 2" test $rc -eq 2
 # acl set --dry-run parses the rules and prints them, device untouched.
 set -- allow uid 1000 connect,query deny gid 50 connect \
@@ -248,26 +269,26 @@ if $has_python; then
 	check "usage error in JSON parses" json_ok "$tmp/out"
 	run -- -j
 	check "no object in JSON parses" json_ok "$tmp/out"
-	run PORTCTL_REPLAY="$here/version.dump" -- -j version
+	replay "$here/version.dump" -j version
 	expect version.json
 	check "replayed version (JSON)" json_eq "$tmp/out" "$tmp/expect"
 	check "  -j is one line" test "$(wc -l < "$tmp/out")" -eq 1
-	run PORTCTL_REPLAY="$here/version.dump" -- -p version
+	replay "$here/version.dump" -p version
 	check "replayed version (pretty JSON)" json_eq "$tmp/out" "$tmp/expect"
 	check "  -p is indented" grep -q '^    "liblpc": {$' "$tmp/out"
 	run -- -jV
 	check "-jV parses" json_ok "$tmp/out"
-	run -- --replay "$dump" -j port list
+	replay "$dump" -j port list
 	check "port list (JSON)" json_eq "$tmp/out" "$here/port-list.json"
-	run -- --replay "$dump" -j port show "$demo"
+	replay "$dump" -j port show "$demo"
 	check "port show (JSON)" json_eq "$tmp/out" "$here/port-show.json"
-	run -- --replay "$dump" -j conn list "$demo"
+	replay "$dump" -j conn list "$demo"
 	check "conn list (JSON)" json_eq "$tmp/out" "$here/conn-list.json"
-	run -- --replay "$dump" -j acl show "$demo"
+	replay "$dump" -j acl show "$demo"
 	check "acl show (JSON)" json_eq "$tmp/out" "$here/acl-show.json"
-	run -- --replay "$dump" -j stats
+	replay "$dump" -j stats
 	check "stats of every port (JSON)" json_eq "$tmp/out" "$here/stats.json"
-	run -- --replay "$dump" -j stats "$demo"
+	replay "$dump" -j stats "$demo"
 	check "stats of one port (JSON)" \
 		json_eq "$tmp/out" "$here/stats-port.json"
 	set -- allow uid 1000 connect,query deny gid 50 connect \
@@ -279,7 +300,7 @@ if $has_python; then
 	run -- -j -n acl set x allow owner frob
 	check "rule error in JSON" json_error "$tmp/out" \
 		"unknown right 'frob' in 'frob' (connect, query, admin or all)"
-	run -- --replay "$dump" -j port show nope
+	replay "$dump" -j port show nope
 	check "missing port in JSON parses" json_ok "$tmp/out"
 else
 	skipped "JSON checks: python3 not installed"
@@ -299,6 +320,34 @@ if [ -x "$TABLE_TEST" ]; then
 	fi
 else
 	skipped "table: no table_test binary"
+fi
+
+# --- the monitor's printer, on recorded trace lines ------------------
+if [ -x "$MONITOR_LINES" ]; then
+	trace=$here/monitor.trace
+	# mon MODE [PORT|-] [PID]: the printer's stdout, stderr and status.
+	mon() { "$MONITOR_LINES" "$@" <"$trace" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
+	mon text
+	check "monitor: every event (text)" cmp -s "$tmp/out" "$here/monitor.txt"
+	check "monitor: a line it cannot parse is reported, not fatal" \
+		test $rc -eq 0 -a "$(grep -c 'cannot parse' "$tmp/err")" -eq 1
+	mon json
+	check "monitor: every event (JSON lines)" \
+		cmp -s "$tmp/out" "$here/monitor.json"
+	if $has_python; then
+		check "monitor: each JSON line parses" python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    json.loads(line)' "$tmp/out"
+	fi
+	mon json '\RPC Control\lpc-demo'
+	check "monitor: one port's events, messages by connection" \
+		cmp -s "$tmp/out" "$here/monitor-port.json"
+	mon text - 5000009
+	check "monitor: one process's events" \
+		cmp -s "$tmp/out" "$here/monitor-pid.txt"
+else
+	skipped "monitor: no monitor_lines binary"
 fi
 
 # --- help, man page and completion agree ----------------------------
@@ -331,10 +380,10 @@ if command -v bash >/dev/null 2>&1; then
 			sh "$src/bash-completion/portctl" "$@"
 	}
 	check "completion: objects" \
-		test "$(complete_words '')" = "version port conn acl stats help"
+		test "$(complete_words '')" = "version port conn acl stats monitor help"
 	check "completion: prefix" test "$(complete_words ve)" = version
 	check "completion: options" \
-		test "$(complete_words -j --p)" = --pretty
+		test "$(complete_words -j --pr)" = --pretty
 	check "completion: after an object" \
 		test "$(complete_words -j version '')" = help
 	check "completion: port commands" \
@@ -345,6 +394,10 @@ if command -v bash >/dev/null 2>&1; then
 		test "$(complete_words acl '')" = "show set help"
 	check "completion: --dry-run" \
 		test "$(complete_words --d)" = --dry-run
+	check "completion: nothing after --pid" \
+		test -z "$(complete_words --pid '')"
+	check "completion: the object after --pid PID" \
+		test "$(complete_words --pid 1 mon)" = monitor
 else
 	skipped "completion: bash not installed"
 fi

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The replay file parser (format in replay.h).
+ * The replay file parser (format in replay.h), for the test build of
+ * portctl only. Errors go to stderr: portctl then reports the failed
+ * ioctl in its own words.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -8,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fields.h"
-#include "main.h"
 #include "replay.h"
 
 struct conn_rec {
@@ -39,7 +40,7 @@ struct replay {
 #define bad(r, ...) do {						\
 	char msg_[256];							\
 	snprintf(msg_, sizeof(msg_), __VA_ARGS__);			\
-	p_err("%s:%u: %s", (r)->path, (r)->line, msg_);			\
+	fprintf(stderr, "%s:%u: %s\n", (r)->path, (r)->line, msg_);	\
 } while (0)
 
 static char *trim(char *s)
@@ -115,7 +116,7 @@ static int parse_section(struct replay *r, char *line)
 	r->section = SEC_CONN;
 	return 0;
 nomem:
-	p_err("out of memory");
+	fprintf(stderr, "out of memory\n");
 	return -ENOMEM;
 }
 
@@ -223,13 +224,14 @@ struct replay *replay_load(const char *path)
 	FILE *f;
 
 	if (!r) {
-		p_err("out of memory");
+		fprintf(stderr, "out of memory\n");
 		return NULL;
 	}
 	r->path = path;
 	f = fopen(path, "r");
 	if (!f) {
-		p_err("cannot open replay file %s: %s", path, strerror(errno));
+		fprintf(stderr, "cannot open replay file %s: %s\n", path,
+			strerror(errno));
 		free(r);
 		return NULL;
 	}
@@ -252,7 +254,7 @@ int replay_version(const struct replay *r, struct lpc_version *v)
 
 	for (f = version_fields; f->key; f++) {
 		if (!(r->version_set & (1U << (f - version_fields)))) {
-			p_err("%s: no version.%s", r->path, f->key);
+			fprintf(stderr, "%s: no version.%s\n", r->path, f->key);
 			return -ENODATA;
 		}
 	}

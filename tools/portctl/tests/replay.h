@@ -2,6 +2,8 @@
 /*
  * Replay files: recorded answers of the module, so portctl's output can
  * be tested where there is no /dev/lpc (as ss does with TCPDIAG_FILE).
+ * Only the test build of portctl reads them (replay_ioctl.c answers its
+ * ioctls from one); the installed portctl knows nothing of them.
  *
  *	# comment
  *	version.api_version 1		struct lpc_version, as version.<field>
