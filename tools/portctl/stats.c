@@ -99,6 +99,7 @@ static int stats_one(const char *name)
 	struct column *cols;
 	struct table *t;
 	struct source src;
+	char size[32];
 	size_t ncols;
 	int ret;
 
@@ -122,10 +123,14 @@ static int stats_one(const char *name)
 		print_uint(PRINT_JSON, "max_conn_bytes", NULL,
 			   info.max_conn_bytes);
 		if (!is_json())
-			printf("    %-18s %u messages, %u bytes\n\n",
+			printf("    %-18s %u messages, %s\n\n",
 			       "conn_share", info.max_conn_queued,
-			       info.max_conn_bytes);
-		if (table_print(t, "connections", !opts.no_header))
+			       format_size(size, sizeof(size),
+					   info.max_conn_bytes));
+		/* No header over no rows: say it in words instead. */
+		if (!is_json() && !table_rows(t))
+			printf("no connections\n");
+		else if (table_print(t, "connections", !opts.no_header))
 			ret = -ENOMEM;
 		close_json_object();
 	}

@@ -202,6 +202,11 @@ static void print_json_rows(const struct table *t, const char *key)
 	close_json_array();
 }
 
+size_t table_rows(const struct table *t)
+{
+	return t->nrows;
+}
+
 /* Index of the last column text mode shows. */
 static size_t last_visible(const struct table *t)
 {

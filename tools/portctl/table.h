@@ -53,5 +53,7 @@ void table_uint_text(struct table *t, unsigned long long val,
 
 /* @key names the JSON array; -1 if a cell was missing or memory ran out. */
 int table_print(struct table *t, const char *key, bool header);
+/* Rows added so far. */
+size_t table_rows(const struct table *t);
 
 #endif /* PORTCTL_TABLE_H */
