@@ -8,7 +8,9 @@
  * SENDER_CHECK, VIEW_RELEASE, DIRECT_*, the batches) work on every kind.
  * So ports have one table whose rows say which kinds accept them, and the
  * dispatcher refuses the other kinds with -EINVAL, the error these
- * ioctls always gave there.
+ * ioctls always gave there (only earlier now: before the struct is
+ * copied, so a bad pointer or a non-zero tail on the wrong kind of port
+ * is -EINVAL, no longer -EFAULT or -E2BIG).
  *
  * A row is found by its number's _IOC_NR, like io_uring's op table by
  * opcode. The struct size travels in the ioctl number: a row matches the
@@ -156,7 +158,8 @@ static_assert(LPC_DEV_NR_LAST < LPC_PORT_NR_FIRST);
  * lpc's magic, the number its index says, a size in the number of at
  * least VER0 and none without an argument, exactly one feature bit. The
  * loop is unrolled and the tables are constant, so each check folds to a
- * constant; one that does not hold (or cannot be folded) fails the build.
+ * constant; one that does not hold, or cannot be folded (a table longer
+ * than the unroll count), fails the build.
  */
 static __always_inline void lpc_ioc_check(const struct lpc_ioc *t,
 					  unsigned int n, unsigned int first)
