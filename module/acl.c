@@ -32,7 +32,6 @@
 #include <linux/uidgid.h>
 
 #include "internal.h"
-#include "query.h"
 
 struct lpc_kace {
 	u32 action;
@@ -211,6 +210,37 @@ int lpc_acl_check(struct lpc_port *port, u32 right)
 	return ret;
 }
 
+/**
+ * lpc_port_visible() - does a connection port exist for the caller?
+ * @port: the connection port.
+ *
+ * Only for those who may query it: to the others it is a name nobody
+ * created.
+ */
+bool lpc_port_visible(struct lpc_port *port)
+{
+	return !lpc_acl_check(port, LPC_RIGHT_QUERY);
+}
+
+/**
+ * lpc_port_find_visible() - a connection port by name, if it is visible
+ * @uname: user pointer to the name.
+ * @len: its length, already accepted by lpc_name_check().
+ *
+ * Return: the port with a reference, ERR_PTR(-ENOENT) if there is none
+ * for the caller, or the errors of lpc_port_lookup_user().
+ */
+struct lpc_port *lpc_port_find_visible(u64 uname, u32 len)
+{
+	struct lpc_port *port = lpc_port_lookup_user(uname, len);
+
+	if (!IS_ERR(port) && !lpc_port_visible(port)) {
+		lpc_port_put(port);
+		return ERR_PTR(-ENOENT);
+	}
+	return port;
+}
+
 /* One entry as the caller sees it: ids in the caller's user namespace. */
 static void lpc_ace_export(struct lpc_ace *u, const struct lpc_kace *k)
 {
@@ -244,7 +274,7 @@ static void lpc_ace_export(struct lpc_ace *u, const struct lpc_kace *k)
  * Return: 0, -ENOSPC if the list has more entries than the room (nothing
  * is copied then), -EFAULT.
  */
-int lpc_acl_to_user(struct lpc_port *port, u64 uptr, u32 *count)
+static int lpc_acl_to_user(struct lpc_port *port, u64 uptr, u32 *count)
 {
 	struct lpc_ace __user *uace = u64_to_user_ptr(uptr);
 	struct lpc_acl *acl;
@@ -274,7 +304,7 @@ int lpc_acl_to_user(struct lpc_port *port, u64 uptr, u32 *count)
  * Readers that found the old list keep using it until they drop their
  * reference; it is freed after a grace period.
  */
-void lpc_acl_replace(struct lpc_port *port, struct lpc_acl *acl)
+static void lpc_acl_replace(struct lpc_port *port, struct lpc_acl *acl)
 {
 	struct lpc_acl *old;
 
@@ -293,11 +323,96 @@ void lpc_acl_replace(struct lpc_port *port, struct lpc_acl *acl)
  * CAP_IPC_OWNER; -EACCES for others who may query the port; -ENOENT for
  * the rest, to whom the port does not exist.
  */
-int lpc_acl_may_set(struct lpc_port *port)
+static int lpc_acl_may_set(struct lpc_port *port)
 {
 	if (uid_eq(current_euid(), port->srv->owner->euid))
 		return 0;
 	if (!lpc_acl_check(port, LPC_RIGHT_ADMIN))
 		return 0;
 	return lpc_acl_check(port, LPC_RIGHT_QUERY) ? -ENOENT : -EACCES;
+}
+
+static int lpc_acl_req_in(struct lpc_acl_req *req, void __user *uarg,
+			  u32 usize)
+{
+	int ret;
+
+	ret = lpc_copy_in(req, sizeof(*req), uarg, usize,
+			  LPC_ACL_REQ_SIZE_VER0);
+	if (ret)
+		return ret;
+	if (req->flags || req->__pad)
+		return -EINVAL;
+	return lpc_name_check(req->name_len);
+}
+
+/**
+ * lpc_ioc_acl_get() - %LPC_IOC_ACL_GET
+ * @uarg: user &struct lpc_acl_req.
+ * @usize: its size.
+ *
+ * Needs the query right. The count is written back on success and on
+ * -ENOSPC, so that a caller can size its array.
+ *
+ * Return: 0, -ENOENT, -ENOSPC, or another -errno.
+ */
+int lpc_ioc_acl_get(void __user *uarg, u32 usize)
+{
+	struct lpc_acl_req __user *ureq = uarg;
+	struct lpc_acl_req req;
+	struct lpc_port *port;
+	int ret;
+
+	ret = lpc_acl_req_in(&req, uarg, usize);
+	if (ret)
+		return ret;
+	port = lpc_port_find_visible(req.name, req.name_len);
+	if (IS_ERR(port))
+		return PTR_ERR(port);
+	ret = lpc_acl_to_user(port, req.aces, &req.count);
+	lpc_port_put(port);
+	if ((!ret || ret == -ENOSPC) && put_user(req.count, &ureq->count))
+		ret = -EFAULT;
+	return ret;
+}
+
+/**
+ * lpc_ioc_acl_set() - %LPC_IOC_ACL_SET
+ * @uarg: user &struct lpc_acl_req.
+ * @usize: its size.
+ *
+ * The new list is checked before the port is looked up, so errors come
+ * in this order: the request and the entries (-EINVAL, -ENAMETOOLONG,
+ * -EFAULT), then -ENOENT, then -EACCES. A count of 0 (with no entries
+ * pointer) restores the default, owner-only list.
+ *
+ * Return: 0 or -errno.
+ */
+int lpc_ioc_acl_set(void __user *uarg, u32 usize)
+{
+	struct lpc_acl_req req;
+	struct lpc_port *port;
+	struct lpc_acl *acl;
+	int ret;
+
+	ret = lpc_acl_req_in(&req, uarg, usize);
+	if (ret)
+		return ret;
+	acl = lpc_acl_from_user(req.aces, req.count);
+	if (IS_ERR(acl))
+		return PTR_ERR(acl);
+	port = lpc_port_lookup_user(req.name, req.name_len);
+	if (IS_ERR(port)) {
+		ret = PTR_ERR(port);
+		goto out_free;
+	}
+	ret = lpc_acl_may_set(port);
+	if (!ret) {
+		lpc_acl_replace(port, acl);
+		acl = NULL;
+	}
+	lpc_port_put(port);
+out_free:
+	lpc_acl_free(acl);
+	return ret;
 }

@@ -473,27 +473,27 @@ static int lpc_batch(struct lpc_port *port, void __user *uarg, u32 usize,
 }
 
 /**
- * lpc_send_batch() - %LPC_IOC_SEND_BATCH
+ * lpc_ioc_send_batch() - %LPC_IOC_SEND_BATCH
  * @port: the sending port.
  * @uarg: user &struct lpc_batch.
  * @usize: its size.
  *
  * Return: entries sent, or the first entry's error.
  */
-int lpc_send_batch(struct lpc_port *port, void __user *uarg, u32 usize)
+int lpc_ioc_send_batch(struct lpc_port *port, void __user *uarg, u32 usize)
 {
 	return lpc_batch(port, uarg, usize, LPC_XFER_SEND);
 }
 
 /**
- * lpc_recv_batch() - %LPC_IOC_RECV_BATCH
+ * lpc_ioc_recv_batch() - %LPC_IOC_RECV_BATCH
  * @port: the receiving port.
  * @uarg: user &struct lpc_batch.
  * @usize: its size.
  *
  * Return: entries received, or the first entry's error.
  */
-int lpc_recv_batch(struct lpc_port *port, void __user *uarg, u32 usize)
+int lpc_ioc_recv_batch(struct lpc_port *port, void __user *uarg, u32 usize)
 {
 	return lpc_batch(port, uarg, usize, LPC_XFER_RECV);
 }

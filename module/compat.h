@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Every kernel-version difference lpc depends on, in one place. The rest
- * of the module sees only these helpers.
+ * Every kernel-version difference lpc depends on, in one place: no other
+ * file tests LINUX_VERSION_CODE. The rest of the module sees only these
+ * helpers.
  */
 #ifndef _LPC_COMPAT_H
 #define _LPC_COMPAT_H
 
 #include <linux/capability.h>
 #include <linux/file.h>
+#include <linux/mm.h>
 #include <linux/version.h>
 
 /* kernel_cap_t became a single u64 in 6.3. */
@@ -29,5 +31,28 @@ static inline int lpc_receive_fd(struct file *file, unsigned int o_flags)
 	return receive_fd(file, o_flags);
 #endif
 }
+
+/* pin_user_pages_remote() lost its vmas argument in 6.5. */
+static inline long lpc_pin_remote(struct mm_struct *mm, unsigned long addr,
+				  unsigned long nr, unsigned int gup_flags,
+				  struct page **pages)
+{
+#if KERNEL_VERSION(6, 5, 0) > LINUX_VERSION_CODE
+	return pin_user_pages_remote(mm, addr, nr, gup_flags, pages, NULL,
+				     NULL);
+#else
+	return pin_user_pages_remote(mm, addr, nr, gup_flags, pages, NULL);
+#endif
+}
+
+/*
+ * Since 6.10 __assign_str() takes the field only; the source is the one
+ * given to __string(). For the tracepoints of trace.h.
+ */
+#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
+#define lpc_assign_str(dst, src)	__assign_str(dst)
+#else
+#define lpc_assign_str(dst, src)	__assign_str(dst, src)
+#endif
 
 #endif /* _LPC_COMPAT_H */

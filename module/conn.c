@@ -386,13 +386,13 @@ out_put:
 }
 
 /**
- * lpc_connect() - %LPC_IOC_CONNECT
+ * lpc_ioc_connect() - %LPC_IOC_CONNECT
  * @uarg: user &struct lpc_connect.
  * @usize: its size.
  *
  * Return: the client port's fd, or -errno; see &struct lpc_connect.
  */
-int lpc_connect(void __user *uarg, u32 usize)
+int lpc_ioc_connect(void __user *uarg, u32 usize)
 {
 	struct lpc_connect c;
 	struct lpc_port *lst;
@@ -490,14 +490,14 @@ static int lpc_conn_establish(struct lpc_conn *conn, struct lpc_port *srv,
 }
 
 /**
- * lpc_accept() - %LPC_IOC_ACCEPT
+ * lpc_ioc_accept() - %LPC_IOC_ACCEPT
  * @port: the connection port.
  * @uarg: user &struct lpc_accept.
  * @usize: its size.
  *
  * Return: the server port's fd, 0 after a reject, or -errno.
  */
-int lpc_accept(struct lpc_port *port, void __user *uarg, u32 usize)
+int lpc_ioc_accept(struct lpc_port *port, void __user *uarg, u32 usize)
 {
 	struct lpc_port *srv = NULL;
 	struct file *file = NULL;
@@ -576,14 +576,14 @@ err_file:
 }
 
 /**
- * lpc_disconnect() - %LPC_IOC_DISCONNECT
+ * lpc_port_disconnect() - %LPC_IOC_DISCONNECT
  * @port: a communication port.
  *
  * Ends the connection and keeps the fd, which then only reports the end.
  *
  * Return: 0, or -EINVAL on a connection port.
  */
-int lpc_disconnect(struct lpc_port *port)
+int lpc_port_disconnect(struct lpc_port *port)
 {
 	if (port->kind == LPC_PORT_LISTENER)
 		return -EINVAL;

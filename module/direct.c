@@ -36,8 +36,8 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <linux/version.h>
 
+#include "compat.h"
 #include "internal.h"
 
 /* Bytes copied per pin of the requester's pages. */
@@ -58,19 +58,6 @@ struct lpc_direct_op {
 	struct lpc_msg_ext *ext;
 	bool write;
 };
-
-/* pin_user_pages_remote() lost its vmas argument in 6.5. */
-static long lpc_pin_remote(struct mm_struct *mm, unsigned long addr,
-			   unsigned long nr, unsigned int gup_flags,
-			   struct page **pages)
-{
-#if KERNEL_VERSION(6, 5, 0) > LINUX_VERSION_CODE
-	return pin_user_pages_remote(mm, addr, nr, gup_flags, pages, NULL,
-				     NULL);
-#else
-	return pin_user_pages_remote(mm, addr, nr, gup_flags, pages, NULL);
-#endif
-}
 
 /*
  * Copy up to @len bytes between @kbuf and @mm at @addr, within one chunk.

@@ -56,15 +56,11 @@
 #include <linux/wait.h>
 
 #include "uapi/linux/lpc.h"
+#include "acl.h"
 
 #define LPC_MODULE_VERSION	0x000100	/* 0.1.0 */
 
-#define LPC_FEATURES	(LPC_FEAT_PORTS | LPC_FEAT_ACL | LPC_FEAT_SERVER_ID | \
-			 LPC_FEAT_CANCEL | LPC_FEAT_DISCONNECT | \
-			 LPC_FEAT_CREDS | LPC_FEAT_FDS | LPC_FEAT_SENDER | \
-			 LPC_FEAT_BATCH | LPC_FEAT_ACL_GETSET | LPC_FEAT_QUERY | \
-			 LPC_FEAT_SECTIONS | LPC_FEAT_DIRECT | \
-			 LPC_FEAT_VIEW_KEEP | LPC_FEAT_CONN_SHARE)
+/* The features LPC_IOC_VERSION reports come from the ioctl tables (ioctl.c). */
 
 struct lpc_ns;
 struct lpc_conn;
@@ -416,28 +412,22 @@ struct lpc_msg {
 };
 
 /*
- * The struct size travels in the ioctl number; match everything else and
- * let the handler accept any size from its VER0 up.
+ * The ioctl handlers, lpc_ioc_*(), are called by the dispatchers of
+ * ioctl.c only, once the size in the ioctl number passed the VER0 rule
+ * and, on a port, its kind is one the ioctl accepts.
  */
-static inline bool lpc_cmd_is(unsigned int cmd, unsigned int want)
-{
-	return _IOC_TYPE(cmd) == _IOC_TYPE(want) &&
-	       _IOC_NR(cmd) == _IOC_NR(want) &&
-	       _IOC_DIR(cmd) == _IOC_DIR(want);
-}
+/* ioctl.c */
+long lpc_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+long lpc_port_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+void lpc_ioc_check_tables(void);
 
 /* ns.c */
 int lpc_ns_publish(struct lpc_port *port);
 void lpc_ns_unpublish(struct lpc_port *port);
 struct lpc_port *lpc_ns_lookup(const char *name, u32 len);
+unsigned int lpc_ns_ports_after(u64 after, struct lpc_port **ports,
+				unsigned int max, bool *more);
 void lpc_ns_exit(void);
-
-/* acl.c */
-struct lpc_acl;
-struct lpc_acl *lpc_acl_from_user(u64 uptr, u32 count);
-struct lpc_acl *lpc_acl_default(void);
-void lpc_acl_free(struct lpc_acl *acl);
-int lpc_acl_check(struct lpc_port *port, u32 right);
 
 /* port.c */
 struct lpc_port *lpc_port_alloc(enum lpc_port_kind kind, u32 max_queued);
@@ -450,14 +440,14 @@ static inline void lpc_port_get(struct lpc_port *port)
 int lpc_port_install(struct lpc_port *port, u32 flags, struct file **filep);
 bool lpc_is_lpc_file(struct file *file);
 bool lpc_is_dev_file(struct file *file);
-int lpc_create_port(void __user *uarg, u32 usize);
+int lpc_ioc_create_port(void __user *uarg, u32 usize);
 u64 lpc_next_serial(void);
-char *lpc_name_from_user(u64 uptr, u32 len);
+struct lpc_port *lpc_port_lookup_user(u64 uname, u32 len);
 
 /* conn.c */
-int lpc_connect(void __user *uarg, u32 usize);
-int lpc_accept(struct lpc_port *port, void __user *uarg, u32 usize);
-int lpc_disconnect(struct lpc_port *port);
+int lpc_ioc_connect(void __user *uarg, u32 usize);
+int lpc_ioc_accept(struct lpc_port *port, void __user *uarg, u32 usize);
+int lpc_port_disconnect(struct lpc_port *port);
 void lpc_conn_put(struct lpc_conn *conn);
 void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server);
 void lpc_listener_shutdown(struct lpc_port *port);
@@ -505,15 +495,16 @@ ktime_t *lpc_deadline(ktime_t *buf, bool has_timeout, bool nonblock,
 void lpc_port_set_dead(struct lpc_port *port);
 
 /* xfer.c: the message ioctls */
-int lpc_xfer(struct lpc_port *port, void __user *uarg, u32 usize);
-int lpc_cancel(struct lpc_port *port, void __user *uarg, u32 usize);
-int lpc_sender_check(struct lpc_port *port, void __user *uarg, u32 usize);
+int lpc_ioc_xfer(struct lpc_port *port, void __user *uarg, u32 usize);
+int lpc_ioc_cancel(struct lpc_port *port, void __user *uarg, u32 usize);
+int lpc_ioc_sender_check(struct lpc_port *port, void __user *uarg,
+			 u32 usize);
 struct lpc_port *lpc_service_port(struct lpc_port *port,
 				  struct lpc_conn **only);
 
 /* batch.c */
-int lpc_send_batch(struct lpc_port *port, void __user *uarg, u32 usize);
-int lpc_recv_batch(struct lpc_port *port, void __user *uarg, u32 usize);
+int lpc_ioc_send_batch(struct lpc_port *port, void __user *uarg, u32 usize);
+int lpc_ioc_recv_batch(struct lpc_port *port, void __user *uarg, u32 usize);
 
 /* attr.c */
 struct lpc_msg_ext *lpc_attr_build(struct lpc_port *port,
@@ -539,7 +530,8 @@ static inline int lpc_attr_deliver(struct lpc_port *port, struct lpc_msg *msg,
 }
 
 /* section.c: sections, and a message's view of one */
-int lpc_section_create(struct lpc_port *port, void __user *uarg, u32 usize);
+int lpc_ioc_section_create(struct lpc_port *port, void __user *uarg,
+			   u32 usize);
 void lpc_sections_conn_end(struct lpc_conn *conn);
 int lpc_view_attach(struct lpc_conn *conn, struct lpc_msg_ext *ext,
 		    const struct lpc_view *view);
@@ -551,7 +543,8 @@ int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
 void lpc_view_undeliver(struct lpc_port *port, const struct lpc_view *out,
 			bool fresh);
 void lpc_view_unmap_request(struct lpc_port *port, u64 id);
-int lpc_view_release(struct lpc_port *port, void __user *uarg, u32 usize);
+int lpc_ioc_view_release(struct lpc_port *port, void __user *uarg,
+			 u32 usize);
 void lpc_views_port_release(struct lpc_port *port);
 
 /* direct.c */
@@ -559,11 +552,9 @@ int lpc_direct(struct lpc_port *port, void __user *uarg, u32 usize,
 	       bool write);
 
 /* query.c */
-int lpc_port_list(void __user *uarg, u32 usize);
-int lpc_port_info(void __user *uarg, u32 usize);
-int lpc_conn_list(void __user *uarg, u32 usize);
-int lpc_acl_get(void __user *uarg, u32 usize);
-int lpc_acl_set(void __user *uarg, u32 usize);
+int lpc_ioc_port_list(void __user *uarg, u32 usize);
+int lpc_ioc_port_info(void __user *uarg, u32 usize);
+int lpc_ioc_conn_list(void __user *uarg, u32 usize);
 
 /* limits.c */
 u32 lpc_conn_queued_default(u32 max_queued);
@@ -582,11 +573,16 @@ int lpc_user_charge_views(const struct cred *cred);
 void lpc_user_uncharge_views(const struct cred *cred);
 
 /* uaccess.c: size rules and user copies */
+int lpc_usize_check(size_t usize, size_t ver0);
 int lpc_check_usize(const void __user *src, size_t usize, size_t ksize,
 		    size_t ver0);
 int lpc_copy_in(void *dst, size_t ksize, const void __user *src,
 		size_t usize, size_t ver0);
 int lpc_copy_out(void __user *dst, size_t usize, const void *src,
 		 size_t ksize);
+int lpc_copy_out_zeroed(void __user *dst, size_t usize, const void *src,
+			size_t ksize);
+int lpc_name_check(u32 len);
+char *lpc_name_from_user(u64 uptr, u32 len);
 
 #endif /* _LPC_INTERNAL_H */

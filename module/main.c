@@ -2,64 +2,16 @@
 /*
  * lpc: NT-style local procedure call ports for Linux.
  *
- * This file registers /dev/lpc, the factory: its ioctls report the
- * version, create named connection ports and connect to them. Everything
- * else happens on the port fds (port.c).
+ * This file registers /dev/lpc, the factory: its ioctls (ioctl.c) report
+ * the version, create named connection ports, connect to them and query
+ * them. Everything else happens on the port fds (port.c).
  */
 #include <linux/compat.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
-#include <linux/uaccess.h>
 
 #include "internal.h"
 #include "section.h"
-
-static int lpc_version(void __user *uarg, u32 usize)
-{
-	struct lpc_version v = {
-		.api_version = LPC_API_VERSION,
-		.max_name_len = LPC_NAME_MAX,
-		.features = LPC_FEATURES,
-		.max_msg_len = LPC_MSG_MAX,
-		.module_version = LPC_MODULE_VERSION,
-	};
-
-	if (usize < LPC_VERSION_SIZE_VER0)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	if (lpc_copy_out(uarg, usize, &v, sizeof(v)))
-		return -EFAULT;
-	if (usize > sizeof(v) &&
-	    clear_user(uarg + sizeof(v), usize - sizeof(v)))
-		return -EFAULT;
-	return 0;
-}
-
-static long lpc_dev_ioctl(struct file *file, unsigned int cmd,
-			  unsigned long arg)
-{
-	void __user *uarg = (void __user *)arg;
-	u32 usize = _IOC_SIZE(cmd);
-
-	if (lpc_cmd_is(cmd, LPC_IOC_VERSION))
-		return lpc_version(uarg, usize);
-	if (lpc_cmd_is(cmd, LPC_IOC_CREATE_PORT))
-		return lpc_create_port(uarg, usize);
-	if (lpc_cmd_is(cmd, LPC_IOC_CONNECT))
-		return lpc_connect(uarg, usize);
-	if (lpc_cmd_is(cmd, LPC_IOC_PORT_LIST))
-		return lpc_port_list(uarg, usize);
-	if (lpc_cmd_is(cmd, LPC_IOC_PORT_INFO))
-		return lpc_port_info(uarg, usize);
-	if (lpc_cmd_is(cmd, LPC_IOC_CONN_LIST))
-		return lpc_conn_list(uarg, usize);
-	if (lpc_cmd_is(cmd, LPC_IOC_ACL_GET))
-		return lpc_acl_get(uarg, usize);
-	if (lpc_cmd_is(cmd, LPC_IOC_ACL_SET))
-		return lpc_acl_set(uarg, usize);
-	return -ENOTTY;
-}
 
 static const struct file_operations lpc_dev_fops = {
 	.owner = THIS_MODULE,
@@ -110,6 +62,7 @@ static int __init lpc_init(void)
 	int ret;
 
 	lpc_check_uapi();
+	lpc_ioc_check_tables();
 	ret = lpc_section_init();
 	if (ret)
 		return ret;

@@ -27,7 +27,6 @@
 #include <linux/stringhash.h>
 
 #include "internal.h"
-#include "query.h"
 
 #define LPC_NS_BITS	5
 

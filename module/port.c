@@ -243,38 +243,6 @@ static void lpc_port_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "lpc-state:\t%s\n", dead ? "closed" : "open");
 }
 
-static long lpc_port_ioctl(struct file *file, unsigned int cmd,
-			   unsigned long arg)
-{
-	struct lpc_port *port = file->private_data;
-	void __user *uarg = (void __user *)arg;
-	u32 usize = _IOC_SIZE(cmd);
-
-	if (lpc_cmd_is(cmd, LPC_IOC_XFER))
-		return lpc_xfer(port, uarg, usize);
-	if (lpc_cmd_is(cmd, LPC_IOC_ACCEPT))
-		return lpc_accept(port, uarg, usize);
-	if (lpc_cmd_is(cmd, LPC_IOC_CANCEL))
-		return lpc_cancel(port, uarg, usize);
-	if (cmd == LPC_IOC_DISCONNECT)
-		return lpc_disconnect(port);
-	if (lpc_cmd_is(cmd, LPC_IOC_SENDER_CHECK))
-		return lpc_sender_check(port, uarg, usize);
-	if (lpc_cmd_is(cmd, LPC_IOC_SECTION_CREATE))
-		return lpc_section_create(port, uarg, usize);
-	if (lpc_cmd_is(cmd, LPC_IOC_VIEW_RELEASE))
-		return lpc_view_release(port, uarg, usize);
-	if (lpc_cmd_is(cmd, LPC_IOC_DIRECT_READ))
-		return lpc_direct(port, uarg, usize, false);
-	if (lpc_cmd_is(cmd, LPC_IOC_DIRECT_WRITE))
-		return lpc_direct(port, uarg, usize, true);
-	if (lpc_cmd_is(cmd, LPC_IOC_SEND_BATCH))
-		return lpc_send_batch(port, uarg, usize);
-	if (lpc_cmd_is(cmd, LPC_IOC_RECV_BATCH))
-		return lpc_recv_batch(port, uarg, usize);
-	return -ENOTTY;
-}
-
 static const struct file_operations lpc_port_fops = {
 	.owner = THIS_MODULE,
 	.release = lpc_port_release,
@@ -295,10 +263,10 @@ static int lpc_limit(u32 *val, u32 def, u32 max)
 
 static int lpc_port_attr_check(struct lpc_port_attr *attr)
 {
-	if (!attr->name_len)
-		return -EINVAL;
-	if (attr->name_len > LPC_NAME_MAX)
-		return -ENAMETOOLONG;
+	int ret = lpc_name_check(attr->name_len);
+
+	if (ret)
+		return ret;
 	if ((attr->flags & ~LPC_PORT_FLAGS) || attr->__pad)
 		return -EINVAL;
 	if (lpc_limit(&attr->max_msg_len, LPC_DEFAULT_MSG_LEN, LPC_MSG_MAX) ||
@@ -316,30 +284,27 @@ static int lpc_port_attr_check(struct lpc_port_attr *attr)
 }
 
 /**
- * lpc_name_from_user() - copy a port name
- * @uptr: user pointer.
- * @len: length, already checked against %LPC_NAME_MAX.
+ * lpc_port_lookup_user() - a connection port by a name in user memory
+ * @uname: user pointer to the name.
+ * @len: its length, already accepted by lpc_name_check().
  *
- * Return: a NUL-terminated copy, or ERR_PTR(-EFAULT), -EINVAL for a name
- * containing NUL, -ENOMEM.
+ * Whether the caller may see the port is for the caller to decide (see
+ * lpc_port_find_visible()).
+ *
+ * Return: the port with a reference, or ERR_PTR(-ENOENT) and the errors
+ * of lpc_name_from_user().
  */
-char *lpc_name_from_user(u64 uptr, u32 len)
+struct lpc_port *lpc_port_lookup_user(u64 uname, u32 len)
 {
+	struct lpc_port *port;
 	char *name;
 
-	name = kmalloc(len + 1, GFP_KERNEL_ACCOUNT);
-	if (!name)
-		return ERR_PTR(-ENOMEM);
-	if (copy_from_user(name, u64_to_user_ptr(uptr), len)) {
-		kfree(name);
-		return ERR_PTR(-EFAULT);
-	}
-	name[len] = '\0';
-	if (strlen(name) != len) {
-		kfree(name);
-		return ERR_PTR(-EINVAL);
-	}
-	return name;
+	name = lpc_name_from_user(uname, len);
+	if (IS_ERR(name))
+		return ERR_CAST(name);
+	port = lpc_ns_lookup(name, len);
+	kfree(name);
+	return port ?: ERR_PTR(-ENOENT);
 }
 
 static struct lpc_port *lpc_listener_alloc(struct lpc_port_attr *attr)
@@ -407,13 +372,13 @@ err_nomem:
 }
 
 /**
- * lpc_create_port() - %LPC_IOC_CREATE_PORT
+ * lpc_ioc_create_port() - %LPC_IOC_CREATE_PORT
  * @uarg: user &struct lpc_port_attr.
  * @usize: its size.
  *
  * Return: the new connection port's fd, or -errno.
  */
-int lpc_create_port(void __user *uarg, u32 usize)
+int lpc_ioc_create_port(void __user *uarg, u32 usize)
 {
 	struct lpc_port_attr attr;
 	struct lpc_port *port;

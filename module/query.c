@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Queries on /dev/lpc: list the connection ports of the caller's IPC
- * namespace, describe one, list its connections, read and replace its ACL.
+ * namespace, describe one, list its connections. (Reading and replacing
+ * a port's ACL is acl.c's.)
  *
  * A port the caller may not query does not exist for it: listings skip
  * it and lookups by name fail with -ENOENT, exactly as for a name nobody
@@ -28,7 +29,6 @@
 #include <linux/uidgid.h>
 
 #include "internal.h"
-#include "query.h"
 
 /*
  * Ports gathered per visit under lpc_ns_mutex, and connections per visit
@@ -41,13 +41,6 @@
 /* Values of &lpc_conn_info.state. */
 #define LPC_CONN_INFO_CONNECTING	1
 #define LPC_CONN_INFO_CONNECTED		2
-
-static int lpc_query_name_check(u32 name_len)
-{
-	if (!name_len)
-		return -EINVAL;
-	return name_len > LPC_NAME_MAX ? -ENAMETOOLONG : 0;
-}
 
 /*
  * Copy in and check a query. @named: the call takes a port name (it is
@@ -67,14 +60,8 @@ static int lpc_query_in(struct lpc_query *q, void __user *uarg, u32 usize,
 	if (q->entry_size > PAGE_SIZE)
 		return -E2BIG;
 	if (named)
-		return lpc_query_name_check(q->name_len);
+		return lpc_name_check(q->name_len);
 	return q->name || q->name_len ? -EINVAL : 0;
-}
-
-static int lpc_query_out(void __user *uarg, u32 usize,
-			 const struct lpc_query *q)
-{
-	return lpc_copy_out(uarg, usize, q, sizeof(*q));
 }
 
 /* Write entry @index of q->entry_size bytes: the kernel's, then zeros. */
@@ -83,44 +70,71 @@ static int lpc_put_entry(const struct lpc_query *q, u32 index,
 {
 	void __user *dst = u64_to_user_ptr(q->buf + (u64)index *
 					   q->entry_size);
-	size_t n = min_t(size_t, ksize, q->entry_size);
 
-	if (copy_to_user(dst, src, n))
-		return -EFAULT;
-	if (q->entry_size > n && clear_user(dst + n, q->entry_size - n))
-		return -EFAULT;
-	return 0;
+	return lpc_copy_out_zeroed(dst, q->entry_size, src, ksize);
 }
 
-static bool lpc_may_query(struct lpc_port *port)
+/**
+ * struct lpc_lister - one listing call, what both listings share
+ * @q: the query.
+ * @gather: take up to @max entries after @scanned into the listing's
+ *	batch, each with a reference; set *@more if some were left out.
+ *	Return how many.
+ * @put_batch: write out those of the @n gathered the caller may see,
+ *	through lpc_list_put(), and drop them all. Return 0 or -errno.
+ * @batch: the most entries one gather takes.
+ * @scanned: serial of the last entry looked at.
+ * @last: serial of the last entry written.
+ * @written: entries written.
+ */
+struct lpc_lister {
+	struct lpc_query q;
+	unsigned int (*gather)(struct lpc_lister *l, unsigned int max,
+			       bool *more);
+	int (*put_batch)(struct lpc_lister *l, unsigned int n);
+	unsigned int batch;
+	u64 scanned;
+	u64 last;
+	u32 written;
+};
+
+/* Write the next entry, that of serial @serial. */
+static int lpc_list_put(struct lpc_lister *l, u64 serial, const void *src,
+			size_t ksize)
 {
-	return !lpc_acl_check(port, LPC_RIGHT_QUERY);
-}
+	int ret = lpc_put_entry(&l->q, l->written, src, ksize);
 
-/* A connection port by name, whether or not the caller may see it. */
-static struct lpc_port *lpc_query_lookup(u64 uname, u32 len)
-{
-	struct lpc_port *port;
-	char *name;
-
-	name = lpc_name_from_user(uname, len);
-	if (IS_ERR(name))
-		return ERR_CAST(name);
-	port = lpc_ns_lookup(name, len);
-	kfree(name);
-	return port ?: ERR_PTR(-ENOENT);
-}
-
-/* A connection port by name, if the caller may query it. */
-static struct lpc_port *lpc_query_find(u64 uname, u32 len)
-{
-	struct lpc_port *port = lpc_query_lookup(uname, len);
-
-	if (!IS_ERR(port) && !lpc_may_query(port)) {
-		lpc_port_put(port);
-		return ERR_PTR(-ENOENT);
+	if (!ret) {
+		l->written++;
+		l->last = serial;
 	}
-	return port;
+	return ret;
+}
+
+/*
+ * Fill the user's array after the cursor, one batch at a time. A batch
+ * never holds more entries than there is room left, so every entry
+ * gathered is either written or invisible. Then write back the count and
+ * the cursor, which is 0 once the listing is complete.
+ */
+static int lpc_list(struct lpc_lister *l, void __user *uarg, u32 usize)
+{
+	unsigned int n, want;
+	bool more;
+	int ret;
+
+	l->scanned = l->q.cursor;
+	do {
+		want = min_t(u32, l->batch, l->q.count - l->written);
+		n = l->gather(l, want, &more);
+		ret = l->put_batch(l, n);
+	} while (!ret && more && l->written < l->q.count);
+	if (ret)
+		return ret;
+
+	l->q.count = l->written;
+	l->q.cursor = more ? l->last : 0;
+	return lpc_copy_out(uarg, usize, &l->q, sizeof(l->q));
 }
 
 /*
@@ -185,97 +199,82 @@ static bool lpc_port_info_fill(struct lpc_port *port,
 
 /**
  * struct lpc_port_lister - one %LPC_IOC_PORT_LIST call
- * @q: the query.
+ * @l: the listing.
  * @info: the entry being written.
  * @ports: the current batch, each with a reference.
- * @scanned: serial of the last port looked at.
- * @last: serial of the last port written.
- * @written: entries written.
  */
 struct lpc_port_lister {
-	struct lpc_query q;
+	struct lpc_lister l;
 	struct lpc_port_info info;
 	struct lpc_port *ports[LPC_QUERY_BATCH];
-	u64 scanned;
-	u64 last;
-	u32 written;
 };
 
-/* Write out the visible ports of a batch, and put them all. */
-static int lpc_port_list_batch(struct lpc_port_lister *l, unsigned int n)
+static unsigned int lpc_ports_gather(struct lpc_lister *l, unsigned int max,
+				     bool *more)
 {
+	struct lpc_port_lister *pl = container_of(l, struct lpc_port_lister, l);
+
+	return lpc_ns_ports_after(l->scanned, pl->ports, max, more);
+}
+
+/* Write out the visible ports of a batch, and put them all. */
+static int lpc_ports_put_batch(struct lpc_lister *l, unsigned int n)
+{
+	struct lpc_port_lister *pl = container_of(l, struct lpc_port_lister, l);
 	unsigned int i;
 	int ret = 0;
 
 	for (i = 0; i < n; i++) {
-		struct lpc_port *port = l->ports[i];
+		struct lpc_port *port = pl->ports[i];
 
 		l->scanned = port->srv->serial;
-		if (!ret && lpc_may_query(port) &&
-		    lpc_port_info_fill(port, &l->info)) {
-			ret = lpc_put_entry(&l->q, l->written, &l->info,
-					    sizeof(l->info));
-			if (!ret) {
-				l->written++;
-				l->last = l->scanned;
-			}
-		}
+		if (!ret && lpc_port_visible(port) &&
+		    lpc_port_info_fill(port, &pl->info))
+			ret = lpc_list_put(l, l->scanned, &pl->info,
+					   sizeof(pl->info));
 		lpc_port_put(port);
 	}
 	return ret;
 }
 
 /**
- * lpc_port_list() - %LPC_IOC_PORT_LIST
+ * lpc_ioc_port_list() - %LPC_IOC_PORT_LIST
  * @uarg: user &struct lpc_query.
  * @usize: its size.
  *
  * Lists the ports after the cursor, in serial order, that the caller may
- * query. A batch never holds more ports than there is room left, so
- * every port gathered is either written or invisible.
+ * query.
  *
  * Return: 0 (the query's count and cursor updated), or -errno.
  */
-int lpc_port_list(void __user *uarg, u32 usize)
+int lpc_ioc_port_list(void __user *uarg, u32 usize)
 {
-	struct lpc_port_lister *l;
-	unsigned int n, want;
-	bool more;
+	struct lpc_port_lister *pl;
 	int ret;
 
-	l = kzalloc(sizeof(*l), GFP_KERNEL_ACCOUNT);
-	if (!l)
+	pl = kzalloc(sizeof(*pl), GFP_KERNEL_ACCOUNT);
+	if (!pl)
 		return -ENOMEM;
-	ret = lpc_query_in(&l->q, uarg, usize, LPC_PORT_INFO_SIZE_VER0, false);
-	if (ret)
-		goto out;
-
-	l->scanned = l->q.cursor;
-	do {
-		want = min_t(u32, LPC_QUERY_BATCH, l->q.count - l->written);
-		n = lpc_ns_ports_after(l->scanned, l->ports, want, &more);
-		ret = lpc_port_list_batch(l, n);
-	} while (!ret && more && l->written < l->q.count);
-	if (ret)
-		goto out;
-
-	l->q.count = l->written;
-	l->q.cursor = more ? l->last : 0;
-	ret = lpc_query_out(uarg, usize, &l->q);
-out:
-	kfree(l);
+	pl->l.gather = lpc_ports_gather;
+	pl->l.put_batch = lpc_ports_put_batch;
+	pl->l.batch = LPC_QUERY_BATCH;
+	ret = lpc_query_in(&pl->l.q, uarg, usize, LPC_PORT_INFO_SIZE_VER0,
+			   false);
+	if (!ret)
+		ret = lpc_list(&pl->l, uarg, usize);
+	kfree(pl);
 	return ret;
 }
 
 /**
- * lpc_port_info() - %LPC_IOC_PORT_INFO
+ * lpc_ioc_port_info() - %LPC_IOC_PORT_INFO
  * @uarg: user &struct lpc_query naming the port; the cursor must be 0.
  * @usize: its size.
  *
  * Return: 0 with one entry written, -ENOENT if there is no such port for
  * the caller, or another -errno.
  */
-int lpc_port_info(void __user *uarg, u32 usize)
+int lpc_ioc_port_info(void __user *uarg, u32 usize)
 {
 	struct lpc_port_info *info;
 	struct lpc_port *port;
@@ -287,7 +286,7 @@ int lpc_port_info(void __user *uarg, u32 usize)
 		return ret;
 	if (q.cursor)
 		return -EINVAL;
-	port = lpc_query_find(q.name, q.name_len);
+	port = lpc_port_find_visible(q.name, q.name_len);
 	if (IS_ERR(port))
 		return PTR_ERR(port);
 
@@ -301,7 +300,7 @@ int lpc_port_info(void __user *uarg, u32 usize)
 	kfree(info);
 	if (!ret) {
 		q.count = 1;
-		ret = lpc_query_out(uarg, usize, &q);
+		ret = lpc_copy_out(uarg, usize, &q, sizeof(q));
 	}
 out_put:
 	lpc_port_put(port);
@@ -310,20 +309,16 @@ out_put:
 
 /**
  * struct lpc_conn_lister - one %LPC_IOC_CONN_LIST call
- * @q: the query.
+ * @l: the listing.
  * @port: the connection port (a reference).
  * @conns: the current batch, each with a reference, in serial order.
  * @info: their entries.
- * @scanned: serial of the last connection gathered.
- * @written: entries written.
  */
 struct lpc_conn_lister {
-	struct lpc_query q;
+	struct lpc_lister l;
 	struct lpc_port *port;
 	struct lpc_conn *conns[LPC_CONN_BATCH];
 	struct lpc_conn_info info[LPC_CONN_BATCH];
-	u64 scanned;
-	u32 written;
 };
 
 /*
@@ -377,10 +372,11 @@ static void lpc_conn_info_fill(struct lpc_conn *conn,
  * Gather up to @max connections after l->scanned, in serial order. The
  * list is walked whole, so its order does not matter.
  */
-static unsigned int lpc_conns_gather(struct lpc_conn_lister *l,
-				     unsigned int max, bool *more)
+static unsigned int lpc_conns_gather(struct lpc_lister *l, unsigned int max,
+				     bool *more)
 {
-	struct lpc_port *port = l->port;
+	struct lpc_conn_lister *cl = container_of(l, struct lpc_conn_lister, l);
+	struct lpc_port *port = cl->port;
 	struct lpc_conn *conn;
 	unsigned int i, n = 0;
 
@@ -388,14 +384,14 @@ static unsigned int lpc_conns_gather(struct lpc_conn_lister *l,
 	spin_lock(&port->lock);
 	list_for_each_entry(conn, &port->srv->conns, entry)
 		if (conn->serial > l->scanned)
-			n = lpc_conn_pick(l->conns, n, max, conn, more);
+			n = lpc_conn_pick(cl->conns, n, max, conn, more);
 	for (i = 0; i < n; i++) {
 		/*
 		 * A connection leaves the list, under this lock, before
 		 * its ports drop their references: it is alive here.
 		 */
-		refcount_inc(&l->conns[i]->ref);
-		lpc_conn_info_fill(l->conns[i], &l->info[i]);
+		refcount_inc(&cl->conns[i]->ref);
+		lpc_conn_info_fill(cl->conns[i], &cl->info[i]);
 	}
 	spin_unlock(&port->lock);
 	return n;
@@ -419,27 +415,26 @@ static void lpc_conn_info_client(struct lpc_conn *conn,
 }
 
 /* Complete and write out a gathered batch, and put it. */
-static int lpc_conn_list_batch(struct lpc_conn_lister *l, unsigned int n)
+static int lpc_conns_put_batch(struct lpc_lister *l, unsigned int n)
 {
+	struct lpc_conn_lister *cl = container_of(l, struct lpc_conn_lister, l);
 	unsigned int i;
 	int ret = 0;
 
 	for (i = 0; i < n; i++) {
-		l->scanned = l->info[i].serial;
+		l->scanned = cl->info[i].serial;
 		if (!ret) {
-			lpc_conn_info_client(l->conns[i], &l->info[i]);
-			ret = lpc_put_entry(&l->q, l->written, &l->info[i],
-					    sizeof(l->info[i]));
+			lpc_conn_info_client(cl->conns[i], &cl->info[i]);
+			ret = lpc_list_put(l, l->scanned, &cl->info[i],
+					   sizeof(cl->info[i]));
 		}
-		if (!ret)
-			l->written++;
-		lpc_conn_put(l->conns[i]);
+		lpc_conn_put(cl->conns[i]);
 	}
 	return ret;
 }
 
 /**
- * lpc_conn_list() - %LPC_IOC_CONN_LIST
+ * lpc_ioc_conn_list() - %LPC_IOC_CONN_LIST
  * @uarg: user &struct lpc_query naming the connection port.
  * @usize: its size.
  *
@@ -449,125 +444,29 @@ static int lpc_conn_list_batch(struct lpc_conn_lister *l, unsigned int n)
  * Return: 0 (the query's count and cursor updated), -ENOENT if there is
  * no such port for the caller, or another -errno.
  */
-int lpc_conn_list(void __user *uarg, u32 usize)
+int lpc_ioc_conn_list(void __user *uarg, u32 usize)
 {
-	struct lpc_conn_lister *l;
-	unsigned int n, want;
-	bool more;
+	struct lpc_conn_lister *cl;
 	int ret;
 
-	l = kzalloc(sizeof(*l), GFP_KERNEL_ACCOUNT);
-	if (!l)
+	cl = kzalloc(sizeof(*cl), GFP_KERNEL_ACCOUNT);
+	if (!cl)
 		return -ENOMEM;
-	ret = lpc_query_in(&l->q, uarg, usize, LPC_CONN_INFO_SIZE_VER0, true);
+	cl->l.gather = lpc_conns_gather;
+	cl->l.put_batch = lpc_conns_put_batch;
+	cl->l.batch = LPC_CONN_BATCH;
+	ret = lpc_query_in(&cl->l.q, uarg, usize, LPC_CONN_INFO_SIZE_VER0,
+			   true);
 	if (ret)
 		goto out_free;
-	l->port = lpc_query_find(l->q.name, l->q.name_len);
-	if (IS_ERR(l->port)) {
-		ret = PTR_ERR(l->port);
+	cl->port = lpc_port_find_visible(cl->l.q.name, cl->l.q.name_len);
+	if (IS_ERR(cl->port)) {
+		ret = PTR_ERR(cl->port);
 		goto out_free;
 	}
-
-	l->scanned = l->q.cursor;
-	do {
-		want = min_t(u32, LPC_CONN_BATCH, l->q.count - l->written);
-		n = lpc_conns_gather(l, want, &more);
-		ret = lpc_conn_list_batch(l, n);
-	} while (!ret && more && l->written < l->q.count);
-	if (ret)
-		goto out_put;
-
-	l->q.count = l->written;
-	l->q.cursor = more ? l->scanned : 0;
-	ret = lpc_query_out(uarg, usize, &l->q);
-out_put:
-	lpc_port_put(l->port);
+	ret = lpc_list(&cl->l, uarg, usize);
+	lpc_port_put(cl->port);
 out_free:
-	kfree(l);
-	return ret;
-}
-
-static int lpc_acl_req_in(struct lpc_acl_req *req, void __user *uarg,
-			  u32 usize)
-{
-	int ret;
-
-	ret = lpc_copy_in(req, sizeof(*req), uarg, usize,
-			  LPC_ACL_REQ_SIZE_VER0);
-	if (ret)
-		return ret;
-	if (req->flags || req->__pad)
-		return -EINVAL;
-	return lpc_query_name_check(req->name_len);
-}
-
-/**
- * lpc_acl_get() - %LPC_IOC_ACL_GET
- * @uarg: user &struct lpc_acl_req.
- * @usize: its size.
- *
- * Needs the query right. The count is written back on success and on
- * -ENOSPC, so that a caller can size its array.
- *
- * Return: 0, -ENOENT, -ENOSPC, or another -errno.
- */
-int lpc_acl_get(void __user *uarg, u32 usize)
-{
-	struct lpc_acl_req __user *ureq = uarg;
-	struct lpc_acl_req req;
-	struct lpc_port *port;
-	int ret;
-
-	ret = lpc_acl_req_in(&req, uarg, usize);
-	if (ret)
-		return ret;
-	port = lpc_query_find(req.name, req.name_len);
-	if (IS_ERR(port))
-		return PTR_ERR(port);
-	ret = lpc_acl_to_user(port, req.aces, &req.count);
-	lpc_port_put(port);
-	if ((!ret || ret == -ENOSPC) && put_user(req.count, &ureq->count))
-		ret = -EFAULT;
-	return ret;
-}
-
-/**
- * lpc_acl_set() - %LPC_IOC_ACL_SET
- * @uarg: user &struct lpc_acl_req.
- * @usize: its size.
- *
- * The new list is checked before the port is looked up, so errors come
- * in this order: the request and the entries (-EINVAL, -ENAMETOOLONG,
- * -EFAULT), then -ENOENT, then -EACCES. A count of 0 (with no entries
- * pointer) restores the default, owner-only list.
- *
- * Return: 0 or -errno.
- */
-int lpc_acl_set(void __user *uarg, u32 usize)
-{
-	struct lpc_acl_req req;
-	struct lpc_port *port;
-	struct lpc_acl *acl;
-	int ret;
-
-	ret = lpc_acl_req_in(&req, uarg, usize);
-	if (ret)
-		return ret;
-	acl = lpc_acl_from_user(req.aces, req.count);
-	if (IS_ERR(acl))
-		return PTR_ERR(acl);
-	port = lpc_query_lookup(req.name, req.name_len);
-	if (IS_ERR(port)) {
-		ret = PTR_ERR(port);
-		goto out_free;
-	}
-	ret = lpc_acl_may_set(port);
-	if (!ret) {
-		lpc_acl_replace(port, acl);
-		acl = NULL;
-	}
-	lpc_port_put(port);
-out_free:
-	lpc_acl_free(acl);
+	kfree(cl);
 	return ret;
 }

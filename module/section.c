@@ -346,7 +346,7 @@ static int lpc_section_check(struct lpc_port *port,
 }
 
 /**
- * lpc_section_create() - %LPC_IOC_SECTION_CREATE
+ * lpc_ioc_section_create() - %LPC_IOC_SECTION_CREATE
  * @port: a communication port; the section belongs to its connection.
  * @uarg: user &struct lpc_section_attr.
  * @usize: its size.
@@ -357,7 +357,7 @@ static int lpc_section_check(struct lpc_port *port,
  * ended), -ENOMEM (also: the pages could not be committed), -EINTR (a
  * signal came while they were), -EMFILE, -EFAULT.
  */
-int lpc_section_create(struct lpc_port *port, void __user *uarg, u32 usize)
+int lpc_ioc_section_create(struct lpc_port *port, void __user *uarg, u32 usize)
 {
 	struct lpc_section_attr a;
 	struct lpc_section *sec;

@@ -24,21 +24,9 @@
 #define _LPC_TRACE_H
 
 #include <linux/tracepoint.h>
-#include <linux/version.h>
 
+#include "compat.h"
 #include "uapi/linux/lpc.h"
-
-/*
- * Compat: since Linux 6.10 __assign_str() takes the field only; the source
- * is the one given to __string().
- */
-#ifndef lpc_assign_str
-#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
-#define lpc_assign_str(dst, src)	__assign_str(dst)
-#else
-#define lpc_assign_str(dst, src)	__assign_str(dst, src)
-#endif
-#endif
 
 #define lpc_show_msg_type(type)						\
 	__print_symbolic(type,						\

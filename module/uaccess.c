@@ -1,12 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * User copies: the size rules of versioned ioctl structs, and message
- * payloads.
+ * User copies: the size rules of versioned ioctl structs, port names, and
+ * message payloads.
  */
 #include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "msg.h"
+
+/**
+ * lpc_usize_check() - the size rule every versioned ioctl struct obeys
+ * @usize: the size user space passed (from the ioctl number).
+ * @ver0: the smallest size ever published for the struct.
+ *
+ * The dispatcher (ioctl.c) applies it before any handler runs; the copy
+ * helpers below apply it again for the structs they are given, which
+ * costs two compares and keeps each of them safe on its own.
+ *
+ * Return: 0, -EINVAL if @usize is below @ver0, -E2BIG if it is larger
+ * than a page.
+ */
+int lpc_usize_check(size_t usize, size_t ver0)
+{
+	if (usize < ver0)
+		return -EINVAL;
+	return usize > PAGE_SIZE ? -E2BIG : 0;
+}
 
 /**
  * lpc_copy_in() - copy a size-versioned ioctl struct from user space
@@ -22,11 +43,9 @@
 int lpc_copy_in(void *dst, size_t ksize, const void __user *src,
 		size_t usize, size_t ver0)
 {
-	if (usize < ver0)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	return copy_struct_from_user(dst, ksize, src, usize);
+	int ret = lpc_usize_check(usize, ver0);
+
+	return ret ?: copy_struct_from_user(dst, ksize, src, usize);
 }
 
 /**
@@ -50,6 +69,30 @@ int lpc_copy_out(void __user *dst, size_t usize, const void *src,
 }
 
 /**
+ * lpc_copy_out_zeroed() - copy a struct out, and zero the rest of the room
+ * @dst: user pointer.
+ * @usize: the room there, in bytes.
+ * @src: kernel struct.
+ * @ksize: its size.
+ *
+ * For what user space did not pass in, so whose tail is not known to be
+ * zero: the output-only %LPC_IOC_VERSION and the entries of a query. A
+ * caller that knows a larger struct reads zeros in the fields this module
+ * does not have, never stale bytes.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int lpc_copy_out_zeroed(void __user *dst, size_t usize, const void *src,
+			size_t ksize)
+{
+	if (lpc_copy_out(dst, usize, src, ksize))
+		return -EFAULT;
+	if (usize > ksize && clear_user(dst + ksize, usize - ksize))
+		return -EFAULT;
+	return 0;
+}
+
+/**
  * lpc_check_usize() - the size rules of lpc_copy_in(), without the copy
  * @src: user pointer to the struct.
  * @usize: size user space passed.
@@ -64,18 +107,54 @@ int lpc_copy_out(void __user *dst, size_t usize, const void *src,
 int lpc_check_usize(const void __user *src, size_t usize, size_t ksize,
 		    size_t ver0)
 {
-	int ret;
+	int ret = lpc_usize_check(usize, ver0);
 
-	if (usize < ver0)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	if (usize <= ksize)
-		return 0;
+	if (ret || usize <= ksize)
+		return ret;
 	ret = check_zeroed_user(src + ksize, usize - ksize);
 	if (ret < 0)
 		return ret;
 	return ret ? 0 : -E2BIG;
+}
+
+/**
+ * lpc_name_check() - the length rule of a port name
+ * @len: its length in bytes, without a NUL.
+ *
+ * Return: 0, -EINVAL for an empty name, -ENAMETOOLONG.
+ */
+int lpc_name_check(u32 len)
+{
+	if (!len)
+		return -EINVAL;
+	return len > LPC_NAME_MAX ? -ENAMETOOLONG : 0;
+}
+
+/**
+ * lpc_name_from_user() - copy a port name
+ * @uptr: user pointer.
+ * @len: length, already accepted by lpc_name_check().
+ *
+ * Return: a NUL-terminated copy, or ERR_PTR(-EFAULT), -EINVAL for a name
+ * containing NUL, -ENOMEM.
+ */
+char *lpc_name_from_user(u64 uptr, u32 len)
+{
+	char *name;
+
+	name = kmalloc(len + 1, GFP_KERNEL_ACCOUNT);
+	if (!name)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(name, u64_to_user_ptr(uptr), len)) {
+		kfree(name);
+		return ERR_PTR(-EFAULT);
+	}
+	name[len] = '\0';
+	if (strlen(name) != len) {
+		kfree(name);
+		return ERR_PTR(-EINVAL);
+	}
+	return name;
 }
 
 /*

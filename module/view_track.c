@@ -222,7 +222,7 @@ void lpc_view_unmap_request(struct lpc_port *port, u64 id)
 }
 
 /**
- * lpc_view_release() - %LPC_IOC_VIEW_RELEASE
+ * lpc_ioc_view_release() - %LPC_IOC_VIEW_RELEASE
  * @port: the port the view was received on (or, for a server, its
  *	server communication port).
  * @uarg: user &struct lpc_view_release.
@@ -231,7 +231,8 @@ void lpc_view_unmap_request(struct lpc_port *port, u64 id)
  * Return: 0, -EINVAL (flags, padding), -ENOENT (no view of the caller's
  * address space is tracked at that address), -EFAULT.
  */
-int lpc_view_release(struct lpc_port *port, void __user *uarg, u32 usize)
+int lpc_ioc_view_release(struct lpc_port *port, void __user *uarg,
+			 u32 usize)
 {
 	struct lpc_port *home = lpc_view_home(port);
 	struct lpc_view_map *v, *found = NULL;

@@ -94,7 +94,7 @@ static void lpc_count_out(struct lpc_port *lst, u32 len)
 
 /*
  * Attributes, the per-port credential rule, and who sent a request when it
- * is not the process that opened the connection (for lpc_sender_check()).
+ * is not the process that opened the connection (for lpc_ioc_sender_check()).
  */
 static int lpc_send_extras(struct lpc_port *port, struct lpc_msg *msg,
 			   const struct lpc_xfer *x)
@@ -407,14 +407,14 @@ efault:
 }
 
 /**
- * lpc_xfer() - %LPC_IOC_XFER
+ * lpc_ioc_xfer() - %LPC_IOC_XFER
  * @port: the port the call is made on.
  * @uarg: user &struct lpc_xfer.
  * @usize: its size.
  *
  * Return: 0 or -errno; see &struct lpc_xfer.
  */
-int lpc_xfer(struct lpc_port *port, void __user *uarg, u32 usize)
+int lpc_ioc_xfer(struct lpc_port *port, void __user *uarg, u32 usize)
 {
 	struct lpc_msg *sync = NULL;
 	struct lpc_xfer x;
@@ -460,7 +460,7 @@ int lpc_xfer(struct lpc_port *port, void __user *uarg, u32 usize)
 }
 
 /**
- * lpc_cancel() - %LPC_IOC_CANCEL
+ * lpc_ioc_cancel() - %LPC_IOC_CANCEL
  * @port: the port the request was sent from.
  * @uarg: user &struct lpc_cancel.
  * @usize: its size.
@@ -468,7 +468,7 @@ int lpc_xfer(struct lpc_port *port, void __user *uarg, u32 usize)
  * Return: 0, -ENOENT if no request with that id awaits a reply here,
  * -EINVAL, -EFAULT.
  */
-int lpc_cancel(struct lpc_port *port, void __user *uarg, u32 usize)
+int lpc_ioc_cancel(struct lpc_port *port, void __user *uarg, u32 usize)
 {
 	struct lpc_port *origin;
 	struct lpc_conn *only;
@@ -494,14 +494,14 @@ static struct pid *lpc_msg_sender(struct lpc_msg *msg)
 }
 
 /**
- * lpc_sender_check() - %LPC_IOC_SENDER_CHECK
+ * lpc_ioc_sender_check() - %LPC_IOC_SENDER_CHECK
  * @port: the port the request was received through.
  * @uarg: user &struct lpc_sender.
  * @usize: its size.
  *
  * Return: 0 if the sender is alive, -ESRCH if it exited, -ENOENT, -EINVAL.
  */
-int lpc_sender_check(struct lpc_port *port, void __user *uarg, u32 usize)
+int lpc_ioc_sender_check(struct lpc_port *port, void __user *uarg, u32 usize)
 {
 	struct lpc_msg *msg = NULL;
 	struct lpc_port *inbox;
