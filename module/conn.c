@@ -244,11 +244,7 @@ static int lpc_connect_check(struct lpc_connect *c)
 	/* reply_len is output only; whatever it holds is overwritten. */
 	if ((c->flags & ~LPC_CONNECT_FLAGS) || c->__pad)
 		return -EINVAL;
-	if (!c->name_len)
-		return -EINVAL;
-	if (c->name_len > LPC_NAME_MAX)
-		return -ENAMETOOLONG;
-	return 0;
+	return lpc_name_check(c->name_len);
 }
 
 /* Defence against a squatter: does the port's owner match? */
@@ -269,16 +265,11 @@ static int lpc_server_identity(struct lpc_port *lst, struct lpc_connect *c)
 static struct lpc_port *lpc_connect_lookup(struct lpc_connect *c)
 {
 	struct lpc_port *lst;
-	char *name;
 	int ret;
 
-	name = lpc_name_from_user(c->name, c->name_len);
-	if (IS_ERR(name))
-		return ERR_CAST(name);
-	lst = lpc_ns_lookup(name, c->name_len);
-	kfree(name);
-	if (!lst)
-		return ERR_PTR(-ENOENT);
+	lst = lpc_port_lookup_user(c->name, c->name_len);
+	if (IS_ERR(lst))
+		return lst;
 
 	/*
 	 * A port the caller may not query does not exist for it, as for
@@ -457,10 +448,9 @@ err_conn:
 	return ret;
 }
 
+/* The port's kind was checked by the ioctl table (ioctl.c). */
 static int lpc_accept_check(struct lpc_port *port, struct lpc_accept *a)
 {
-	if (port->kind != LPC_PORT_LISTENER)
-		return -EINVAL;
 	if (a->flags & ~LPC_ACCEPT_FLAGS)
 		return -EINVAL;
 	if (a->data_len > port->srv->max_conn_data_len)
@@ -580,13 +570,12 @@ err_file:
  * @port: a communication port.
  *
  * Ends the connection and keeps the fd, which then only reports the end.
+ * The ioctl table (ioctl.c) lets only communication ports call it.
  *
- * Return: 0, or -EINVAL on a connection port.
+ * Return: 0.
  */
 int lpc_port_disconnect(struct lpc_port *port)
 {
-	if (port->kind == LPC_PORT_LISTENER)
-		return -EINVAL;
 	lpc_conn_shutdown(port->conn, port->kind == LPC_PORT_SERVER);
 	return 0;
 }

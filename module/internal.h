@@ -559,6 +559,11 @@ int lpc_ioc_conn_list(void __user *uarg, u32 usize);
 /* limits.c */
 u32 lpc_conn_queued_default(u32 max_queued);
 u32 lpc_conn_bytes_default(void);
+u64 lpc_section_size_max(void);
+u32 lpc_conn_sections_max(void);
+u64 lpc_conn_section_bytes_max(void);
+u32 lpc_kept_views_max(void);
+u32 lpc_conn_views_max(void);
 /*
  * Charges go to current's credentials, at its user namespace and every
  * one above; the object keeps that cred and gives it back to the uncharge.

@@ -63,6 +63,31 @@ module_param(max_views_per_user, uint, 0644);
 MODULE_PARM_DESC(max_views_per_user,
 		 "views one user's sends may have mapped in receivers (default 4096)");
 
+static unsigned long max_section_size = SZ_64M;
+module_param(max_section_size, ulong, 0644);
+MODULE_PARM_DESC(max_section_size,
+		 "largest section in bytes (default 64 MiB)");
+
+static unsigned int max_conn_sections = 16;
+module_param(max_conn_sections, uint, 0644);
+MODULE_PARM_DESC(max_conn_sections,
+		 "sections one connection may hold (default 16)");
+
+static unsigned long max_conn_section_bytes = SZ_256M;
+module_param(max_conn_section_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_conn_section_bytes,
+		 "bytes of sections one connection may hold (default 256 MiB)");
+
+static unsigned int max_kept_views = 16;
+module_param(max_kept_views, uint, 0644);
+MODULE_PARM_DESC(max_kept_views,
+		 "views one port keeps mapped past their reply (default 16)");
+
+static unsigned int max_conn_views = 64;
+module_param(max_conn_views, uint, 0644);
+MODULE_PARM_DESC(max_conn_views,
+		 "views of one connection mapped in a receiver (default 64)");
+
 enum lpc_charge {
 	LPC_CHARGE_PORT,
 	LPC_CHARGE_CONN,
@@ -95,6 +120,36 @@ u32 lpc_conn_queued_default(u32 max_queued)
 u32 lpc_conn_bytes_default(void)
 {
 	return max(READ_ONCE(max_conn_queued_bytes), 1U);
+}
+
+/*
+ * The bounds of sections (section.c) and of views mapped in a receiver
+ * (view.c), read where they are enforced: a new value applies to the
+ * next creation or the next view.
+ */
+u64 lpc_section_size_max(void)
+{
+	return min_t(u64, READ_ONCE(max_section_size), MAX_LFS_FILESIZE);
+}
+
+u32 lpc_conn_sections_max(void)
+{
+	return READ_ONCE(max_conn_sections);
+}
+
+u64 lpc_conn_section_bytes_max(void)
+{
+	return READ_ONCE(max_conn_section_bytes);
+}
+
+u32 lpc_kept_views_max(void)
+{
+	return READ_ONCE(max_kept_views);
+}
+
+u32 lpc_conn_views_max(void)
+{
+	return READ_ONCE(max_conn_views);
 }
 
 /**

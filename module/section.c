@@ -72,21 +72,6 @@
 
 #include "section.h"
 
-static unsigned long max_section_size = SZ_64M;
-module_param(max_section_size, ulong, 0644);
-MODULE_PARM_DESC(max_section_size,
-		 "largest section in bytes (default 64 MiB)");
-
-static unsigned int max_conn_sections = 16;
-module_param(max_conn_sections, uint, 0644);
-MODULE_PARM_DESC(max_conn_sections,
-		 "sections one connection may hold (default 16)");
-
-static unsigned long max_conn_section_bytes = SZ_256M;
-module_param(max_conn_section_bytes, ulong, 0644);
-MODULE_PARM_DESC(max_conn_section_bytes,
-		 "bytes of sections one connection may hold (default 256 MiB)");
-
 /**
  * struct lpc_section - a section and what holds it
  * @entry: on conn->sections while the connection holds it (protected by
@@ -248,8 +233,8 @@ static int lpc_section_add(struct lpc_conn *conn, struct lpc_section *sec)
 		goto out;
 	}
 	bytes = lpc_sections_prune(conn, &unused);
-	if (conn->nr_sections >= READ_ONCE(max_conn_sections) ||
-	    bytes + sec->size > READ_ONCE(max_conn_section_bytes)) {
+	if (conn->nr_sections >= lpc_conn_sections_max() ||
+	    bytes + sec->size > lpc_conn_section_bytes_max()) {
 		ret = -EDQUOT;
 		goto out;
 	}
@@ -329,18 +314,14 @@ static struct file *lpc_section_new_file(u64 size)
 	return file;
 }
 
-static int lpc_section_check(struct lpc_port *port,
-			     const struct lpc_section_attr *a)
+/* The port's kind was checked by the ioctl table (ioctl.c). */
+static int lpc_section_check(const struct lpc_section_attr *a)
 {
-	u64 max = min_t(u64, READ_ONCE(max_section_size), MAX_LFS_FILESIZE);
-
-	if (port->kind == LPC_PORT_LISTENER)
-		return -EINVAL;
 	if ((a->flags & ~LPC_NO_CLOEXEC) || a->__pad)
 		return -EINVAL;
 	if (!a->size)
 		return -EINVAL;
-	if (a->size > max)
+	if (a->size > lpc_section_size_max())
 		return -E2BIG;
 	return 0;
 }
@@ -368,7 +349,7 @@ int lpc_ioc_section_create(struct lpc_port *port, void __user *uarg, u32 usize)
 			  LPC_SECTION_ATTR_SIZE_VER0);
 	if (ret)
 		return ret;
-	ret = lpc_section_check(port, &a);
+	ret = lpc_section_check(&a);
 	if (ret)
 		return ret;
 

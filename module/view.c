@@ -60,16 +60,6 @@
 #include <uapi/linux/fcntl.h>
 
 #include "view.h"
-static unsigned int max_kept_views = 16;
-module_param(max_kept_views, uint, 0644);
-MODULE_PARM_DESC(max_kept_views,
-		 "views one port keeps mapped past their reply (default 16)");
-
-static unsigned int max_conn_views = 64;
-module_param(max_conn_views, uint, 0644);
-MODULE_PARM_DESC(max_conn_views,
-		 "views of one connection mapped in a receiver (default 64)");
-
 /* ---- views: receiving ---- */
 
 static bool lpc_view_readonly(const struct lpc_msg_ext *ext)
@@ -101,10 +91,10 @@ static bool lpc_view_has_room(struct lpc_port *home, struct lpc_msg *msg,
 			      bool keep)
 {
 	lockdep_assert_held(&home->lock);
-	if (keep && home->nr_kept < READ_ONCE(max_kept_views))
+	if (keep && home->nr_kept < lpc_kept_views_max())
 		return true;
 	return lpc_conn_ended(msg->conn) ||
-	       *lpc_view_count(home, msg->conn) < READ_ONCE(max_conn_views);
+	       *lpc_view_count(home, msg->conn) < lpc_conn_views_max();
 }
 
 /* The view is not mapped: its receiver learns that, and what it was. */
@@ -197,7 +187,7 @@ static int lpc_view_map(struct lpc_port *home, struct lpc_msg *msg,
 		lpc_view_set_dropped(out);
 		return 0;
 	}
-	if (keep && home->nr_kept < READ_ONCE(max_kept_views)) {
+	if (keep && home->nr_kept < lpc_kept_views_max()) {
 		v->kept = true;
 		home->nr_kept++;
 	} else if (msg->type == LPC_MSG_REQUEST) {
