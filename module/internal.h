@@ -57,7 +57,9 @@
 
 #include "uapi/linux/lpc.h"
 
-#define LPC_MODULE_VERSION	0x000100	/* 0.1.0 */
+/* LPC_VERSION_* come from ../VERSION, through Kbuild. */
+#define LPC_MODULE_VERSION	(LPC_VERSION_MAJOR << 16 | \
+				 LPC_VERSION_MINOR << 8 | LPC_VERSION_PATCH)
 
 #define LPC_FEATURES	(LPC_FEAT_PORTS | LPC_FEAT_ACL | LPC_FEAT_SERVER_ID | \
 			 LPC_FEAT_CANCEL | LPC_FEAT_DISCONNECT | \
