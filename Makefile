@@ -172,3 +172,24 @@ check-unit: lib
 			LIBLPC_DIR=$(BUILD)/lib test
 
 .PHONY: install uninstall check-install check-unit
+
+# Packaging (Documentation/packaging.rst). The version lives in VERSION.
+LPC_VERSION	:= $(shell cat $(CURDIR)/VERSION)
+DKMS_SOURCETREE	?= /usr/src
+
+# The module's sources where DKMS looks for them; then
+# 'dkms install lpc/$(LPC_VERSION)' builds and installs lpc.ko.
+dkms-src:
+	$(Q)packaging/dkms-src.sh $(DESTDIR)$(DKMS_SOURCETREE)/lpc-$(LPC_VERSION)
+
+dkms-uninstall:
+	$(Q)if dkms status -m lpc -v $(LPC_VERSION) | grep -q .; then \
+		dkms remove lpc/$(LPC_VERSION) --all; fi
+	$(Q)rm -rf $(DESTDIR)$(DKMS_SOURCETREE)/lpc-$(LPC_VERSION)
+
+# DKMS builds lpc.ko for the VM's kernels in a scratch tree; the VM boots
+# that lpc.ko and runs T=version and T=msg.
+check-dkms: selftests
+	$(Q)packaging/check-dkms.sh
+
+.PHONY: dkms-src dkms-uninstall check-dkms
