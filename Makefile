@@ -193,3 +193,9 @@ check-dkms: selftests
 	$(Q)packaging/check-dkms.sh
 
 .PHONY: dkms-src dkms-uninstall check-dkms
+
+# Debian packages (debhelper, dh-dkms) in build/deb/, checked by lintian.
+deb:
+	$(Q)packaging/deb.sh
+
+.PHONY: deb
