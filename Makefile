@@ -198,4 +198,9 @@ check-dkms: selftests
 deb:
 	$(Q)packaging/deb.sh
 
-.PHONY: deb
+# The packages installed, checked and purged in a throw-away bookworm
+# chroot (debootstrap; needs root).
+check-deb: deb
+	$(Q)packaging/check-deb.sh
+
+.PHONY: deb check-deb
