@@ -26,7 +26,11 @@ cache=$LPC_CACHE/chroot
 # dkms itself is not: lpc-dkms must pull it in.
 base_pkgs=linux-headers-amd64,gcc,make,libc6-dev,pkgconf,kmod
 
-[ "$(id -u)" -eq 0 ] || die "check-deb needs root (debootstrap, chroot)"
+# debootstrap, chroot and mount need root: through sudo when not root.
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null || die "check-deb needs root (debootstrap, chroot)"
+	exec sudo BUILD="$BUILD" LPC_CACHE="$LPC_CACHE" "$0" "$@"
+fi
 ls "$BUILD/deb/lpc-dkms_${version}_all.deb" >/dev/null 2>&1 ||
 	die "no packages in $BUILD/deb: run 'make check-deb', not this script"
 need_pkgs debootstrap util-linux
@@ -93,7 +97,7 @@ with_lock "$cache" make_base || exit 1
 # namespace, so removing it is safe.
 clean_root()
 {
-	if grep -q " $root[/ ]" /proc/self/mountinfo; then
+	if grep -q " ${root}[/ ]" /proc/self/mountinfo; then
 		die "$root still has mounts; not removing it"
 	fi
 	rm -rf --one-file-system "$work"
