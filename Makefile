@@ -64,6 +64,14 @@ help:
 	@echo '               (PREFIX, DESTDIR; uninstall removes them)'
 	@echo '  check-install  make install into a scratch DESTDIR and check it'
 	@echo '  check-unit   liblpc'"'"'s and portctl'"'"'s own tests, on the host'
+	@echo '  check-dkms   Debian'"'"'s dkms builds lpc for the VM'"'"'s 6.1 and 6.12 kernels'
+	@echo '               (scratch trees); the VM boots it, T=version and T=msg'
+	@echo '  deb          Debian packages lpc-dkms, liblpc1, liblpc-dev, lpc-tools'
+	@echo '               in build/deb/, checked by lintian'
+	@echo '  check-deb    the packages installed, checked and purged in a'
+	@echo '               throw-away Debian 12 chroot (debootstrap; root)'
+	@echo '  dkms-src     the module'"'"'s sources to /usr/src/lpc-<version> for'
+	@echo '               '"'"'dkms install'"'"' (dkms-uninstall removes them)'
 	@echo '  userspace    build the selftests, lib/ and tools/ (static) into build/'
 	@echo '  deps         install the Debian packages the targets need'
 	@echo '  clean        remove build/ and the module'"'"'s build products'
@@ -185,3 +193,35 @@ check-unit: lib
 			LIBLPC_DIR=$(BUILD)/lib test
 
 .PHONY: install uninstall check-install check-unit
+
+# Packaging (Documentation/packaging.rst). The version lives in VERSION.
+LPC_VERSION	:= $(shell cat $(CURDIR)/VERSION)
+DKMS_SOURCETREE	?= /usr/src
+
+# The module's sources where DKMS looks for them; then
+# 'dkms install lpc/$(LPC_VERSION)' builds and installs lpc.ko.
+dkms-src:
+	$(Q)packaging/dkms-src.sh $(DESTDIR)$(DKMS_SOURCETREE)/lpc-$(LPC_VERSION)
+
+dkms-uninstall:
+	$(Q)if dkms status -m lpc -v $(LPC_VERSION) | grep -q .; then \
+		dkms remove lpc/$(LPC_VERSION) --all; fi
+	$(Q)rm -rf $(DESTDIR)$(DKMS_SOURCETREE)/lpc-$(LPC_VERSION)
+
+# DKMS builds lpc.ko for the VM's kernels in a scratch tree; the VM boots
+# that lpc.ko and runs T=version and T=msg.
+check-dkms: selftests
+	$(Q)packaging/check-dkms.sh
+
+.PHONY: dkms-src dkms-uninstall check-dkms
+
+# Debian packages (debhelper, dh-dkms) in build/deb/, checked by lintian.
+deb:
+	$(Q)packaging/deb.sh
+
+# The packages installed, checked and purged in a throw-away bookworm
+# chroot (debootstrap; needs root).
+check-deb: deb
+	$(Q)packaging/check-deb.sh
+
+.PHONY: deb check-deb

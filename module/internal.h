@@ -58,7 +58,9 @@
 #include "uapi/linux/lpc.h"
 #include "acl.h"
 
-#define LPC_MODULE_VERSION	0x000100	/* 0.1.0 */
+/* LPC_VERSION_* come from ../VERSION, through Kbuild. */
+#define LPC_MODULE_VERSION	(LPC_VERSION_MAJOR << 16 | \
+				 LPC_VERSION_MINOR << 8 | LPC_VERSION_PATCH)
 
 /* The features LPC_IOC_VERSION reports come from the ioctl tables (ioctl.c). */
 

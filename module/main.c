@@ -88,4 +88,4 @@ module_exit(lpc_exit);
 MODULE_DESCRIPTION("NT-style local procedure call ports");
 MODULE_AUTHOR("The lpc authors");
 MODULE_LICENSE("GPL");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION(LPC_VERSION);

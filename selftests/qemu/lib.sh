@@ -87,9 +87,10 @@ copy_module_src()
 			-o -name Kbuild -o -name Makefile -o -name Kconfig |
 			xargs -r rm -f
 	fi
-	(cd "$top" && find module uapi \( \( -name '*.[ch]' ! -name '*.mod.c' \) \
+	# VERSION: module/Kbuild reads the version from there.
+	(cd "$top" && { echo VERSION; find module uapi \( \( -name '*.[ch]' ! -name '*.mod.c' \) \
 		-o -name Kbuild -o -name Makefile -o -name Kconfig \) \
-		! -path '*/build/*' | cpio -pdmu --quiet "$dest")
+		! -path '*/build/*'; } | cpio -pdmu --quiet "$dest")
 }
 
 # Serialise writers of one cache entry: with_lock DIR CMD...

@@ -25,6 +25,7 @@
 #                 the debug kernels lack COMPAT_32BIT_TIME, which 32-bit
 #                 glibc's futex calls need)
 #   LPC_CACHE     kernel cache (default ~/.cache/lpc)
+#   LPC_MODULE    a lpc.ko to boot instead of building module/ (uncompressed)
 #   FUZZ_SECONDS  fuzz: how long lpcfuzz runs (default 120)
 #   FUZZ_SEED     fuzz: its seed (default: random, printed)
 #   FUZZ_ARGS     fuzz: more lpcfuzz options (-p, -t, -m, -K, -F, -R, -N)
@@ -107,7 +108,16 @@ build_module()
 	cp "$ko" "$out/lpc.ko"
 }
 need_pkgs kmod
-build_module
+# LPC_MODULE=path boots a lpc.ko built elsewhere (make check-dkms: DKMS's).
+if [ -n "${LPC_MODULE:-}" ]; then
+	[ -f "$LPC_MODULE" ] || die "LPC_MODULE=$LPC_MODULE does not exist"
+	[ "$(modinfo -F vermagic "$LPC_MODULE" | cut -d' ' -f1)" = "$KREL" ] ||
+		die "LPC_MODULE=$LPC_MODULE is not built for $KREL"
+	note "using $LPC_MODULE, not a build of module/"
+	cp "$LPC_MODULE" "$out/lpc.ko"
+else
+	build_module
+fi
 
 # ---- QEMU ----
 # TCG unless LPC_KVM=1 asks for KVM: a /dev/kvm inside a sandbox may exist
