@@ -146,7 +146,7 @@ static int lpc_attach_fds(struct lpc_conn *conn, struct lpc_msg_ext *ext,
 {
 	u32 i;
 
-	if (!(conn->listener->srv->flags & LPC_PORT_ALLOW_FDS))
+	if (!(conn->cport->srv->flags & LPC_PORT_ALLOW_FDS))
 		return -EPERM;
 	if (!a->nr_fds || a->nr_fds > LPC_MAX_FDS)
 		return -EINVAL;

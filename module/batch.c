@@ -172,10 +172,10 @@ static u32 lpc_fast_send_queue(struct lpc_port *inbox, struct lpc_msg **msg,
 		len[i] = msg[i]->len;
 	}
 	spin_lock(&inbox->lock);
-	n = lpc_conn_port_room(inbox, conn, len, n);
+	n = lpc_conn_port_room_locked(inbox, conn, len, n);
 	for (i = 0; i < n; i++)
 		bytes += len[i];
-	lpc_conn_port_queue(inbox, conn, msg, n, bytes);
+	lpc_conn_port_queue_locked(inbox, conn, msg, n, bytes);
 	if (n) {
 		lpc_stat_add(&inbox->srv->stats->msgs_in, n);
 		lpc_stat_add(&inbox->srv->stats->bytes_in, bytes);
@@ -227,7 +227,7 @@ static u32 lpc_send_chunk(struct lpc_port *port, struct lpc_xfer __user *ux,
 	/* Only a client port sends from, and recycles into, its own stack. */
 	if (port->kind != LPC_PORT_CLIENT)
 		return 0;
-	inbox = port->conn->listener;
+	inbox = port->conn->cport;
 	max = min_t(u32, LPC_SMALL_CAP, inbox->srv->max_msg_len);
 	for (i = 0; i < n; i++)
 		if (!lpc_fast_send_entry(&ux[i], max, &buf[i], &len[i]))
@@ -308,14 +308,14 @@ static void lpc_fast_recv_untake(struct lpc_port *port, struct lpc_msg **msg,
 	dead = port->dead;
 	for (i = n; !dead && i--; ) {
 		/* Only this receiver has them: DONE, not yet dropped. */
-		if (!lpc_msg_move(msg[i], LPC_MSB(DONE), LPC_MS_QUEUED))
+		if (!lpc_msg_move_locked(msg[i], LPC_MSB(DONE), LPC_MS_QUEUED))
 			continue;
-		lpc_hold(port, msg[i]);
-		lpc_queue_add(port, msg[i], true);
+		lpc_hold_locked(port, msg[i]);
+		lpc_queue_add_locked(port, msg[i], true);
 	}
 	if (!dead) {
 		*freed -= n;
-		lpc_wake_receivers(port, n, EPOLLIN | EPOLLRDNORM);
+		lpc_wake_receivers_locked(port, n, EPOLLIN | EPOLLRDNORM);
 	}
 	spin_unlock(&port->lock);
 	for (i = 0; dead && i < n; i++)
@@ -387,7 +387,7 @@ static u32 lpc_recv_chunk(struct lpc_port *port, struct lpc_xfer __user *ux,
  * waking the senders waiting for them. Both wake at the end: a send batch
  * up to one receiver per message, and the next sender if it left room; a
  * receive batch one sender, which passes the wake-up on if it leaves room
- * (lpc_pass_room()).
+ * (lpc_pass_room_locked()).
  */
 static void lpc_batch_wake(struct lpc_port *port, u32 sent, u32 freed)
 {
@@ -395,8 +395,8 @@ static void lpc_batch_wake(struct lpc_port *port, u32 sent, u32 freed)
 
 	if (sent && !lpc_route(port, &inbox, &origin)) {
 		spin_lock(&inbox->lock);
-		lpc_wake_receivers(inbox, sent, EPOLLIN | EPOLLRDNORM);
-		lpc_pass_room(inbox);
+		lpc_wake_receivers_locked(inbox, sent, EPOLLIN | EPOLLRDNORM);
+		lpc_pass_room_locked(inbox);
 		spin_unlock(&inbox->lock);
 	}
 	if (freed)

@@ -45,7 +45,7 @@ static void lpc_conn_free(struct lpc_conn *conn)
 	if (conn->server)
 		lpc_port_put(conn->server);
 	lpc_port_put(conn->client);
-	lpc_port_put(conn->listener);
+	lpc_port_put(conn->cport);
 	kfree(conn);
 }
 
@@ -112,7 +112,7 @@ static bool lpc_client_died(struct lpc_conn *conn)
  */
 void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server)
 {
-	struct lpc_port *lst = conn->listener, *client = conn->client;
+	struct lpc_port *cport = conn->cport, *client = conn->client;
 	bool connected;
 	u32 notice;
 
@@ -122,14 +122,14 @@ void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server)
 		return;
 	}
 
-	spin_lock(&lst->lock);
+	spin_lock(&cport->lock);
 	connected = conn->state == LPC_CONN_CONNECTED;
 	conn->state = LPC_CONN_CLOSED;
 	if (!list_empty(&conn->entry)) {
 		list_del_init(&conn->entry);
-		lst->srv->nr_conns--;
+		cport->srv->nr_conns--;
 	}
-	spin_unlock(&lst->lock);
+	spin_unlock(&cport->lock);
 	wake_up_all(&conn->room);
 
 	/*
@@ -143,13 +143,13 @@ void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server)
 	lpc_port_drain(client, NULL, true);
 
 	/* Server side: nothing of this client's is left for the server. */
-	lpc_port_drain(lst, conn, by_server);
-	lpc_port_fail_pending(lst, conn);
+	lpc_port_drain(cport, conn, by_server);
+	lpc_port_fail_pending(cport, conn);
 	notice = LPC_MSG_PORT_CLOSED;
 	if (!by_server && lpc_client_died(conn))
 		notice = LPC_MSG_CLIENT_DIED;
 	if (connected && !by_server)
-		lpc_conn_notify(conn, lst, notice, conn->client_pid,
+		lpc_conn_notify(conn, cport, notice, conn->client_pid,
 				conn->cred);
 	trace_lpc_close(conn->serial, notice, by_server);
 
@@ -165,13 +165,13 @@ void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server)
 }
 
 /**
- * lpc_listener_shutdown() - a connection port closes
+ * lpc_cport_shutdown() - a connection port closes
  * @port: the connection port.
  *
  * The name goes first, so no new client finds the port; then every
  * connection, connecting or connected, is shut down from the server side.
  */
-void lpc_listener_shutdown(struct lpc_port *port)
+void lpc_cport_shutdown(struct lpc_port *port)
 {
 	struct lpc_server *srv = port->srv;
 	struct lpc_conn *conn;
@@ -201,7 +201,7 @@ void lpc_listener_shutdown(struct lpc_port *port)
 	lpc_port_fail_pending(port, NULL);
 }
 
-static struct lpc_conn *lpc_conn_alloc(struct lpc_port *lst, int *ret)
+static struct lpc_conn *lpc_conn_alloc(struct lpc_port *cport, int *ret)
 {
 	struct lpc_conn *conn;
 
@@ -210,7 +210,7 @@ static struct lpc_conn *lpc_conn_alloc(struct lpc_port *lst, int *ret)
 	if (!conn)
 		return NULL;
 	conn->notice = lpc_msg_alloc(0, GFP_KERNEL_ACCOUNT);
-	conn->client = lpc_port_alloc(LPC_PORT_CLIENT, lst->max_queued);
+	conn->client = lpc_port_alloc(LPC_PORT_CLIENT, cport->max_queued);
 	if (!conn->notice || !conn->client)
 		goto err;
 	*ret = lpc_user_charge_conn();
@@ -226,7 +226,7 @@ static struct lpc_conn *lpc_conn_alloc(struct lpc_port *lst, int *ret)
 	conn->client_pid = get_pid(task_tgid(current));
 	conn->serial = lpc_next_serial();
 	conn->connected_ns = ktime_get_real_ns();
-	conn->listener = lst;
+	conn->cport = cport;
 	/* The client port's file will own one reference on each. */
 	conn->client->conn = conn;
 	lpc_port_get(conn->client);
@@ -248,9 +248,9 @@ static int lpc_connect_check(struct lpc_connect *c)
 }
 
 /* Defence against a squatter: does the port's owner match? */
-static int lpc_server_identity(struct lpc_port *lst, struct lpc_connect *c)
+static int lpc_server_identity(struct lpc_port *cport, struct lpc_connect *c)
 {
-	const struct cred *owner = lst->srv->owner;
+	const struct cred *owner = cport->srv->owner;
 	struct user_namespace *ns = current_user_ns();
 
 	if ((c->flags & LPC_CONNECT_SERVER_UID) &&
@@ -264,37 +264,37 @@ static int lpc_server_identity(struct lpc_port *lst, struct lpc_connect *c)
 
 static struct lpc_port *lpc_connect_lookup(struct lpc_connect *c)
 {
-	struct lpc_port *lst;
+	struct lpc_port *cport;
 	int ret;
 
-	lst = lpc_port_lookup_user(c->name, c->name_len);
-	if (IS_ERR(lst))
-		return lst;
+	cport = lpc_port_lookup_user(c->name, c->name_len);
+	if (IS_ERR(cport))
+		return cport;
 
 	/*
 	 * A port the caller may not query does not exist for it, as for
 	 * queries (acl.c): it learns nothing a wrong name would not tell.
 	 */
-	ret = lpc_acl_check(lst, LPC_RIGHT_CONNECT);
-	if (ret && lpc_acl_check(lst, LPC_RIGHT_QUERY))
+	ret = lpc_acl_check(cport, LPC_RIGHT_CONNECT);
+	if (ret && lpc_acl_check(cport, LPC_RIGHT_QUERY))
 		ret = -ENOENT;
 	if (!ret)
-		ret = lpc_server_identity(lst, c);
+		ret = lpc_server_identity(cport, c);
 	if (ret)
-		lpc_stat_add(&lst->srv->stats->denied, 1);
-	if (!ret && c->data_len > lst->srv->max_conn_data_len)
+		lpc_stat_add(&cport->srv->stats->denied, 1);
+	if (!ret && c->data_len > cport->srv->max_conn_data_len)
 		ret = -EMSGSIZE;
 	if (ret) {
-		lpc_port_put(lst);
+		lpc_port_put(cport);
 		return ERR_PTR(ret);
 	}
-	return lst;
+	return cport;
 }
 
 static struct lpc_msg *lpc_connect_msg(struct lpc_conn *conn,
 				       struct lpc_connect *c)
 {
-	u32 max = conn->listener->srv->max_conn_data_len;
+	u32 max = conn->cport->srv->max_conn_data_len;
 	struct lpc_msg *msg;
 
 	msg = lpc_msg_alloc(max, GFP_KERNEL_ACCOUNT);
@@ -307,33 +307,33 @@ static struct lpc_msg *lpc_connect_msg(struct lpc_conn *conn,
 	msg->len = c->data_len;
 	msg->reply_cap = max;
 	msg->type = LPC_MSG_CONNECTION_REQUEST;
-	/* The connecting thread waits for the answer; see lpc_msg_answer(). */
+	/* The connecting thread waits for the answer; see lpc_msg_answer_locked(). */
 	msg->kflags = LPC_MSGK_SYNC;
 	msg->waiter = current;
 	msg->id = lpc_next_id();
 	refcount_inc(&conn->ref);
 	msg->conn = conn;
-	msg->inbox = conn->listener;
-	lpc_msg_stamp(msg, conn->listener);
+	msg->inbox = conn->cport;
+	lpc_msg_stamp(msg, conn->cport);
 	return msg;
 }
 
 /* Join the connection port's list of connections, if it has room. */
 static int lpc_conn_join(struct lpc_conn *conn)
 {
-	struct lpc_port *lst = conn->listener;
+	struct lpc_port *cport = conn->cport;
 	int ret = 0;
 
-	spin_lock(&lst->lock);
-	if (lst->dead)
+	spin_lock(&cport->lock);
+	if (cport->dead)
 		ret = -ECONNRESET;
-	else if (lst->srv->nr_conns >= lst->srv->max_conns)
+	else if (cport->srv->nr_conns >= cport->srv->max_conns)
 		ret = -EUSERS;
 	if (!ret) {
-		list_add_tail(&conn->entry, &lst->srv->conns);
-		lst->srv->nr_conns++;
+		list_add_tail(&conn->entry, &cport->srv->conns);
+		cport->srv->nr_conns++;
 	}
-	spin_unlock(&lst->lock);
+	spin_unlock(&cport->lock);
 	return ret;
 }
 
@@ -359,7 +359,7 @@ static int lpc_connect_wait(struct lpc_conn *conn, struct lpc_msg *msg,
 		lpc_msg_unsent(msg, &ret);
 		goto out_put;
 	}
-	lpc_stat_add(&conn->listener->srv->stats->connects, 1);
+	lpc_stat_add(&conn->cport->srv->stats->connects, 1);
 	ret = lpc_msg_wait_reply(msg, deadline);
 	if (ret == -EAGAIN)
 		ret = -ETIMEDOUT;
@@ -386,7 +386,7 @@ out_put:
 int lpc_ioc_connect(void __user *uarg, u32 usize)
 {
 	struct lpc_connect c;
-	struct lpc_port *lst;
+	struct lpc_port *cport;
 	struct lpc_conn *conn;
 	struct lpc_msg *msg;
 	struct file *file;
@@ -398,13 +398,13 @@ int lpc_ioc_connect(void __user *uarg, u32 usize)
 	ret = lpc_connect_check(&c);
 	if (ret)
 		return ret;
-	lst = lpc_connect_lookup(&c);
-	if (IS_ERR(lst))
-		return PTR_ERR(lst);
+	cport = lpc_connect_lookup(&c);
+	if (IS_ERR(cport))
+		return PTR_ERR(cport);
 
-	conn = lpc_conn_alloc(lst, &ret);
+	conn = lpc_conn_alloc(cport, &ret);
 	if (!conn) {
-		lpc_port_put(lst);
+		lpc_port_put(cport);
 		return ret;
 	}
 	msg = lpc_connect_msg(conn, &c);
@@ -424,7 +424,7 @@ int lpc_ioc_connect(void __user *uarg, u32 usize)
 		lpc_msg_put(msg);
 	else
 		ret = lpc_connect_wait(conn, msg, &c);
-	trace_lpc_connect(lst->srv->name, task_tgid_nr(current),
+	trace_lpc_connect(cport->srv->name, task_tgid_nr(current),
 			  from_kuid(&init_user_ns, current_euid()),
 			  c.data_len, ret);
 	if (!ret)
@@ -459,23 +459,23 @@ static int lpc_accept_check(struct lpc_port *port, struct lpc_accept *a)
 }
 
 /* Bind the new server port to the connection, unless it ended meanwhile. */
-static int lpc_conn_establish(struct lpc_conn *conn, struct lpc_port *srv,
+static int lpc_conn_establish(struct lpc_conn *conn, struct lpc_port *sport,
 			      u64 context)
 {
-	struct lpc_port *lst = conn->listener;
+	struct lpc_port *cport = conn->cport;
 	int ret = -ECANCELED;
 
-	spin_lock(&lst->lock);
+	spin_lock(&cport->lock);
 	if (conn->state == LPC_CONN_CONNECTING) {
 		conn->context = context;
-		lpc_port_get(srv);
+		lpc_port_get(sport);
 		conn->server_pid = get_pid(task_tgid(current));
 		conn->server_cred = get_current_cred();
-		conn->server = srv;
+		conn->server = sport;
 		conn->state = LPC_CONN_CONNECTED;
 		ret = 0;
 	}
-	spin_unlock(&lst->lock);
+	spin_unlock(&cport->lock);
 	return ret;
 }
 
@@ -489,7 +489,7 @@ static int lpc_conn_establish(struct lpc_conn *conn, struct lpc_port *srv,
  */
 int lpc_ioc_accept(struct lpc_port *port, void __user *uarg, u32 usize)
 {
-	struct lpc_port *srv = NULL;
+	struct lpc_port *sport = NULL;
 	struct file *file = NULL;
 	struct lpc_accept a;
 	struct lpc_msg *msg;
@@ -517,18 +517,18 @@ int lpc_ioc_accept(struct lpc_port *port, void __user *uarg, u32 usize)
 
 	if (!reject) {
 		ret = -ENOMEM;
-		srv = lpc_port_alloc(LPC_PORT_SERVER, 0);
-		if (!srv)
+		sport = lpc_port_alloc(LPC_PORT_SERVER, 0);
+		if (!sport)
 			goto err_return;
-		fd = lpc_port_install(srv, a.flags, &file);
+		fd = lpc_port_install(sport, a.flags, &file);
 		if (fd < 0) {
-			lpc_port_put(srv);
+			lpc_port_put(sport);
 			ret = fd;
 			goto err_return;
 		}
 		refcount_inc(&msg->conn->ref);
-		srv->conn = msg->conn;
-		ret = lpc_conn_establish(msg->conn, srv, a.context);
+		sport->conn = msg->conn;
+		ret = lpc_conn_establish(msg->conn, sport, a.context);
 		if (ret) {
 			lpc_msg_put(msg);
 			goto err_file;

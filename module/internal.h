@@ -8,7 +8,7 @@
  * struct lpc_port    a connection port (named, the server's inbox) or a
  *                    communication port (one per side of a connection).
  *                    Every port is backed by one struct file.
- * struct lpc_conn    one connection: the listener, the client port and,
+ * struct lpc_conn    one connection: the connection port, the client port and,
  *                    once accepted, the server communication port.
  * struct lpc_msg     one message, on its way or waiting for a reply.
  *
@@ -90,7 +90,7 @@ static inline void lpc_stat_add(u64 __percpu *stat, u64 n)
 }
 
 enum lpc_port_kind {
-	LPC_PORT_LISTENER,	/* named connection port */
+	LPC_PORT_CONNECTION,	/* named connection port */
 	LPC_PORT_CLIENT,	/* client end of a connection */
 	LPC_PORT_SERVER,	/* server end of a connection */
 };
@@ -98,7 +98,8 @@ enum lpc_port_kind {
 /**
  * struct lpc_server - what only a connection port has
  * @port: the port this belongs to (invariant).
- * @ns: namespace the name lives in (invariant).
+ * @ns: namespace the name lives in, from publish to unpublish (protected
+ *	by lpc_ns_mutex).
  * @name: the name, NUL-terminated for printing (invariant).
  * @name_len: bytes of @name without the NUL (invariant).
  * @hnode: in @ns's name table (protected by lpc_ns_mutex).
@@ -226,12 +227,12 @@ enum lpc_conn_state {
 /**
  * struct lpc_conn - one connection
  * @ref: lifetime; see the top comment.
- * @listener: the connection port (invariant, holds a port ref).
+ * @cport: the connection port (invariant, holds a port ref).
  * @client: the client's port (invariant, holds a port ref).
  * @server: the server communication port; set at accept under
- *	@listener's lock, then invariant (holds a port ref).
- * @state: protected by @listener's lock.
- * @entry: on @listener's srv->conns (protected by @listener's lock).
+ *	@cport's lock, then invariant (holds a port ref).
+ * @state: protected by @cport's lock.
+ * @entry: on @cport's srv->conns (protected by @cport's lock).
  * @context: the port context bound at accept (invariant once connected).
  * @cred: the client's credentials at connect (invariant).
  * @shut: bit 0 set by the first lpc_conn_shutdown().
@@ -244,11 +245,11 @@ enum lpc_conn_state {
  * @server_pid: the accepting process's tgid (set with @server, pid ref).
  * @server_cred: the accepting process's credentials (set with @server).
  * @held_bytes: what this client's counted messages held by the connection
- *	port charge, lpc_msg_charge() each (protected by @listener's lock).
+ *	port charge, lpc_msg_charge() each (protected by @cport's lock).
  * @nr_held: those messages, bound by the port's max_conn_queued
- *	(protected by @listener's lock).
- * @nr_queued: this connection's messages on @listener's queue, counted or
- *	not (protected by @listener's lock).
+ *	(protected by @cport's lock).
+ * @nr_queued: this connection's messages on @cport's queue, counted or
+ *	not (protected by @cport's lock).
  * @room: this client's senders wait here while @held_bytes is at the
  *	per-connection limit.
  * @lock: protects @sections and @nr_sections.
@@ -257,14 +258,14 @@ enum lpc_conn_state {
  * @nr_client_views: views of this connection mapped into the client and
  *	not unmapped yet, bound by the module parameter max_conn_views
  *	(protected by @client's lock, with the list they are on; view.c).
- * @nr_server_views: the same for the server (protected by @listener's
+ * @nr_server_views: the same for the server (protected by @cport's
  *	lock, where the server's views are listed).
  */
 /* Ordered to fit kmalloc-192, with no holes; see struct lpc_port. */
 struct lpc_conn {
 	refcount_t ref;
 	enum lpc_conn_state state;
-	struct lpc_port *listener;
+	struct lpc_port *cport;
 	struct lpc_port *client;
 	struct lpc_port *server;
 	struct list_head entry;
@@ -373,7 +374,7 @@ enum lpc_msg_state {
  * @sender: the sending process's tgid for requests (pid ref), or NULL
  *	when it is the connection's own client or server process.
  * @waiter: the thread that sent a synchronous request and sleeps until
- *	@done (invariant; no reference: see lpc_msg_answer()).
+ *	@done (invariant; no reference: see lpc_msg_answer_locked()).
  * @pid: sender ids, as seen from the receiving port's namespaces.
  * @tid: see @pid.
  * @uid: see @pid.
@@ -452,7 +453,7 @@ int lpc_ioc_accept(struct lpc_port *port, void __user *uarg, u32 usize);
 int lpc_port_disconnect(struct lpc_port *port);
 void lpc_conn_put(struct lpc_conn *conn);
 void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server);
-void lpc_listener_shutdown(struct lpc_port *port);
+void lpc_cport_shutdown(struct lpc_port *port);
 
 /* msgbuf.c */
 struct lpc_msg *lpc_msg_alloc(u32 cap, gfp_t gfp);

@@ -207,7 +207,7 @@ static bool lpc_ukey_up(struct lpc_ukey *k)
 	return true;
 }
 
-static struct lpc_ucount *lpc_user_find(const struct lpc_ukey *k)
+static struct lpc_ucount *lpc_user_find_locked(const struct lpc_ukey *k)
 {
 	struct lpc_ucount *u;
 
@@ -247,8 +247,8 @@ static bool lpc_user_idle(const struct lpc_ucount *u)
  * one level would pass @limit (unless @exempt). *@missing: the levels
  * that have no entry yet, which the charge will have to insert.
  */
-static int lpc_user_check(const struct cred *cred, enum lpc_charge what,
-			  u64 n, u64 limit, bool exempt, unsigned int *missing)
+static int lpc_user_check_locked(const struct cred *cred, enum lpc_charge what,
+				 u64 n, u64 limit, bool exempt, unsigned int *missing)
 {
 	struct lpc_ucount *u;
 	struct lpc_ukey k;
@@ -259,7 +259,7 @@ static int lpc_user_check(const struct cred *cred, enum lpc_charge what,
 	*missing = 0;
 	lpc_ukey_init(&k, cred);
 	do {
-		u = lpc_user_find(&k);
+		u = lpc_user_find_locked(&k);
 		held = u ? u->count[what] : 0;
 		if (!u)
 			(*missing)++;
@@ -270,12 +270,12 @@ static int lpc_user_check(const struct cred *cred, enum lpc_charge what,
 }
 
 /*
- * Add @n at every level of @cred's chain, after lpc_user_check() said
+ * Add @n at every level of @cred's chain, after lpc_user_check_locked() said
  * yes under the same hold of lpc_users_lock. Missing levels get an entry
  * from @spare, which holds at least as many as were missing.
  */
-static void lpc_user_add(const struct cred *cred, enum lpc_charge what,
-			 u64 n, struct hlist_head *spare)
+static void lpc_user_add_locked(const struct cred *cred, enum lpc_charge what,
+				u64 n, struct hlist_head *spare)
 {
 	struct lpc_ucount *u;
 	struct lpc_ukey k;
@@ -283,7 +283,7 @@ static void lpc_user_add(const struct cred *cred, enum lpc_charge what,
 	lockdep_assert_held(&lpc_users_lock);
 	lpc_ukey_init(&k, cred);
 	do {
-		u = lpc_user_find(&k);
+		u = lpc_user_find_locked(&k);
 		if (!u) {
 			u = hlist_entry(spare->first, struct lpc_ucount, node);
 			hlist_del(&u->node);
@@ -339,9 +339,9 @@ static int lpc_user_charge(const struct cred *cred, bool exempt,
 		return 0;
 	for (;;) {
 		spin_lock(&lpc_users_lock);
-		ret = lpc_user_check(cred, what, n, limit, exempt, &missing);
+		ret = lpc_user_check_locked(cred, what, n, limit, exempt, &missing);
 		if (!ret && missing <= spares)
-			lpc_user_add(cred, what, n, &spare);
+			lpc_user_add_locked(cred, what, n, &spare);
 		spin_unlock(&lpc_users_lock);
 		if (ret || missing <= spares)
 			break;
@@ -379,7 +379,7 @@ static void lpc_user_uncharge(const struct cred *cred, enum lpc_charge what,
 	lpc_ukey_init(&k, cred);
 	spin_lock(&lpc_users_lock);
 	do {
-		u = lpc_user_find(&k);
+		u = lpc_user_find_locked(&k);
 		if (WARN_ON_ONCE(!u || u->count[what] < n))
 			break;
 		u->count[what] -= n;

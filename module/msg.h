@@ -45,11 +45,11 @@ static inline u32 lpc_msg_charge(const struct lpc_msg *msg)
 	return lpc_is_request(msg) ? max(msg->len, msg->reply_cap) : msg->len;
 }
 
-/* A set of states, for lpc_msg_move(): LPC_MSB(QUEUED) | LPC_MSB(DONE). */
+/* A set of states, for lpc_msg_move_locked(): LPC_MSB(QUEUED) | LPC_MSB(DONE). */
 #define LPC_MSB(state)	BIT(LPC_MS_##state)
 
 /**
- * lpc_msg_move() - the one way a message changes state
+ * lpc_msg_move_locked() - the one way a message changes state
  * @msg: the message; its inbox is locked.
  * @from: the states it may be in (LPC_MSB()), from the table in
  *	Documentation/lpc-internals.rst.
@@ -59,8 +59,8 @@ static inline u32 lpc_msg_charge(const struct lpc_msg *msg)
  *
  * Return: whether the message moved.
  */
-static inline bool lpc_msg_move(struct lpc_msg *msg, u32 from,
-				enum lpc_msg_state to)
+static inline bool lpc_msg_move_locked(struct lpc_msg *msg, u32 from,
+				       enum lpc_msg_state to)
 {
 	lockdep_assert_held(&msg->inbox->lock);
 	if (WARN_ON_ONCE(!(from & BIT(msg->state))))
@@ -77,7 +77,7 @@ static inline bool lpc_msg_move(struct lpc_msg *msg, u32 from,
  */
 static inline bool lpc_msg_given_up(const struct lpc_msg *msg)
 {
-	/* Pairs with the release in lpc_msg_answer(), as the waiter's does. */
+	/* Pairs with the release in lpc_msg_answer_locked(), as the waiter's does. */
 	return msg->abandoned || smp_load_acquire(&msg->done);
 }
 
@@ -86,7 +86,7 @@ static inline bool lpc_msg_given_up(const struct lpc_msg *msg)
  * lpc_wait_locked()), so under that lock an empty queue means nobody waits
  * and the wake-up, with its own lock, can be skipped.
  */
-static inline void lpc_wake_room(struct lpc_port *port)
+static inline void lpc_wake_room_locked(struct lpc_port *port)
 {
 	lockdep_assert_held(&port->lock);
 	/* waitqueue_active() is exact here: waiters join under port->lock. */
@@ -100,11 +100,11 @@ static inline void lpc_wake_room(struct lpc_port *port)
  * but one find the queue full again and go back to sleep. So a sender that
  * is done and leaves room behind passes the wake-up on to the next.
  */
-static inline void lpc_pass_room(struct lpc_port *port)
+static inline void lpc_pass_room_locked(struct lpc_port *port)
 {
 	lockdep_assert_held(&port->lock);
 	if (port->nr_held < port->max_queued)
-		lpc_wake_room(port);
+		lpc_wake_room_locked(port);
 }
 
 /*
@@ -114,8 +114,8 @@ static inline void lpc_pass_room(struct lpc_port *port)
  * leaves close notices unread would otherwise make every later close walk
  * all of them.
  */
-static inline void lpc_queue_add(struct lpc_port *port, struct lpc_msg *msg,
-				 bool head)
+static inline void lpc_queue_add_locked(struct lpc_port *port, struct lpc_msg *msg,
+					bool head)
 {
 	lockdep_assert_held(&port->lock);
 	if (head)
@@ -129,8 +129,8 @@ static inline void lpc_queue_add(struct lpc_port *port, struct lpc_msg *msg,
 		port->nr_async++;
 }
 
-static inline void lpc_queue_del(struct lpc_port *port, struct lpc_msg *msg,
-				 struct list_head *to)
+static inline void lpc_queue_del_locked(struct lpc_port *port, struct lpc_msg *msg,
+					struct list_head *to)
 {
 	lockdep_assert_held(&port->lock);
 	if (to)
@@ -143,7 +143,7 @@ static inline void lpc_queue_del(struct lpc_port *port, struct lpc_msg *msg,
 		port->nr_async--;
 }
 
-static inline void lpc_hold(struct lpc_port *port, struct lpc_msg *msg)
+static inline void lpc_hold_locked(struct lpc_port *port, struct lpc_msg *msg)
 {
 	lockdep_assert_held(&port->lock);
 	if (msg->kflags & LPC_MSGK_UNCOUNTED)
@@ -156,7 +156,7 @@ static inline void lpc_hold(struct lpc_port *port, struct lpc_msg *msg)
 	}
 }
 
-static inline void lpc_unhold(struct lpc_port *port, struct lpc_msg *msg)
+static inline void lpc_unhold_locked(struct lpc_port *port, struct lpc_msg *msg)
 {
 	lockdep_assert_held(&port->lock);
 	if (msg->kflags & LPC_MSGK_UNCOUNTED)
@@ -166,7 +166,7 @@ static inline void lpc_unhold(struct lpc_port *port, struct lpc_msg *msg)
 	if (port->srv) {
 		msg->conn->nr_held--;
 		msg->conn->held_bytes -= lpc_msg_charge(msg);
-		/* Exact under port->lock, as for lpc_wake_room(). */
+		/* Exact under port->lock, as for lpc_wake_room_locked(). */
 		if (waitqueue_active(&msg->conn->room))
 			wake_up_all(&msg->conn->room);
 	}
@@ -205,7 +205,7 @@ static inline int lpc_inbox_open(struct lpc_port *inbox, struct lpc_msg *msg)
 {
 	if (inbox->dead)
 		return -ENOTCONN;
-	if (inbox->kind == LPC_PORT_LISTENER &&
+	if (inbox->kind == LPC_PORT_CONNECTION &&
 	    msg->type != LPC_MSG_CONNECTION_REQUEST &&
 	    msg->conn->state != LPC_CONN_CONNECTED)
 		return -ENOTCONN;
@@ -218,9 +218,9 @@ static inline int lpc_inbox_open(struct lpc_port *inbox, struct lpc_msg *msg)
  * for a run of one connection's messages, with what is the same for all of
  * them checked once.
  */
-static inline u32 lpc_conn_port_room(struct lpc_port *port,
-				     struct lpc_conn *conn, const u32 *len,
-				     u32 n)
+static inline u32 lpc_conn_port_room_locked(struct lpc_port *port,
+					    struct lpc_conn *conn, const u32 *len,
+					    u32 n)
 {
 	u32 share = port->srv->max_conn_queued, i;
 	u64 held = conn->held_bytes;
@@ -248,18 +248,18 @@ static inline u32 lpc_conn_port_room(struct lpc_port *port,
 }
 
 /*
- * lpc_hold() and lpc_queue_add() at the tail for @n counted messages of
+ * lpc_hold_locked() and lpc_queue_add_locked() at the tail for @n counted messages of
  * @conn, @bytes in all, on its connection port @port.
  */
-static inline void lpc_conn_port_queue(struct lpc_port *port,
-				       struct lpc_conn *conn,
-				       struct lpc_msg **msg, u32 n, u64 bytes)
+static inline void lpc_conn_port_queue_locked(struct lpc_port *port,
+					      struct lpc_conn *conn,
+					      struct lpc_msg **msg, u32 n, u64 bytes)
 {
 	u32 i;
 
 	lockdep_assert_held(&port->lock);
 	for (i = 0; i < n; i++) {
-		lpc_msg_move(msg[i], LPC_MSB(NEW), LPC_MS_QUEUED);
+		lpc_msg_move_locked(msg[i], LPC_MSB(NEW), LPC_MS_QUEUED);
 		list_add_tail(&msg[i]->entry, &port->queue);
 	}
 	port->nr_held += n;
@@ -283,17 +283,17 @@ static inline void lpc_msg_take_locked(struct lpc_port *port,
 				       struct lpc_msg *msg, u32 *freed)
 {
 	lockdep_assert_held(&port->lock);
-	lpc_queue_del(port, msg, NULL);
+	lpc_queue_del_locked(port, msg, NULL);
 	if (lpc_is_request(msg)) {
-		lpc_msg_move(msg, LPC_MSB(QUEUED), LPC_MS_RECEIVING);
+		lpc_msg_move_locked(msg, LPC_MSB(QUEUED), LPC_MS_RECEIVING);
 		return;
 	}
-	lpc_unhold(port, msg);
-	lpc_msg_move(msg, LPC_MSB(QUEUED), LPC_MS_DONE);
+	lpc_unhold_locked(port, msg);
+	lpc_msg_move_locked(msg, LPC_MSB(QUEUED), LPC_MS_DONE);
 	if (freed)
 		(*freed)++;
 	else
-		lpc_wake_room(port);
+		lpc_wake_room_locked(port);
 }
 
 /* What user space fills in of struct lpc_xfer: @info is output only. */
@@ -307,8 +307,8 @@ void lpc_msg_put_many(struct lpc_msg **msg, u32 n);
 
 /* wait.c */
 int lpc_sleep(const ktime_t *deadline);
-void lpc_wake_receivers(struct lpc_port *port, u32 nr, __poll_t events);
-int lpc_wait_message(struct lpc_port *port, const ktime_t *deadline);
+void lpc_wake_receivers_locked(struct lpc_port *port, u32 nr, __poll_t events);
+int lpc_wait_message_locked(struct lpc_port *port, const ktime_t *deadline);
 int lpc_wait_room(struct lpc_port *inbox, struct lpc_msg *msg,
 		  const ktime_t *deadline);
 

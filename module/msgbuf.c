@@ -138,7 +138,7 @@ static void lpc_msg_push_small(struct lpc_port *origin, struct lpc_msg **msg,
 {
 	/* Recycled messages come from client ports (msg.h). */
 	u32 i, max = min_t(u32, LPC_FREE_MAX,
-			   origin->conn->listener->max_queued);
+			   origin->conn->cport->max_queued);
 
 	spin_lock(&origin->lock);
 	for (i = 0; i < n && origin->nr_free < max; i++) {

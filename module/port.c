@@ -95,7 +95,7 @@ void lpc_port_set_dead(struct lpc_port *port)
 {
 	spin_lock(&port->lock);
 	port->dead = true;
-	lpc_wake_receivers(port, 0, EPOLLHUP);
+	lpc_wake_receivers_locked(port, 0, EPOLLHUP);
 	spin_unlock(&port->lock);
 	wake_up_all(&port->room);
 }
@@ -141,8 +141,8 @@ static int lpc_port_release(struct inode *inode, struct file *file)
 	struct lpc_conn *conn = port->conn;
 
 	switch (port->kind) {
-	case LPC_PORT_LISTENER:
-		lpc_listener_shutdown(port);
+	case LPC_PORT_CONNECTION:
+		lpc_cport_shutdown(port);
 		lpc_views_port_release(port);
 		break;
 	case LPC_PORT_CLIENT:
@@ -167,7 +167,7 @@ static __poll_t lpc_port_poll(struct file *file, poll_table *wait)
 	poll_wait(file, &port->wait, wait);
 	/*
 	 * Read the queue only after being on the wait queue: pairs with
-	 * wq_has_sleeper() in lpc_wake_receivers(), which the wakers call
+	 * wq_has_sleeper() in lpc_wake_receivers_locked(), which the wakers call
 	 * after changing the queue or @dead.
 	 */
 	smp_mb();
@@ -179,7 +179,7 @@ static __poll_t lpc_port_poll(struct file *file, poll_table *wait)
 }
 
 static const char *const lpc_kind_names[] = {
-	[LPC_PORT_LISTENER] = "connection",
+	[LPC_PORT_CONNECTION] = "connection",
 	[LPC_PORT_CLIENT] = "client",
 	[LPC_PORT_SERVER] = "server",
 };
@@ -192,20 +192,20 @@ static const char *const lpc_kind_names[] = {
 static void lpc_conn_show_share(struct seq_file *m, struct lpc_conn *conn,
 				u32 nr_async)
 {
-	struct lpc_port *lst = conn->listener;
+	struct lpc_port *cport = conn->cport;
 	u64 bytes;
 	u32 held;
 
-	spin_lock(&lst->lock);
+	spin_lock(&cport->lock);
 	held = conn->nr_held;
 	bytes = conn->held_bytes;
-	spin_unlock(&lst->lock);
+	spin_unlock(&cport->lock);
 	seq_printf(m, "lpc-conn-held:\t%u/%u\n", held,
-		   lst->srv->max_conn_queued);
+		   cport->srv->max_conn_queued);
 	seq_printf(m, "lpc-conn-held-bytes:\t%llu/%u\n", bytes,
-		   lst->srv->max_conn_bytes);
+		   cport->srv->max_conn_bytes);
 	seq_printf(m, "lpc-async:\t%u/%u\n", nr_async,
-		   lst->srv->max_conn_queued);
+		   cport->srv->max_conn_queued);
 }
 
 static void lpc_port_show_fdinfo(struct seq_file *m, struct file *file)
@@ -307,7 +307,7 @@ struct lpc_port *lpc_port_lookup_user(u64 uname, u32 len)
 	return port ?: ERR_PTR(-ENOENT);
 }
 
-static struct lpc_port *lpc_listener_alloc(struct lpc_port_attr *attr)
+static struct lpc_port *lpc_cport_alloc(struct lpc_port_attr *attr)
 {
 	struct lpc_server *srv;
 	struct lpc_port *port;
@@ -315,7 +315,7 @@ static struct lpc_port *lpc_listener_alloc(struct lpc_port_attr *attr)
 	char *name;
 	int ret;
 
-	port = lpc_port_alloc(LPC_PORT_LISTENER, attr->max_queued);
+	port = lpc_port_alloc(LPC_PORT_CONNECTION, attr->max_queued);
 	srv = kzalloc(sizeof(*srv), GFP_KERNEL_ACCOUNT);
 	if (!port || !srv)
 		goto err_nomem;
@@ -393,7 +393,7 @@ int lpc_ioc_create_port(void __user *uarg, u32 usize)
 	if (ret)
 		return ret;
 
-	port = lpc_listener_alloc(&attr);
+	port = lpc_cport_alloc(&attr);
 	if (IS_ERR(port))
 		return PTR_ERR(port);
 	fd = lpc_port_install(port, attr.flags, &file);

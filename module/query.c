@@ -345,12 +345,12 @@ static unsigned int lpc_conn_pick(struct lpc_conn **conns, unsigned int n,
 }
 
 /* What the connection port's lock protects about a connection. */
-static void lpc_conn_info_fill(struct lpc_conn *conn,
-			       struct lpc_conn_info *info)
+static void lpc_conn_info_fill_locked(struct lpc_conn *conn,
+				      struct lpc_conn_info *info)
 {
 	const struct cred *cred = conn->cred;
 
-	lockdep_assert_held(&conn->listener->lock);
+	lockdep_assert_held(&conn->cport->lock);
 	memset(info, 0, sizeof(*info));
 	info->serial = conn->serial;
 	info->client_pid = pid_nr_ns(conn->client_pid,
@@ -391,7 +391,7 @@ static unsigned int lpc_conns_gather(struct lpc_lister *l, unsigned int max,
 		 * its ports drop their references: it is alive here.
 		 */
 		refcount_inc(&cl->conns[i]->ref);
-		lpc_conn_info_fill(cl->conns[i], &cl->info[i]);
+		lpc_conn_info_fill_locked(cl->conns[i], &cl->info[i]);
 	}
 	spin_unlock(&port->lock);
 	return n;

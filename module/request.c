@@ -120,9 +120,9 @@ int lpc_msg_enqueue(struct lpc_msg *msg, const ktime_t *deadline)
 	}
 	if (!ret && lpc_msg_given_up(msg))
 		ret = -ECONNRESET;
-	if (ret || !lpc_msg_move(msg, LPC_MSB(NEW), LPC_MS_QUEUED)) {
+	if (ret || !lpc_msg_move_locked(msg, LPC_MSB(NEW), LPC_MS_QUEUED)) {
 		/* A wake-up this sender will not use goes to the next. */
-		lpc_pass_room(inbox);
+		lpc_pass_room_locked(inbox);
 		spin_unlock(&inbox->lock);
 		return ret ?: -EINVAL;
 	}
@@ -131,11 +131,11 @@ int lpc_msg_enqueue(struct lpc_msg *msg, const ktime_t *deadline)
 		lpc_stat_add(&inbox->srv->stats->msgs_in, 1);
 		lpc_stat_add(&inbox->srv->stats->bytes_in, msg->len);
 	}
-	lpc_hold(inbox, msg);
-	lpc_queue_add(inbox, msg, false);
+	lpc_hold_locked(inbox, msg);
+	lpc_queue_add_locked(inbox, msg, false);
 	if (!(msg->kflags & LPC_MSGK_QUIET)) {
-		lpc_wake_receivers(inbox, 1, EPOLLIN | EPOLLRDNORM);
-		lpc_pass_room(inbox);
+		lpc_wake_receivers_locked(inbox, 1, EPOLLIN | EPOLLRDNORM);
+		lpc_pass_room_locked(inbox);
 	}
 	spin_unlock(&inbox->lock);
 	return 0;
@@ -153,22 +153,22 @@ void lpc_msg_enqueue_notice(struct lpc_port *inbox, struct lpc_msg *msg)
 	msg->kflags |= LPC_MSGK_UNCOUNTED;
 	msg->inbox = inbox;
 	spin_lock(&inbox->lock);
-	if (inbox->dead || !lpc_msg_move(msg, LPC_MSB(NEW), LPC_MS_QUEUED)) {
+	if (inbox->dead || !lpc_msg_move_locked(msg, LPC_MSB(NEW), LPC_MS_QUEUED)) {
 		spin_unlock(&inbox->lock);
 		lpc_msg_put(msg);
 		return;
 	}
-	lpc_queue_add(inbox, msg, false);
-	lpc_wake_receivers(inbox, 1, EPOLLIN | EPOLLRDNORM);
+	lpc_queue_add_locked(inbox, msg, false);
+	lpc_wake_receivers_locked(inbox, 1, EPOLLIN | EPOLLRDNORM);
 	spin_unlock(&inbox->lock);
 }
 
 /* ---- direct access: copies that the end of a request waits for ---- */
 
 /* A request in service on @inbox, with the checks every lookup makes. */
-static struct lpc_msg *lpc_service_find(struct lpc_port *inbox, u64 id,
-					struct lpc_conn *only,
-					bool abandoned_too)
+static struct lpc_msg *lpc_service_find_locked(struct lpc_port *inbox, u64 id,
+					       struct lpc_conn *only,
+					       bool abandoned_too)
 {
 	struct lpc_msg *msg;
 
@@ -207,7 +207,7 @@ struct lpc_msg *lpc_msg_copy_begin(struct lpc_port *inbox, u64 id,
 	struct lpc_msg *msg;
 
 	spin_lock(&inbox->lock);
-	msg = lpc_service_find(inbox, id, only, false);
+	msg = lpc_service_find_locked(inbox, id, only, false);
 	if (!IS_ERR(msg) && msg->ext != ext)
 		msg = ERR_PTR(-ENOENT);
 	if (!IS_ERR(msg)) {
@@ -262,11 +262,11 @@ void lpc_msg_abandon(struct lpc_msg *msg)
 	spin_lock(&inbox->lock);
 	switch (msg->state) {
 	case LPC_MS_QUEUED:
-		lpc_queue_del(inbox, msg, NULL);
-		lpc_unhold(inbox, msg);
-		lpc_msg_move(msg, LPC_MSB(QUEUED), LPC_MS_DONE);
+		lpc_queue_del_locked(inbox, msg, NULL);
+		lpc_unhold_locked(inbox, msg);
+		lpc_msg_move_locked(msg, LPC_MSB(QUEUED), LPC_MS_DONE);
 		put = true;
-		lpc_wake_room(inbox);
+		lpc_wake_room_locked(inbox);
 		break;
 	case LPC_MS_NEW:
 		/* Its sender may wait for room: let it see (lpc_wait_room()). */
@@ -310,22 +310,22 @@ void lpc_msg_received(struct lpc_port *port, struct lpc_msg *msg, int ret)
 	}
 	spin_lock(&port->lock);
 	if (request && (port->dead || (ret && msg->abandoned))) {
-		lpc_unhold(port, msg);
-		drop = lpc_msg_move(msg, LPC_MSB(RECEIVING), LPC_MS_DONE);
-		lpc_wake_room(port);
+		lpc_unhold_locked(port, msg);
+		drop = lpc_msg_move_locked(msg, LPC_MSB(RECEIVING), LPC_MS_DONE);
+		lpc_wake_room_locked(port);
 	} else if (request && !ret) {
-		if (lpc_msg_move(msg, LPC_MSB(RECEIVING), LPC_MS_SERVICE))
+		if (lpc_msg_move_locked(msg, LPC_MSB(RECEIVING), LPC_MS_SERVICE))
 			lpc_tree_insert(&port->service, msg, false);
 	} else if (port->dead) {
 		drop = true;
-	} else if (lpc_msg_move(msg, LPC_MSB(RECEIVING) | LPC_MSB(DONE),
+	} else if (lpc_msg_move_locked(msg, LPC_MSB(RECEIVING) | LPC_MSB(DONE),
 				LPC_MS_QUEUED)) {
 		/* A non-request takes its slot again. */
 		if (!request)
-			lpc_hold(port, msg);
-		lpc_queue_add(port, msg, true);
+			lpc_hold_locked(port, msg);
+		lpc_queue_add_locked(port, msg, true);
 		/* Another receiver may take what this one could not. */
-		lpc_wake_receivers(port, 1, EPOLLIN | EPOLLRDNORM);
+		lpc_wake_receivers_locked(port, 1, EPOLLIN | EPOLLRDNORM);
 	}
 	spin_unlock(&port->lock);
 	if (drop)
@@ -359,11 +359,11 @@ struct lpc_msg *lpc_msg_take_service(struct lpc_port *inbox, u64 id,
 		return ERR_PTR(-ENOENT);
 	}
 	lpc_tree_erase(&inbox->service, msg, false);
-	lpc_unhold(inbox, msg);
+	lpc_unhold_locked(inbox, msg);
 	abandoned = msg->abandoned;
-	lpc_msg_move(msg, LPC_MSB(SERVICE),
-		     abandoned ? LPC_MS_DONE : LPC_MS_REPLYING);
-	lpc_wake_room(inbox);
+	lpc_msg_move_locked(msg, LPC_MSB(SERVICE),
+			    abandoned ? LPC_MS_DONE : LPC_MS_REPLYING);
+	lpc_wake_room_locked(inbox);
 	spin_unlock(&inbox->lock);
 
 	if (abandoned) {
@@ -387,9 +387,9 @@ void lpc_msg_return_service(struct lpc_msg *msg)
 
 	spin_lock(&inbox->lock);
 	if (inbox->dead) {
-		drop = lpc_msg_move(msg, LPC_MSB(REPLYING), LPC_MS_DONE);
-	} else if (lpc_msg_move(msg, LPC_MSB(REPLYING), LPC_MS_SERVICE)) {
-		lpc_hold(inbox, msg);
+		drop = lpc_msg_move_locked(msg, LPC_MSB(REPLYING), LPC_MS_DONE);
+	} else if (lpc_msg_move_locked(msg, LPC_MSB(REPLYING), LPC_MS_SERVICE)) {
+		lpc_hold_locked(inbox, msg);
 		lpc_tree_insert(&inbox->service, msg, false);
 	}
 	spin_unlock(&inbox->lock);
@@ -454,7 +454,7 @@ struct lpc_msg *lpc_msg_get_service(struct lpc_port *inbox, u64 id,
 	struct lpc_msg *msg;
 
 	spin_lock(&inbox->lock);
-	msg = lpc_service_find(inbox, id, only, true);
+	msg = lpc_service_find_locked(inbox, id, only, true);
 	if (!IS_ERR(msg))
 		refcount_inc(&msg->ref);
 	spin_unlock(&inbox->lock);
@@ -482,7 +482,7 @@ struct lpc_msg_ext *lpc_msg_get_ext(struct lpc_port *inbox, u64 id,
 	struct lpc_msg *msg;
 
 	spin_lock(&inbox->lock);
-	msg = lpc_service_find(inbox, id, only, false);
+	msg = lpc_service_find_locked(inbox, id, only, false);
 	if (IS_ERR(msg)) {
 		ext = ERR_CAST(msg);
 	} else if (msg->ext) {
@@ -521,9 +521,9 @@ void lpc_port_drain(struct lpc_port *port, struct lpc_conn *only,
 			break;
 		if (only && msg->conn != only)
 			continue;
-		lpc_queue_del(port, msg, &list);
-		lpc_unhold(port, msg);
-		lpc_msg_move(msg, LPC_MSB(QUEUED), LPC_MS_DONE);
+		lpc_queue_del_locked(port, msg, &list);
+		lpc_unhold_locked(port, msg);
+		lpc_msg_move_locked(msg, LPC_MSB(QUEUED), LPC_MS_DONE);
 	}
 	node = service ? rb_first(&port->service) : NULL;
 	while (node) {
@@ -532,8 +532,8 @@ void lpc_port_drain(struct lpc_port *port, struct lpc_conn *only,
 		if (only && msg->conn != only)
 			continue;
 		lpc_tree_erase(&port->service, msg, false);
-		lpc_unhold(port, msg);
-		lpc_msg_move(msg, LPC_MSB(SERVICE), LPC_MS_DONE);
+		lpc_unhold_locked(port, msg);
+		lpc_msg_move_locked(msg, LPC_MSB(SERVICE), LPC_MS_DONE);
 		list_add_tail(&msg->entry, &list);
 	}
 	wake_up_all(&port->room);

@@ -24,11 +24,11 @@
 
 /*
  * The pending tree, with the count of the asynchronous requests in it:
- * together with their replies still queued on the origin (lpc_queue_add()
+ * together with their replies still queued on the origin (lpc_queue_add_locked()
  * counts those), they are bound by the connection's share, since each
  * holds a buffer with room for its reply that nothing else accounts for.
  */
-static void lpc_pending_insert(struct lpc_port *origin, struct lpc_msg *msg)
+static void lpc_pending_insert_locked(struct lpc_port *origin, struct lpc_msg *msg)
 {
 	lockdep_assert_held(&origin->lock);
 	lpc_tree_insert(&origin->pending, msg, true);
@@ -36,7 +36,7 @@ static void lpc_pending_insert(struct lpc_port *origin, struct lpc_msg *msg)
 		origin->nr_async++;
 }
 
-static void lpc_pending_erase(struct lpc_port *origin, struct lpc_msg *msg)
+static void lpc_pending_erase_locked(struct lpc_port *origin, struct lpc_msg *msg)
 {
 	lockdep_assert_held(&origin->lock);
 	lpc_tree_erase(&origin->pending, msg, true);
@@ -71,10 +71,10 @@ int lpc_msg_add_pending(struct lpc_port *origin, struct lpc_msg *msg)
 	if (origin->dead)
 		ret = -ENOTCONN;
 	else if (!(msg->kflags & LPC_MSGK_SYNC) &&
-		 origin->nr_async >= msg->conn->listener->srv->max_conn_queued)
+		 origin->nr_async >= msg->conn->cport->srv->max_conn_queued)
 		ret = -ENOBUFS;
 	else
-		lpc_pending_insert(origin, msg);
+		lpc_pending_insert_locked(origin, msg);
 	spin_unlock(&origin->lock);
 	return ret;
 }
@@ -88,7 +88,7 @@ bool lpc_msg_unpend(struct lpc_msg *msg)
 	spin_lock(&origin->lock);
 	was_pending = !RB_EMPTY_NODE(&msg->pnode);
 	if (was_pending)
-		lpc_pending_erase(origin, msg);
+		lpc_pending_erase_locked(origin, msg);
 	spin_unlock(&origin->lock);
 	return was_pending;
 }
@@ -127,7 +127,7 @@ void lpc_msg_unsent(struct lpc_msg *msg, int *ret)
  * rcu_read_unlock(). If it has moved on by the time we wake it, it sees a
  * spurious wake-up, which every sleeper in the kernel tolerates.
  */
-static void lpc_msg_answer(struct lpc_msg *msg, int status)
+static void lpc_msg_answer_locked(struct lpc_msg *msg, int status)
 	__must_hold(&msg->origin->lock)
 {
 	struct task_struct *task = msg->waiter;
@@ -142,7 +142,7 @@ static void lpc_msg_answer(struct lpc_msg *msg, int status)
 }
 
 /**
- * lpc_msg_settle() - hand a request's result to its requester side
+ * lpc_msg_settle_locked() - hand a request's result to its requester side
  * @origin: msg->origin, locked.
  * @msg: the request, just taken out of the pending tree by the caller,
  *	whose inbox side is over (REPLYING or DONE, owned by the caller).
@@ -155,15 +155,15 @@ static void lpc_msg_answer(struct lpc_msg *msg, int status)
  *
  * Return: true if the requester reference is now the caller's to drop.
  */
-static bool lpc_msg_settle(struct lpc_port *origin, struct lpc_msg *msg,
-			   int status)
+static bool lpc_msg_settle_locked(struct lpc_port *origin, struct lpc_msg *msg,
+				  int status)
 {
 	lockdep_assert_held(&origin->lock);
 	/* Out of the pending tree, the id may change: a reply gets its own. */
 	msg->ref_id = msg->id;
 	msg->id = lpc_next_id();
 	if (msg->kflags & LPC_MSGK_SYNC) {
-		lpc_msg_answer(msg, status);
+		lpc_msg_answer_locked(msg, status);
 		return false;
 	}
 	if (origin->dead)
@@ -173,15 +173,15 @@ static bool lpc_msg_settle(struct lpc_port *origin, struct lpc_msg *msg,
 	 * of the old one applies, and nobody there can see it any more.
 	 */
 	msg->inbox = origin;
-	if (!lpc_msg_move(msg, LPC_MSB(REPLYING) | LPC_MSB(DONE),
-			  LPC_MS_QUEUED))
+	if (!lpc_msg_move_locked(msg, LPC_MSB(REPLYING) | LPC_MSB(DONE),
+				 LPC_MS_QUEUED))
 		return true;
 	if (status)
 		msg->type = LPC_MSG_LOST_REPLY;
 	msg->kflags |= LPC_MSGK_UNCOUNTED | LPC_MSGK_ASYNC_REPLY;
 	msg->abandoned = false;
-	lpc_queue_add(origin, msg, false);
-	lpc_wake_receivers(origin, 1, EPOLLIN | EPOLLRDNORM);
+	lpc_queue_add_locked(origin, msg, false);
+	lpc_wake_receivers_locked(origin, 1, EPOLLIN | EPOLLRDNORM);
 	return false;
 }
 
@@ -194,8 +194,8 @@ bool lpc_msg_settle_pending(struct lpc_msg *msg, int status, bool *settled)
 	spin_lock(&origin->lock);
 	*settled = !RB_EMPTY_NODE(&msg->pnode);
 	if (*settled) {
-		lpc_pending_erase(origin, msg);
-		put = lpc_msg_settle(origin, msg, status);
+		lpc_pending_erase_locked(origin, msg);
+		put = lpc_msg_settle_locked(origin, msg, status);
 	}
 	spin_unlock(&origin->lock);
 	return put;
@@ -215,12 +215,12 @@ int lpc_msg_wait_reply(struct lpc_msg *msg, const ktime_t *deadline)
 {
 	int ret = 0;
 
-	/* Only the sender waits: lpc_msg_answer() wakes msg->waiter. */
+	/* Only the sender waits: lpc_msg_answer_locked() wakes msg->waiter. */
 	WARN_ON_ONCE(msg->waiter != current);
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
 		/*
-		 * Pairs with lpc_msg_answer(): set_current_state() orders our
+		 * Pairs with lpc_msg_answer_locked(): set_current_state() orders our
 		 * state before this load, the answerer sets done before it
 		 * wakes us, so the wake-up is not lost.
 		 */
@@ -274,10 +274,10 @@ int lpc_msg_cancel(struct lpc_port *origin, u64 id, struct lpc_conn *only)
 		spin_unlock(&origin->lock);
 		return -ENOENT;
 	}
-	lpc_pending_erase(origin, msg);
+	lpc_pending_erase_locked(origin, msg);
 	if (msg->kflags & LPC_MSGK_SYNC) {
 		/* Another thread waits for it: wake it with the news. */
-		lpc_msg_answer(msg, -ECANCELED);
+		lpc_msg_answer_locked(msg, -ECANCELED);
 		spin_unlock(&origin->lock);
 		return 0;
 	}
@@ -312,9 +312,9 @@ void lpc_port_fail_pending(struct lpc_port *port, struct lpc_conn *only)
 			spin_unlock(&port->lock);
 			return;
 		}
-		lpc_pending_erase(port, msg);
+		lpc_pending_erase_locked(port, msg);
 		if (msg->kflags & LPC_MSGK_SYNC) {
-			lpc_msg_answer(msg, -ECONNRESET);
+			lpc_msg_answer_locked(msg, -ECONNRESET);
 			spin_unlock(&port->lock);
 			continue;
 		}

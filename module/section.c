@@ -203,7 +203,7 @@ static bool lpc_section_unused(struct lpc_section *sec)
 }
 
 /* Move the connection's unused sections to @list; sums the rest's size. */
-static u64 lpc_sections_prune(struct lpc_conn *conn, struct list_head *list)
+static u64 lpc_sections_prune_locked(struct lpc_conn *conn, struct list_head *list)
 {
 	struct lpc_section *sec, *tmp;
 	u64 bytes = 0;
@@ -232,7 +232,7 @@ static int lpc_section_add(struct lpc_conn *conn, struct lpc_section *sec)
 		ret = -ENOTCONN;
 		goto out;
 	}
-	bytes = lpc_sections_prune(conn, &unused);
+	bytes = lpc_sections_prune_locked(conn, &unused);
 	if (conn->nr_sections >= lpc_conn_sections_max() ||
 	    bytes + sec->size > lpc_conn_section_bytes_max()) {
 		ret = -EDQUOT;
@@ -447,7 +447,7 @@ void lpc_sections_conn_end(struct lpc_conn *conn)
 	WRITE_ONCE(conn->nr_sections, LPC_SECTIONS_ENDED);
 	spin_unlock(&conn->lock);
 
-	lpc_views_conn_end(conn->listener, conn);
+	lpc_views_conn_end(conn->cport, conn);
 	lpc_views_conn_end(conn->client, conn);
 	lpc_sections_put(&list);
 }

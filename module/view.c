@@ -87,8 +87,8 @@ static struct file *lpc_view_file(struct file *file, bool readonly)
  * held. The view of an ended connection is not counted: nothing can be
  * sent on it any more.
  */
-static bool lpc_view_has_room(struct lpc_port *home, struct lpc_msg *msg,
-			      bool keep)
+static bool lpc_view_has_room_locked(struct lpc_port *home, struct lpc_msg *msg,
+				     bool keep)
 {
 	lockdep_assert_held(&home->lock);
 	if (keep && home->nr_kept < lpc_kept_views_max())
@@ -116,7 +116,7 @@ static bool lpc_view_room(struct lpc_port *home, struct lpc_msg *msg,
 	bool room;
 
 	spin_lock(&home->lock);
-	room = lpc_view_has_room(home, msg, keep);
+	room = lpc_view_has_room_locked(home, msg, keep);
 	spin_unlock(&home->lock);
 	return room;
 }
@@ -177,7 +177,7 @@ static int lpc_view_map(struct lpc_port *home, struct lpc_msg *msg,
 		kfree(v);
 		return -ECONNRESET;
 	}
-	if (!lpc_view_has_room(home, msg, keep)) {
+	if (!lpc_view_has_room_locked(home, msg, keep)) {
 		spin_unlock(&home->lock);
 		/* Unmapped, or if even that failed, left for close to retry. */
 		if (lpc_view_unmap(v))
@@ -244,7 +244,7 @@ static bool lpc_view_reuse(struct lpc_port *home, struct lpc_msg *msg,
 		if (lpc_view_intact(mm, v)) {
 			addr = v->addr;
 		} else {
-			lpc_view_unlink(home, v, NULL);
+			lpc_view_unlink_locked(home, v, NULL);
 			stale = v;
 		}
 		break;
@@ -367,7 +367,7 @@ void lpc_view_undeliver(struct lpc_port *port, const struct lpc_view *out,
 	spin_lock(&home->lock);
 	list_for_each_entry(v, &home->views, entry) {
 		if (v->addr == out->addr && v->mm == current->mm) {
-			lpc_view_unlink(home, v, NULL);
+			lpc_view_unlink_locked(home, v, NULL);
 			found = v;
 			break;
 		}

@@ -69,12 +69,12 @@ int lpc_view_charge(struct lpc_port *home, struct lpc_conn *conn,
 		    struct lpc_view_map *v);
 void lpc_view_uncharge(struct lpc_view_map *v);
 void lpc_view_map_free(struct lpc_view_map *v);
-void lpc_view_untag(struct lpc_port *home, struct lpc_view_map *v);
+void lpc_view_untag_locked(struct lpc_port *home, struct lpc_view_map *v);
 bool lpc_view_intact(struct mm_struct *mm, const struct lpc_view_map *v);
 int lpc_view_unmap(const struct lpc_view_map *v);
 void lpc_view_retrack(struct lpc_port *home, struct lpc_view_map *v);
-void lpc_view_unlink(struct lpc_port *home, struct lpc_view_map *v,
-		     struct list_head *to);
+void lpc_view_unlink_locked(struct lpc_port *home, struct lpc_view_map *v,
+			    struct list_head *to);
 void lpc_views_free(struct lpc_port *home, struct list_head *list);
 void lpc_views_reap(struct lpc_port *home);
 

@@ -66,7 +66,7 @@ void lpc_view_map_free(struct lpc_view_map *v)
  * count, with @home->lock held. Views kept past their reply are bounded by
  * max_kept_views instead and were never counted.
  */
-void lpc_view_untag(struct lpc_port *home, struct lpc_view_map *v)
+void lpc_view_untag_locked(struct lpc_port *home, struct lpc_view_map *v)
 {
 	lockdep_assert_held(&home->lock);
 	if (v->conn && !v->kept)
@@ -126,7 +126,7 @@ int lpc_view_unmap(const struct lpc_view_map *v)
  * Track @v on @home again after an unmap failed, so that a release, a
  * reply or the port's close tries again; after the port's release there
  * is nothing left to try with, and the mapping is its process's. @v comes
- * back untagged and uncounted (lpc_view_unlink() cleared its tag, and its
+ * back untagged and uncounted (lpc_view_unlink_locked() cleared its tag, and its
  * connection may have ended and gone since): the connection's end no
  * longer unmaps it, and a kept one is left to lpc_views_reap().
  */
@@ -149,11 +149,11 @@ void lpc_view_retrack(struct lpc_port *home, struct lpc_view_map *v)
  * against its connection, whose tag it loses (off the list, nothing would
  * clear it when the connection ends).
  */
-void lpc_view_unlink(struct lpc_port *home, struct lpc_view_map *v,
-		     struct list_head *to)
+void lpc_view_unlink_locked(struct lpc_port *home, struct lpc_view_map *v,
+			    struct list_head *to)
 {
 	lockdep_assert_held(&home->lock);
-	lpc_view_untag(home, v);
+	lpc_view_untag_locked(home, v);
 	if (v->kept)
 		home->nr_kept--;
 	if (to)
@@ -189,7 +189,7 @@ void lpc_views_reap(struct lpc_port *home)
 	spin_lock(&home->lock);
 	list_for_each_entry_safe(v, tmp, &home->views, entry)
 		if (v->kept && !v->conn && v->mm == current->mm)
-			lpc_view_unlink(home, v, &list);
+			lpc_view_unlink_locked(home, v, &list);
 	spin_unlock(&home->lock);
 	lpc_views_free(home, &list);
 }
@@ -216,7 +216,7 @@ void lpc_view_unmap_request(struct lpc_port *port, u64 id)
 	spin_lock(&home->lock);
 	list_for_each_entry_safe(v, tmp, &home->views, entry)
 		if (v->id == id)
-			lpc_view_unlink(home, v, &list);
+			lpc_view_unlink_locked(home, v, &list);
 	spin_unlock(&home->lock);
 	lpc_views_free(home, &list);
 }
@@ -249,7 +249,7 @@ int lpc_ioc_view_release(struct lpc_port *port, void __user *uarg,
 	spin_lock(&home->lock);
 	list_for_each_entry(v, &home->views, entry) {
 		if (v->addr == r.addr && v->mm == current->mm) {
-			lpc_view_unlink(home, v, NULL);
+			lpc_view_unlink_locked(home, v, NULL);
 			found = v;
 			break;
 		}
@@ -286,7 +286,7 @@ void lpc_views_port_release(struct lpc_port *port)
 	 * shutdown) has views here that its end will no longer find.
 	 */
 	list_for_each_entry(v, &port->views, entry)
-		lpc_view_untag(port, v);
+		lpc_view_untag_locked(port, v);
 	list_splice_init(&port->views, &list);
 	port->nr_kept = 0;
 	port->views_closed = true;
@@ -304,9 +304,9 @@ void lpc_views_conn_end(struct lpc_port *home, struct lpc_conn *conn)
 	list_for_each_entry_safe(v, tmp, &home->views, entry) {
 		if (v->conn != conn)
 			continue;
-		lpc_view_untag(home, v);
+		lpc_view_untag_locked(home, v);
 		if (current->mm && v->mm == current->mm)
-			lpc_view_unlink(home, v, &list);
+			lpc_view_unlink_locked(home, v, &list);
 	}
 	/* Every counted view was on the list, tagged: none counts now. */
 	WARN_ON_ONCE(*lpc_view_count(home, conn));

@@ -41,12 +41,12 @@ struct lpc_rx_waiter {
 };
 
 /**
- * lpc_wake_receivers() - tell receivers and pollers that @port changed
+ * lpc_wake_receivers_locked() - tell receivers and pollers that @port changed
  * @port: the port, locked.
  * @nr: receivers to wake, one per message queued; 0 wakes all of them.
  * @events: what pollers are told (EPOLLIN, or EPOLLHUP for a dead port).
  */
-void lpc_wake_receivers(struct lpc_port *port, u32 nr, __poll_t events)
+void lpc_wake_receivers_locked(struct lpc_port *port, u32 nr, __poll_t events)
 {
 	struct lpc_rx_waiter *w, *tmp;
 
@@ -68,7 +68,7 @@ void lpc_wake_receivers(struct lpc_port *port, u32 nr, __poll_t events)
  * or is dead. A receiver woken for a message that another took meanwhile
  * goes back to sleep.
  */
-int lpc_wait_message(struct lpc_port *port, const ktime_t *deadline)
+int lpc_wait_message_locked(struct lpc_port *port, const ktime_t *deadline)
 	__must_hold(&port->lock)
 {
 	struct lpc_rx_waiter w = { .task = current };
@@ -179,7 +179,7 @@ int lpc_wait_room(struct lpc_port *inbox, struct lpc_msg *msg,
 			ret = lpc_wait_locked(inbox, &inbox->room,
 					      lpc_has_slot, msg, deadline);
 		} else {
-			lpc_pass_room(inbox);
+			lpc_pass_room_locked(inbox);
 			ret = lpc_wait_locked(inbox, &msg->conn->room,
 					      lpc_conn_has_room, msg, deadline);
 		}

@@ -42,7 +42,7 @@ struct lpc_port *lpc_service_port(struct lpc_port *port,
 {
 	if (port->kind == LPC_PORT_SERVER) {
 		*only = port->conn;
-		return port->conn->listener;
+		return port->conn->cport;
 	}
 	*only = NULL;
 	return port;
@@ -56,12 +56,12 @@ int lpc_route(struct lpc_port *port, struct lpc_port **inbox,
 
 	switch (port->kind) {
 	case LPC_PORT_CLIENT:
-		*inbox = conn->listener;
+		*inbox = conn->cport;
 		*origin = port;
 		return 0;
 	case LPC_PORT_SERVER:
 		*inbox = conn->client;
-		*origin = conn->listener;
+		*origin = conn->cport;
 		return 0;
 	default:
 		/* A connection port only replies. */
@@ -77,7 +77,7 @@ void lpc_fill_info(struct lpc_msg_info *info, const struct lpc_msg *msg,
 	info->type = msg->type;
 	info->id = msg->id;
 	info->ref_id = msg->ref_id;
-	if (msg->conn && to->kind == LPC_PORT_LISTENER)
+	if (msg->conn && to->kind == LPC_PORT_CONNECTION)
 		info->context = msg->conn->context;
 	info->pid = msg->pid;
 	info->tid = msg->tid;
@@ -86,10 +86,10 @@ void lpc_fill_info(struct lpc_msg_info *info, const struct lpc_msg *msg,
 	info->data_len = msg->len;
 }
 
-static void lpc_count_out(struct lpc_port *lst, u32 len)
+static void lpc_count_out(struct lpc_port *cport, u32 len)
 {
-	lpc_stat_add(&lst->srv->stats->msgs_out, 1);
-	lpc_stat_add(&lst->srv->stats->bytes_out, len);
+	lpc_stat_add(&cport->srv->stats->msgs_out, 1);
+	lpc_stat_add(&cport->srv->stats->bytes_out, len);
 }
 
 /*
@@ -109,7 +109,7 @@ static int lpc_send_extras(struct lpc_port *port, struct lpc_msg *msg,
 			return ret;
 	}
 	if (port->kind == LPC_PORT_CLIENT && msg->type == LPC_MSG_REQUEST &&
-	    (conn->listener->srv->flags & LPC_PORT_REQUIRE_CREDS) &&
+	    (conn->cport->srv->flags & LPC_PORT_REQUIRE_CREDS) &&
 	    !(msg->ext && msg->ext->cred))
 		return -EACCES;
 	if (msg->type == LPC_MSG_REQUEST &&
@@ -137,7 +137,7 @@ int lpc_send(struct lpc_port *port, struct lpc_xfer *x,
 	ret = lpc_route(port, &inbox, &origin);
 	if (ret)
 		return ret;
-	max = conn->listener->srv->max_msg_len;
+	max = conn->cport->srv->max_msg_len;
 	if (x->send_len > max)
 		return -EMSGSIZE;
 	cap = x->send_len;
@@ -201,7 +201,7 @@ int lpc_send(struct lpc_port *port, struct lpc_xfer *x,
 		goto out_put;
 	}
 	if (port->kind == LPC_PORT_SERVER)
-		lpc_count_out(conn->listener, x->send_len);
+		lpc_count_out(conn->cport, x->send_len);
 	/* Our requester reference keeps a synchronous request alive. */
 	if (sync_wait)
 		*sync = msg;
@@ -215,7 +215,7 @@ out_put:
 /* The connection port a port's traffic is counted on. */
 static struct lpc_port *lpc_stats_port(struct lpc_port *port)
 {
-	return port->srv ? port : port->conn->listener;
+	return port->srv ? port : port->conn->cport;
 }
 
 static void lpc_count_lost(struct lpc_port *inbox)
@@ -271,7 +271,7 @@ int lpc_reply(struct lpc_port *port, struct lpc_xfer *x)
 	trace_lpc_reply(x->send_id, x->send_len, ret);
 	if (ret)
 		lpc_count_lost(inbox);
-	else if (inbox->kind == LPC_PORT_LISTENER)
+	else if (inbox->kind == LPC_PORT_CONNECTION)
 		lpc_count_out(inbox, x->send_len);
 	return ret;
 
@@ -291,7 +291,7 @@ int lpc_receive(struct lpc_port *port, struct lpc_xfer *x,
 		return -EINVAL;
 
 	spin_lock(&port->lock);
-	ret = lpc_wait_message(port, deadline);
+	ret = lpc_wait_message_locked(port, deadline);
 	msg = list_first_entry_or_null(&port->queue, struct lpc_msg, entry);
 	if (!ret && !msg)
 		ret = -ENOTCONN;
@@ -302,7 +302,7 @@ int lpc_receive(struct lpc_port *port, struct lpc_xfer *x,
 	if (ret) {
 		/* Pass on the wake-up this receiver will not use. */
 		if (msg)
-			lpc_wake_receivers(port, 1, EPOLLIN | EPOLLRDNORM);
+			lpc_wake_receivers_locked(port, 1, EPOLLIN | EPOLLRDNORM);
 		spin_unlock(&port->lock);
 		return ret;
 	}
