@@ -496,7 +496,8 @@ TEST_F_TIMEOUT(recv, failed_copies_race_server_disconnect, 60)
 		lpc_close(&self->server);
 		/* The server ended it: no close notice for the server. */
 		EXPECT_PORT_HEALTHY();
-		if (!_metadata->passed)
+		/* Reported above; more rounds would only repeat it. */
+		if (ret != -ECONNRESET || s.other || s.efaults > 100000)
 			break;
 	}
 	TH_LOG("%d rounds", i);
