@@ -17,6 +17,7 @@
 
 #include "kselftest_harness.h"
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 #define PORTCTL	"/bin/portctl"
 #define OUT_MAX	16384
