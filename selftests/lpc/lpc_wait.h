@@ -105,12 +105,12 @@ static inline FILE *lpc_proc_fopen(const char *rel)
 
 /*
  * Is thread @tid of process @pid asleep in system call @nr
- * (LPC_ANY_SYSCALL: in any)? Asleep means state S in
- * /proc/PID/task/TID/stat: every wait in lpc (for a message, for room,
- * for a reply, for a connection) sleeps interruptibly, while D is a mutex
- * or a page fault on the way, which does not mean the thread waits yet.
- * /proc/.../syscall then tells that the sleep is in that system call and
- * not, say, in the futex of a pthread_join().
+ * (LPC_ANY_SYSCALL: in any)? Asleep means state S or D in
+ * /proc/PID/task/TID/stat: lpc's waits for a message, for room, for a
+ * reply or for a connection sleep interruptibly (S), a disconnect waiting
+ * for a connection's shutdown does not (D). /proc/.../syscall then tells
+ * that the sleep is in that system call and not, say, in the futex of a
+ * pthread_join().
  */
 static inline bool lpc_task_blocked(pid_t pid, pid_t tid, int nr)
 {
@@ -129,7 +129,7 @@ static inline bool lpc_task_blocked(pid_t pid, pid_t tid, int nr)
 			state = p[2];
 	}
 	fclose(f);
-	if (state != 'S')
+	if (state != 'S' && state != 'D')
 		return false;
 	snprintf(path, sizeof(path), "%d/task/%d/syscall", pid, tid);
 	f = lpc_proc_fopen(path);
