@@ -27,9 +27,9 @@ endif
 TOOL_DIRS := $(if $(wildcard tools/Makefile),tools,\
 		$(patsubst %/Makefile,%,$(wildcard tools/*/Makefile)))
 
-.PHONY: all module help deps userspace selftests selftests32 lib tools \
-	check check-debug check-kcsan coverage run shell bench lint clean \
-	docs profile
+.PHONY: all module help deps deps-kernel-files userspace selftests \
+	selftests32 lib tools check check-debug check-kcsan check-kselftest \
+	coverage run shell bench lint clean docs profile
 
 all: module
 
@@ -72,8 +72,11 @@ help:
 	@echo '               throw-away Debian 12 chroot (debootstrap; root)'
 	@echo '  dkms-src     the module'"'"'s sources to /usr/src/lpc-<version> for'
 	@echo '               '"'"'dkms install'"'"' (dkms-uninstall removes them)'
+	@echo '  check-kselftest  build selftests/lpc as a kselftest inside the'
+	@echo '               linux-source-6.1 tree of the debug kernel (no run)'
 	@echo '  userspace    build the selftests, lib/ and tools/ (static) into build/'
-	@echo '  deps         install the Debian packages the targets need'
+	@echo '  deps         install the Debian packages the targets need (the'
+	@echo '               build targets install nothing)'
 	@echo '  clean        remove build/ and the module'"'"'s build products'
 	@echo
 	@echo 'Variables: KVER, T, V=1 (verbose), VM_TIMEOUT, TEST_TIMEOUT, VM_MEM,'
@@ -84,26 +87,47 @@ help:
 module:
 	$(Q)$(MAKE) -C module $(if $(KDIR),KDIR=$(KDIR))
 
-deps:
-	$(Q)$(QEMU)/deps.sh
+# Only deps (and the commands that boot the VM or lint, through it)
+# install packages; the build targets below just say what is missing.
+# linux-source-6.12 gives the kselftest harness and lib.mk the selftests
+# build with, linux-source-6.1 checkpatch (kernel-files.sh).
+KFILES_PKGS := linux-source-6.1 linux-source-6.12 xz-utils perl
 
-$(BUILD)/kselftest/kselftest_harness.h:
+deps: deps-kernel-files
+	$(Q)$(QEMU)/deps.sh
+	$(Q)$(QEMU)/deps.sh m32
+
+deps-kernel-files:
+	$(Q)$(QEMU)/deps.sh $(KFILES_PKGS)
+
+$(BUILD)/kselftest/lib.mk: $(QEMU)/kernel-files.sh
 	$(Q)$(QEMU)/kernel-files.sh $(BUILD)
 
-selftests: deps $(BUILD)/kselftest/kselftest_harness.h
-	$(Q)$(MAKE) -C selftests/lpc O=$(BUILD)/selftests KSFT_DIR=$(BUILD)/kselftest
+# selftests/lpc is a kselftest: its Makefile includes lib.mk, here the one
+# extracted into build/kselftest; the VM has no libc, hence -static.
+KSFT_MAKE = $(MAKE) -C selftests/lpc KSFT_DIR=$(BUILD)/kselftest \
+	USERLDFLAGS=-static
+
+selftests: $(BUILD)/kselftest/lib.mk
+	$(Q)mkdir -p $(BUILD)/selftests
+	$(Q)$(KSFT_MAKE) OUTPUT=$(BUILD)/selftests
 
 # The same tests as 32-bit programs, run next to the 64-bit ones (vm.sh).
-selftests32: deps $(BUILD)/kselftest/kselftest_harness.h
-	$(Q)$(QEMU)/deps.sh m32
-	$(Q)$(MAKE) -C selftests/lpc O=$(BUILD)/selftests32 \
-		KSFT_DIR=$(BUILD)/kselftest M32=1
+selftests32: $(BUILD)/kselftest/lib.mk
+	$(Q)mkdir -p $(BUILD)/selftests32
+	$(Q)$(KSFT_MAKE) OUTPUT=$(BUILD)/selftests32 M32=1
+
+# selftests/lpc copied into the linux-source-6.1 tree of the debug kernel
+# (selftests/qemu/debug-kernel.sh), built there as any kselftest is: with
+# that tree's lib.mk and harness. Build only; the tests run in the VM.
+check-kselftest: deps-kernel-files
+	$(Q)selftests/qemu/kselftest-tree.sh
 
 # Convention for lib/ and tools/ (Documentation/testing.rst):
 #   make -C lib O=<abs dir>                     liblpc.a (and .so) in <dir>
 #   make -C tools/<t> O=<abs dir> STATIC=1 LIBLPC_DIR=<lib's O>
 #                                               static binaries in <dir>
-lib: deps
+lib:
 	$(Q)$(if $(wildcard lib/Makefile),$(MAKE) -C lib O=$(BUILD)/lib)
 
 tools: lib
@@ -112,33 +136,33 @@ tools: lib
 
 userspace: selftests selftests32 lib tools
 
-check: userspace
+check: deps userspace
 	$(Q)$(QEMU)/vm.sh check
 
-check-debug: userspace
+check-debug: deps userspace
 	$(Q)KVER=debug $(QEMU)/vm.sh check
 
-check-kcsan: userspace
+check-kcsan: deps userspace
 	$(Q)KVER=kcsan $(QEMU)/vm.sh check
 
 # Coverage of lpc.ko from the debug-kernel runs made so far (gcov).
 coverage:
 	$(Q)$(QEMU)/coverage.sh
 
-run: userspace
+run: deps userspace
 	$(Q)$(QEMU)/vm.sh run
 
-shell: userspace
+shell: deps userspace
 	$(Q)$(QEMU)/vm.sh shell
 
-bench: userspace
+bench: deps userspace
 	$(Q)$(QEMU)/vm.sh bench
 
 .PHONY: fuzz
-fuzz: userspace
+fuzz: deps userspace
 	$(Q)$(QEMU)/vm.sh fuzz
 
-lint:
+lint: deps-kernel-files
 	$(Q)$(QEMU)/lint.sh
 
 # Sphinx, with the kernel's kernel-doc (Documentation/sphinx/build.sh).
@@ -187,7 +211,7 @@ check-install:
 	$(Q)selftests/install/install-test.sh
 
 # liblpc's and portctl's own tests, on the host (no VM, no module).
-check-unit: lib
+check-unit: deps lib
 	$(Q)$(MAKE) -C lib O=$(BUILD)/lib test && \
 		$(MAKE) -C tools/portctl O=$(BUILD)/unit/portctl \
 			LIBLPC_DIR=$(BUILD)/lib test

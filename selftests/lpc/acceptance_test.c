@@ -29,6 +29,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_wait.h"
 
 #define CTX		0x5ce7a210ULL
 #define REQUEST1	"Request1"

@@ -29,6 +29,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_wait.h"
 #include "lpc_query.h"
 
 #define OWNER_UID	1000

@@ -6,7 +6,7 @@
  * them, what can never be passed, what happens to fds nobody receives).
  *
  * Each test makes its own connection port with the flags it needs
- * (OPEN_PAIR) and one accepted connection in this process: self->cport
+ * (LPC_OPEN_PAIR) and one accepted connection in this process: self->cport
  * (the server's connection port), self->server (its communication port)
  * and self->client. Tests whose sender must change its credentials fork
  * a client child that connects on its own and talks in synchronous
@@ -36,6 +36,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 #define CTX_A		0xa77a000000000001ULL
 #define CTX_CHILD	0xc41d000000000002ULL
@@ -366,22 +367,6 @@ static pid_t spawn_client(const char *name, enum child_pre pre,
 	return pid;
 }
 
-/* Open a port with @flags (@everyone: any uid connects) and one client. */
-#define OPEN_PAIR(flags, everyone) do {					\
-		int __r;						\
-		lpc_name(self->name, sizeof(self->name), _metadata->name); \
-		self->cport = create_port(self->dev, self->name, (flags), \
-					  (everyone));			\
-		ASSERT_LE(0, self->cport) {				\
-			TH_LOG("create port: %s", strerror(-self->cport)); \
-		}							\
-		__r = lpc_connect_pair(self->dev, self->cport, self->name, \
-				       CTX_A, 0, &self->client,		\
-				       &self->server);			\
-		ASSERT_EQ(0, __r) {					\
-			TH_LOG("connect: %s", strerror(-__r));		\
-		}							\
-	} while (0)
 
 /* Only the port, for tests whose client is a child. */
 #define OPEN_PORT(flags, everyone) do {					\
@@ -535,7 +520,7 @@ TEST_F(attr, creds_unchanged_no_changed_flag)
 	uid_t r, e, s;
 	int i;
 
-	OPEN_PAIR(0, false);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	ASSERT_EQ(0, getresuid(&r, &e, &s));
 	attr_creds(&sa);
 	for (i = 0; i < 3; i++) {
@@ -664,7 +649,7 @@ TEST_F(attr, creds_absent_without_attribute)
 {
 	static const __u8 zero[sizeof(struct lpc_creds)];
 
-	OPEN_PAIR(0, false);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	ASSERT_EQ(0, lpc_datagram(self->client, "d", 1));
 	/* Whatever the receiver's block held is overwritten. */
 	memset(&self->ra, 0, sizeof(self->ra));
@@ -691,7 +676,7 @@ TEST_F(attr, creds_without_recv_attr_attr_lost)
 {
 	struct lpc_msg_attr sa;
 
-	OPEN_PAIR(0, false);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	attr_creds(&sa);
 	ASSERT_EQ(0, send_attr(self->client, LPC_MSG_DATAGRAM, "d", 1, &sa,
 			       NULL));
@@ -706,7 +691,7 @@ TEST_F(attr, empty_attr_block_nothing_lost)
 {
 	struct lpc_msg_attr sa;
 
-	OPEN_PAIR(0, false);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	attr_init(&sa, 0);
 	ASSERT_EQ(0, send_attr(self->client, LPC_MSG_DATAGRAM, "d", 1, &sa,
 			       NULL));
@@ -722,7 +707,7 @@ TEST_F(attr, creds_on_reply_are_servers)
 	struct lpc_sync_req r;
 	__u64 eff, prm;
 
-	OPEN_PAIR(0, false);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	ASSERT_EQ(0, cap_bits(&eff, &prm));
 	ASSERT_EQ(0, lpc_sync_req_start(&r, self->client, "q", 1,
 					LPC_WAIT_NS));
@@ -762,7 +747,7 @@ TEST_F(attr, attrs_do_not_stick_to_next_request)
 	struct lpc_sync_req r;
 	int p[2], round;
 
-	OPEN_PAIR(LPC_PORT_ALLOW_FDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_ALLOW_FDS, .context = CTX_A);
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 	for (round = 0; round < 3; round++) {
 		bool with = round == 0;
@@ -965,7 +950,7 @@ TEST_F(attr, require_creds_request_without_creds_eacces)
 	char rbuf[16];
 	__u64 id;
 
-	OPEN_PAIR(LPC_PORT_REQUIRE_CREDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_REQUIRE_CREDS, .context = CTX_A);
 	lpc_request_init(&x, "q", 1, rbuf, sizeof(rbuf), LPC_SHORT_NS);
 	EXPECT_EQ(-EACCES, sys_lpc_xfer(self->client, &x));
 	EXPECT_EQ(-EACCES, lpc_request_async(self->client, "a", 1, 16, &id));
@@ -978,7 +963,7 @@ TEST_F(attr, require_creds_request_other_attrs_eacces)
 	struct lpc_msg_attr sa;
 	int p[2];
 
-	OPEN_PAIR(LPC_PORT_REQUIRE_CREDS | LPC_PORT_ALLOW_FDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_REQUIRE_CREDS | LPC_PORT_ALLOW_FDS, .context = CTX_A);
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 	attr_fds(&sa, p, 1);
 	EXPECT_EQ(-EACCES, send_attr(self->client, LPC_MSG_REQUEST, "q", 1,
@@ -993,7 +978,7 @@ TEST_F(attr, require_creds_request_with_creds_delivered)
 	struct lpc_msg_attr sa;
 	__u64 id = 0;
 
-	OPEN_PAIR(LPC_PORT_REQUIRE_CREDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_REQUIRE_CREDS, .context = CTX_A);
 	attr_creds(&sa);
 	ASSERT_EQ(0, send_attr(self->client, LPC_MSG_REQUEST, "q", 1, &sa,
 			       &id));
@@ -1009,7 +994,7 @@ TEST_F(attr, require_creds_request_with_creds_delivered)
 /* The rule is for requests: a datagram needs no creds. */
 TEST_F(attr, require_creds_datagram_without_creds_delivered)
 {
-	OPEN_PAIR(LPC_PORT_REQUIRE_CREDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_REQUIRE_CREDS, .context = CTX_A);
 	ASSERT_EQ(0, lpc_datagram(self->client, "d", 1));
 	SERVER_RECV_ATTR();
 	EXPECT_EQ((__u32)LPC_MSG_DATAGRAM, self->info.type);
@@ -1025,7 +1010,7 @@ TEST_F(attr, fds_pipe_and_memfd_passed)
 	char got[64];
 	struct lpc_msg_attr sa;
 
-	OPEN_PAIR(LPC_PORT_ALLOW_FDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_ALLOW_FDS, .context = CTX_A);
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 	mfd = memfd_create("lpc-attr", MFD_CLOEXEC);
 	ASSERT_LE(0, mfd);
@@ -1068,7 +1053,7 @@ TEST_F(attr, fds_max_passed)
 	int p[LPC_MAX_FDS][2], fds[LPC_MAX_FDS], i;
 	struct lpc_msg_attr sa;
 
-	OPEN_PAIR(LPC_PORT_ALLOW_FDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_ALLOW_FDS, .context = CTX_A);
 	for (i = 0; i < LPC_MAX_FDS; i++) {
 		ASSERT_EQ(0, pipe2(p[i], O_CLOEXEC));
 		fds[i] = p[i][0];
@@ -1093,7 +1078,7 @@ TEST_F(attr, fds_more_than_max_einval)
 	struct lpc_msg_attr sa;
 	int p[2];
 
-	OPEN_PAIR(LPC_PORT_ALLOW_FDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_ALLOW_FDS, .context = CTX_A);
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 	attr_fds(&sa, (int[]){ p[0], p[0], p[0], p[0] }, LPC_MAX_FDS);
 	sa.nr_fds = LPC_MAX_FDS + 1;
@@ -1109,7 +1094,7 @@ TEST_F(attr, fds_nr_without_fds_flag_einval)
 	struct lpc_msg_attr sa;
 	int p[2];
 
-	OPEN_PAIR(LPC_PORT_ALLOW_FDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_ALLOW_FDS, .context = CTX_A);
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 	attr_fds(&sa, p, 1);
 	sa.flags = 0;
@@ -1128,7 +1113,7 @@ TEST_F(attr, fds_bad_fd_ebadf)
 	struct lpc_msg_attr sa;
 	int bad = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
-	OPEN_PAIR(LPC_PORT_ALLOW_FDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_ALLOW_FDS, .context = CTX_A);
 	ASSERT_LE(0, bad);
 	close(bad);
 	attr_fds(&sa, &bad, 1);
@@ -1146,7 +1131,7 @@ TEST_F(attr, fds_failed_send_keeps_no_reference)
 	struct lpc_msg_attr sa;
 	int p[2], bad;
 
-	OPEN_PAIR(LPC_PORT_ALLOW_FDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_ALLOW_FDS, .context = CTX_A);
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 	bad = dup(p[0]);	/* a number no fd has, after the close */
 	ASSERT_LE(0, bad);
@@ -1166,7 +1151,7 @@ TEST_F(attr, fds_port_without_allow_fds_eperm)
 	struct lpc_msg_attr sa;
 	int p[2];
 
-	OPEN_PAIR(0, false);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 	attr_fds(&sa, p, 1);
 	EXPECT_EQ(-EPERM, send_attr(self->client, LPC_MSG_DATAGRAM, "f", 1,
@@ -1185,7 +1170,7 @@ TEST_F(attr, fds_lpc_port_einval)
 {
 	struct lpc_msg_attr sa;
 
-	OPEN_PAIR(LPC_PORT_ALLOW_FDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_ALLOW_FDS, .context = CTX_A);
 	attr_fds(&sa, &self->client, 1);
 	EXPECT_EQ(-EINVAL, send_attr(self->client, LPC_MSG_DATAGRAM, "f", 1,
 				     &sa, NULL));
@@ -1202,7 +1187,7 @@ TEST_F(attr, fds_dev_lpc_einval)
 {
 	struct lpc_msg_attr sa;
 
-	OPEN_PAIR(LPC_PORT_ALLOW_FDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_ALLOW_FDS, .context = CTX_A);
 	attr_fds(&sa, &self->dev, 1);
 	EXPECT_EQ(-EINVAL, send_attr(self->client, LPC_MSG_DATAGRAM, "f", 1,
 				     &sa, NULL));
@@ -1214,7 +1199,7 @@ TEST_F(attr, fds_unix_socket_einval)
 	struct lpc_msg_attr sa;
 	int sv[2], ls;
 
-	OPEN_PAIR(LPC_PORT_ALLOW_FDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_ALLOW_FDS, .context = CTX_A);
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
 	attr_fds(&sa, sv, 1);
 	EXPECT_EQ(-EINVAL, send_attr(self->client, LPC_MSG_DATAGRAM, "f", 1,
@@ -1236,7 +1221,7 @@ TEST_F(attr, fds_inet_socket_passed)
 	struct lpc_msg_attr sa;
 	int s;
 
-	OPEN_PAIR(LPC_PORT_ALLOW_FDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_ALLOW_FDS, .context = CTX_A);
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		SKIP(return, "no AF_INET sockets: %s", strerror(errno));
@@ -1256,7 +1241,7 @@ TEST_F(attr, fds_without_recv_attr_dropped_no_leak)
 	struct lpc_msg_attr sa;
 	int p[2], before, after;
 
-	OPEN_PAIR(LPC_PORT_ALLOW_FDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_ALLOW_FDS, .context = CTX_A);
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 	attr_fds(&sa, (int[]){ p[1], p[1] }, 2);
 	ASSERT_EQ(0, send_attr(self->client, LPC_MSG_DATAGRAM, "f", 1, &sa,
@@ -1286,7 +1271,7 @@ TEST_F(attr, fds_request_without_recv_attr_closed_at_receive)
 	int p[2], before;
 	__u64 id = 0;
 
-	OPEN_PAIR(LPC_PORT_ALLOW_FDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_ALLOW_FDS, .context = CTX_A);
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 	attr_fds(&sa, &p[1], 1);
 	ASSERT_EQ(0, send_attr(self->client, LPC_MSG_REQUEST, "q", 1, &sa,
@@ -1312,7 +1297,7 @@ TEST_F(attr, fds_queued_message_dropped_on_close)
 	struct lpc_msg_attr sa;
 	int p[2];
 
-	OPEN_PAIR(LPC_PORT_ALLOW_FDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_ALLOW_FDS, .context = CTX_A);
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 	attr_fds(&sa, &p[1], 1);
 	ASSERT_EQ(0, send_attr(self->client, LPC_MSG_DATAGRAM, "f", 1, &sa,
@@ -1333,7 +1318,7 @@ TEST_F(attr, fds_with_reply_reach_requester)
 	struct lpc_sync_req r;
 	int mfd;
 
-	OPEN_PAIR(LPC_PORT_ALLOW_FDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_ALLOW_FDS, .context = CTX_A);
 	mfd = memfd_create("lpc-reply", MFD_CLOEXEC);
 	ASSERT_LE(0, mfd);
 	ASSERT_EQ((ssize_t)5, pwrite(mfd, "reply", 5, 0));
@@ -1365,7 +1350,7 @@ TEST_F(attr, fds_with_request_reach_server)
 	int p[2];
 	__u64 id = 0;
 
-	OPEN_PAIR(LPC_PORT_ALLOW_FDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_ALLOW_FDS, .context = CTX_A);
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 	attr_fds(&sa, &p[1], 1);
 	ASSERT_EQ(0, send_attr(self->client, LPC_MSG_REQUEST, "q", 1, &sa,
@@ -1392,7 +1377,7 @@ TEST_F(attr, fds_receiver_out_of_fds_message_kept)
 	struct rlimit old, low;
 	int p[2], a, b, before;
 
-	OPEN_PAIR(LPC_PORT_ALLOW_FDS, false);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_ALLOW_FDS, .context = CTX_A);
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 	attr_fds(&sa, p, 2);
 	ASSERT_EQ(0, send_attr(self->client, LPC_MSG_DATAGRAM, "f", 1, &sa,

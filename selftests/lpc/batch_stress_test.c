@@ -29,6 +29,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_wait.h"
 
 #define NCLIENTS	4
 #define NMSG		4000

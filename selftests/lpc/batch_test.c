@@ -7,7 +7,7 @@
  *
  * The fixture is one accepted connection: self->cport (the server's
  * connection port), self->server and self->client, on a port whose
- * max_queued a test may choose (OPEN_PAIR).
+ * max_queued a test may choose (LPC_OPEN_PAIR).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -25,6 +25,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 #define CTX_A		0xba7c000000000001ULL
 
@@ -58,7 +59,6 @@ FIXTURE_TEARDOWN(batch)
 }
 
 /* A connection port queuing at most @max_queued messages, one client. */
-#define OPEN_PAIR(max_queued) LPC_OPEN_PAIR(max_queued, CTX_A)
 
 /* ---- helpers ---- */
 
@@ -158,7 +158,7 @@ TEST_F(batch, send_64_datagrams_in_order)
 {
 	__u32 i, v;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	FILL_DATAGRAMS(LPC_BATCH_MAX);
 	ASSERT_EQ(LPC_BATCH_MAX, send_batch(self->client, self->xs,
 					    LPC_BATCH_MAX, LPC_XFER_NONBLOCK,
@@ -180,7 +180,7 @@ TEST_F(batch, send_id_written_back_per_entry)
 {
 	__u32 i, j;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	FILL_DATAGRAMS(8);
 	for (i = 0; i < 8; i++)
 		self->xs[i].send_id = 0xdeadULL;
@@ -200,7 +200,7 @@ TEST_F(batch, send_mixed_types_in_order)
 				       LPC_MSG_DATAGRAM, LPC_MSG_REQUEST };
 	__u32 i;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	for (i = 0; i < 4; i++) {
 		self->data[i] = i;
 		send_entry(&self->xs[i], types[i], &self->data[i], 4);
@@ -222,7 +222,7 @@ TEST_F(batch, send_fault_part_way_sends_those_before)
 {
 	__u32 i;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	FILL_DATAGRAMS(8);
 	self->xs[5].send_buf = lpc_ptr(lpc_bad_ptr());
 	ASSERT_EQ(5, send_batch(self->client, self->xs, 8, 0, 0));
@@ -243,7 +243,7 @@ TEST_F(batch, send_async_requests_replies_queued)
 	char ans[3][8];
 	__u32 i;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	for (i = 0; i < 3; i++) {
 		self->data[i] = 100 + i;
 		send_entry(&self->xs[i], LPC_MSG_REQUEST, &self->data[i], 4);
@@ -284,7 +284,7 @@ TEST_F(batch, send_queue_bound_nonblock_sends_what_fits)
 {
 	__u32 i, v;
 
-	OPEN_PAIR(SMALL_QUEUE);
+	LPC_OPEN_PAIR(.max_queued = SMALL_QUEUE, .context = CTX_A);
 	FILL_DATAGRAMS(10);
 	ASSERT_EQ(SMALL_QUEUE, send_batch(self->client, self->xs, 10,
 					  LPC_XFER_NONBLOCK, 0));
@@ -306,7 +306,7 @@ TEST_F(batch, send_queue_bound_later_entries_never_wait)
 {
 	__u64 t0;
 
-	OPEN_PAIR(SMALL_QUEUE);
+	LPC_OPEN_PAIR(.max_queued = SMALL_QUEUE, .context = CTX_A);
 	FILL_DATAGRAMS(10);
 	t0 = lpc_now_ns();
 	ASSERT_EQ(SMALL_QUEUE, send_batch(self->client, self->xs, 10,
@@ -316,7 +316,7 @@ TEST_F(batch, send_queue_bound_later_entries_never_wait)
 
 TEST_F(batch, send_full_queue_nonblock_eagain)
 {
-	OPEN_PAIR(SMALL_QUEUE);
+	LPC_OPEN_PAIR(.max_queued = SMALL_QUEUE, .context = CTX_A);
 	ASSERT_EQ(0, queue_datagrams(self->client, 0, SMALL_QUEUE));
 	FILL_DATAGRAMS(2);
 	EXPECT_EQ(-EAGAIN, send_batch(self->client, self->xs, 2,
@@ -327,7 +327,7 @@ TEST_F(batch, send_full_queue_timeout_etimedout)
 {
 	__u64 t0;
 
-	OPEN_PAIR(SMALL_QUEUE);
+	LPC_OPEN_PAIR(.max_queued = SMALL_QUEUE, .context = CTX_A);
 	ASSERT_EQ(0, queue_datagrams(self->client, 0, SMALL_QUEUE));
 	FILL_DATAGRAMS(2);
 	t0 = lpc_now_ns();
@@ -344,7 +344,7 @@ TEST_F(batch, send_first_entry_waits_for_room)
 	__u32 v;
 	int ret;
 
-	OPEN_PAIR(SMALL_QUEUE);
+	LPC_OPEN_PAIR(.max_queued = SMALL_QUEUE, .context = CTX_A);
 	ASSERT_EQ(0, queue_datagrams(self->client, 100, SMALL_QUEUE));
 	FILL_DATAGRAMS(2);
 	memset(&b, 0, sizeof(b));
@@ -354,7 +354,7 @@ TEST_F(batch, send_first_entry_waits_for_room)
 	b.timeout_ns = LPC_WAIT_NS;
 	ASSERT_EQ(0, lpc_call_start(&call, self->client, LPC_IOC_SEND_BATCH,
 				    &b));
-	usleep(50 * 1000);
+	LPC_ASSERT_BLOCKED(&call);
 	ASSERT_EQ(0, lpc_recv_nb(self->cport, &self->info, self->buf,
 				 sizeof(self->buf)));
 	ret = lpc_call_join(&call);
@@ -371,7 +371,7 @@ TEST_F(batch, send_later_bad_entry_ends_batch)
 {
 	__u32 v;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	FILL_DATAGRAMS(3);
 	self->xs[1].send_type = 99;
 	ASSERT_EQ(1, send_batch(self->client, self->xs, 3, 0, 0));
@@ -387,7 +387,7 @@ TEST_F(batch, send_first_entry_error_returned)
 {
 	static char big[LPC_DEFAULT_MSG_LEN + 1];
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	FILL_DATAGRAMS(2);
 	self->xs[0].send_type = 99;
 	EXPECT_EQ(-EINVAL, send_batch(self->client, self->xs, 2, 0, 0));
@@ -408,7 +408,7 @@ TEST_F(batch, send_entry_flags_not_exactly_send_einval)
 	};
 	__u32 i;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		FILL_DATAGRAMS(1);
 		self->xs[0].flags = bad[i];
@@ -422,7 +422,7 @@ TEST_F(batch, send_entry_flags_not_exactly_send_einval)
 
 TEST_F(batch, send_disconnected_enotconn)
 {
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	lpc_close(&self->server);
 	FILL_DATAGRAMS(2);
 	EXPECT_EQ(-ENOTCONN, send_batch(self->client, self->xs, 2, 0, 0));
@@ -434,7 +434,7 @@ TEST_F(batch, recv_64_in_order)
 {
 	__u32 i;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	ASSERT_EQ(0, queue_datagrams(self->client, 0, LPC_BATCH_MAX));
 	FILL_RECVS(LPC_BATCH_MAX);
 	ASSERT_EQ(LPC_BATCH_MAX, recv_batch(self->cport, self->xs,
@@ -454,7 +454,7 @@ TEST_F(batch, recv_at_most_count)
 {
 	__u32 i;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	ASSERT_EQ(0, queue_datagrams(self->client, 0, 10));
 	FILL_RECVS(4);
 	ASSERT_EQ(4, recv_batch(self->cport, self->xs, 4, LPC_XFER_NONBLOCK,
@@ -474,7 +474,7 @@ TEST_F(batch, recv_fewer_queued_returns_fewer_without_waiting)
 {
 	__u64 t0;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	ASSERT_EQ(0, queue_datagrams(self->client, 0, 3));
 	FILL_RECVS(8);
 	t0 = lpc_now_ns();
@@ -486,7 +486,7 @@ TEST_F(batch, recv_fewer_queued_returns_fewer_without_waiting)
 
 TEST_F(batch, recv_empty_nonblock_eagain)
 {
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	FILL_RECVS(4);
 	EXPECT_EQ(-EAGAIN, recv_batch(self->cport, self->xs, 4,
 				      LPC_XFER_NONBLOCK, 0));
@@ -496,7 +496,7 @@ TEST_F(batch, recv_empty_timeout_etimedout)
 {
 	__u64 t0;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	FILL_RECVS(4);
 	t0 = lpc_now_ns();
 	EXPECT_EQ(-ETIMEDOUT, recv_batch(self->cport, self->xs, 4,
@@ -510,7 +510,7 @@ TEST_F(batch, recv_waits_for_first_only)
 	struct lpc_batch b;
 	struct lpc_call call;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	FILL_RECVS(8);
 	memset(&b, 0, sizeof(b));
 	b.xfers = lpc_ptr(self->xs);
@@ -519,7 +519,7 @@ TEST_F(batch, recv_waits_for_first_only)
 	b.timeout_ns = LPC_WAIT_NS;
 	ASSERT_EQ(0, lpc_call_start(&call, self->cport, LPC_IOC_RECV_BATCH,
 				    &b));
-	usleep(50 * 1000);
+	LPC_ASSERT_BLOCKED(&call);
 	ASSERT_EQ(0, queue_datagrams(self->client, 7, 1));
 	EXPECT_EQ(1, lpc_call_join(&call));
 	EXPECT_EQ(7U, self->rdata[0][0]);
@@ -533,7 +533,7 @@ TEST_F(batch, recv_small_buffer_stops_batch_message_kept)
 {
 	char big[100];
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	memset(big, 'b', sizeof(big));
 	ASSERT_EQ(0, queue_datagrams(self->client, 1, 1));
 	ASSERT_EQ(0, lpc_datagram(self->client, big, sizeof(big)));
@@ -561,7 +561,7 @@ TEST_F(batch, recv_fault_part_way_keeps_the_message)
 {
 	__u32 i;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	ASSERT_EQ(0, queue_datagrams(self->client, 0, 8));
 	FILL_RECVS(8);
 	self->xs[5].recv_buf = lpc_ptr(lpc_bad_ptr());
@@ -587,7 +587,7 @@ TEST_F(batch, recv_requests_among_datagrams_in_order)
 	__u64 id;
 	char r[8];
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	ASSERT_EQ(0, queue_datagrams(self->client, 0, 20));
 	ASSERT_EQ(0, lpc_request_async(self->client, &v, sizeof(v), 8, &id));
 	ASSERT_EQ(0, queue_datagrams(self->client, 21, 20));
@@ -612,7 +612,7 @@ TEST_F(batch, recv_small_buffer_first_entry_emsgsize)
 {
 	char big[100];
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	memset(big, 'b', sizeof(big));
 	ASSERT_EQ(0, lpc_datagram(self->client, big, sizeof(big)));
 	FILL_RECVS(2);
@@ -633,7 +633,7 @@ TEST_F(batch, recv_entry_flags_not_exactly_recv_einval)
 	};
 	__u32 i;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	ASSERT_EQ(0, queue_datagrams(self->client, 0, 1));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		FILL_RECVS(1);
@@ -651,7 +651,7 @@ TEST_F(batch, recv_entry_flags_not_exactly_recv_einval)
 /* As for LPC_IOC_XFER: the connection port receives for its clients. */
 TEST_F(batch, recv_server_comm_port_einval)
 {
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	FILL_RECVS(2);
 	EXPECT_EQ(-EINVAL, recv_batch(self->server, self->xs, 2,
 				      LPC_XFER_NONBLOCK, 0));
@@ -662,7 +662,7 @@ TEST_F(batch, recv_on_client_port)
 {
 	__u32 i;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	ASSERT_EQ(0, queue_datagrams(self->server, 50, 5));
 	FILL_RECVS(5);
 	ASSERT_EQ(5, recv_batch(self->client, self->xs, 5, LPC_XFER_NONBLOCK,
@@ -675,24 +675,6 @@ TEST_F(batch, recv_on_client_port)
 
 /* ================= entries are xfers: attributes and port rules ===== */
 
-/* A port with @flags and one client, instead of OPEN_PAIR. */
-#define OPEN_PAIR_FLAGS(pflags) do {					\
-		struct lpc_port_attr __a;				\
-		int __r;						\
-		lpc_name(self->name, sizeof(self->name), _metadata->name); \
-		lpc_port_attr_init(&__a, self->name);			\
-		__a.flags = (pflags);					\
-		self->cport = sys_lpc_create_port(self->dev, &__a);	\
-		ASSERT_LE(0, self->cport) {				\
-			TH_LOG("create: %s", strerror(-self->cport));	\
-		}							\
-		__r = lpc_connect_pair(self->dev, self->cport, self->name, \
-				       CTX_A, 0, &self->client,		\
-				       &self->server);			\
-		ASSERT_EQ(0, __r) {					\
-			TH_LOG("connect: %s", strerror(-__r));		\
-		}							\
-	} while (0)
 
 /* Each entry carries and receives its own attributes. */
 TEST_F(batch, entries_carry_attributes)
@@ -705,7 +687,7 @@ TEST_F(batch, entries_carry_attributes)
 	if (!(lpc_features(self->dev) & LPC_FEAT_CREDS) ||
 	    !(lpc_features(self->dev) & LPC_FEAT_FDS))
 		SKIP(return, "module lacks LPC_FEAT_CREDS or LPC_FEAT_FDS");
-	OPEN_PAIR_FLAGS(LPC_PORT_ALLOW_FDS);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_ALLOW_FDS, .context = CTX_A);
 	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
 	FILL_DATAGRAMS(3);
 	for (i = 0; i < 3; i++) {
@@ -751,7 +733,7 @@ TEST_F(batch, require_creds_applies_to_entries)
 
 	if (!(lpc_features(self->dev) & LPC_FEAT_CREDS))
 		SKIP(return, "module lacks LPC_FEAT_CREDS");
-	OPEN_PAIR_FLAGS(LPC_PORT_REQUIRE_CREDS);
+	LPC_OPEN_PAIR(.port_flags = LPC_PORT_REQUIRE_CREDS, .context = CTX_A);
 	memset(&sa, 0, sizeof(sa));
 	sa.size = sizeof(sa);
 	sa.flags = LPC_ATTR_CREDS;
@@ -804,7 +786,7 @@ TEST_F(batch, recycled_datagram_buffers_carry_only_new_bytes)
 	unsigned char r[BIG_LEN];
 	__u32 round, i, j, len;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	/* Fill the client port's cache with long datagrams, then short. */
 	for (round = 0; round < 3; round++) {
 		len = round == 0 ? BIG_LEN : round == 1 ? 1 : 0;
@@ -836,7 +818,7 @@ TEST_F(batch, recycled_request_buffers_reply_exact)
 	__u32 round, i, j, len;
 	__u64 id;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	memset(req, 0x5a, sizeof(req));
 	for (round = 0; round < 2; round++) {
 		len = round ? 3 : BIG_LEN;
@@ -867,7 +849,7 @@ TEST_F(batch, recycled_request_buffers_reply_exact)
 /* Closing a port with buffers cached frees them (kmemleak would say). */
 TEST_F(batch, close_with_recycled_buffers)
 {
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	ASSERT_EQ(0, send_sized(self->client, LPC_BATCH_MAX + 8, 8, 0x5a));
 	FILL_RECVS(LPC_BATCH_MAX);
 	ASSERT_EQ(LPC_BATCH_MAX, recv_batch(self->cport, self->xs,
@@ -880,7 +862,7 @@ TEST_F(batch, close_with_recycled_buffers)
 
 TEST_F(batch, count_zero_einval)
 {
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	FILL_DATAGRAMS(1);
 	EXPECT_EQ(-EINVAL, send_batch(self->client, self->xs, 0, 0, 0));
 	FILL_RECVS(1);
@@ -891,7 +873,7 @@ TEST_F(batch, count_zero_einval)
 
 TEST_F(batch, count_over_max_einval)
 {
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	FILL_DATAGRAMS(LPC_BATCH_MAX + 1);
 	EXPECT_EQ(-EINVAL, send_batch(self->client, self->xs,
 				      LPC_BATCH_MAX + 1, 0, 0));
@@ -907,7 +889,7 @@ TEST_F(batch, count_over_max_einval)
 
 TEST_F(batch, nonblock_and_timeout_einval)
 {
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	FILL_DATAGRAMS(1);
 	EXPECT_EQ(-EINVAL, send_batch(self->client, self->xs, 1,
 				      LPC_XFER_NONBLOCK | LPC_XFER_TIMEOUT,
@@ -925,7 +907,7 @@ TEST_F(batch, other_batch_flags_einval)
 				     1U << 31 };
 	__u32 i;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		FILL_DATAGRAMS(1);
 		EXPECT_EQ(-EINVAL, send_batch(self->client, self->xs, 1,
@@ -945,7 +927,7 @@ TEST_F(batch, bad_xfers_pointer_efault)
 {
 	struct lpc_batch b;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	memset(&b, 0, sizeof(b));
 	b.xfers = lpc_ptr(lpc_bad_ptr());
 	b.count = 2;
@@ -974,7 +956,7 @@ TEST_F(batch, send_batch_wakes_every_waiting_receiver)
 	__u64 t0;
 	int i;
 
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	for (i = 0; i < WAITERS; i++) {
 		recv_entry(&rx[i], rbuf[i], sizeof(rbuf[i]));
 		rx[i].flags |= LPC_XFER_TIMEOUT;
@@ -982,7 +964,8 @@ TEST_F(batch, send_batch_wakes_every_waiting_receiver)
 		ASSERT_EQ(0, lpc_call_start(&calls[i], self->cport,
 					    LPC_IOC_XFER, &rx[i]));
 	}
-	usleep(50 * 1000);
+	for (i = 0; i < WAITERS; i++)
+		LPC_ASSERT_BLOCKED(&calls[i]);
 	FILL_DATAGRAMS(WAITERS);
 	t0 = lpc_now_ns();
 	ASSERT_EQ(WAITERS, send_batch(self->client, self->xs, WAITERS, 0, 0));
@@ -1009,7 +992,7 @@ TEST_F(batch, recv_batch_wakes_every_waiting_sender)
 	__u64 t0;
 	int i, n;
 
-	OPEN_PAIR(WAITERS);
+	LPC_OPEN_PAIR(.max_queued = WAITERS, .context = CTX_A);
 	ASSERT_EQ(0, queue_datagrams(self->client, 100, WAITERS));
 	for (i = 0; i < WAITERS; i++) {
 		v[i] = 200 + i;
@@ -1019,7 +1002,8 @@ TEST_F(batch, recv_batch_wakes_every_waiting_sender)
 		ASSERT_EQ(0, lpc_call_start(&calls[i], self->client,
 					    LPC_IOC_XFER, &tx[i]));
 	}
-	usleep(50 * 1000);
+	for (i = 0; i < WAITERS; i++)
+		LPC_ASSERT_BLOCKED(&calls[i]);
 	FILL_RECVS(WAITERS);
 	t0 = lpc_now_ns();
 	ASSERT_EQ(WAITERS, recv_batch(self->cport, self->xs, WAITERS, 0, 0));
@@ -1094,17 +1078,18 @@ TEST_F(batch, recv_batch_room_passes_from_sender_to_sender)
 	__u64 t0;
 	int i, n;
 
-	OPEN_PAIR(SMALL_QUEUE);
+	LPC_OPEN_PAIR(.max_queued = SMALL_QUEUE, .context = CTX_A);
 	ASSERT_EQ(0, queue_datagrams(self->client, 100, SMALL_QUEUE));
 	for (i = 0; i < 2; i++)
 		send_entry(&bx[i], LPC_MSG_DATAGRAM, &bv[i], sizeof(bv[i]));
 	ASSERT_EQ(0, batch_call_start(&bc, self->client, bx, 2));
 	/* The batch sender waits first, so it is woken first. */
-	usleep(50 * 1000);
-	for (i = 0; i < 2; i++)
+	LPC_ASSERT_BLOCKED(&bc.call);
+	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(0, datagram_call_start(&singles[i], &sx[i],
 						 self->client, &sv[i]));
-	usleep(50 * 1000);
+		LPC_ASSERT_BLOCKED(&singles[i]);
+	}
 	FILL_RECVS(SMALL_QUEUE);
 	t0 = lpc_now_ns();
 	ASSERT_EQ(SMALL_QUEUE, recv_batch(self->cport, self->xs, SMALL_QUEUE,
@@ -1141,14 +1126,14 @@ TEST_F(batch, recv_batch_wakes_no_sender_for_nothing)
 	long before;
 	int i;
 
-	OPEN_PAIR(SMALL_QUEUE);
+	LPC_OPEN_PAIR(.max_queued = SMALL_QUEUE, .context = CTX_A);
 	ASSERT_EQ(0, queue_datagrams(self->client, 100, SMALL_QUEUE));
 	FILL_DATAGRAMS(SMALL_QUEUE);
 	ASSERT_EQ(0, batch_call_start(&bc, self->client, self->xs,
 				      SMALL_QUEUE));
-	usleep(50 * 1000);
+	LPC_ASSERT_BLOCKED(&bc.call);
 	ASSERT_EQ(0, datagram_call_start(&single, &sx, self->client, &sv));
-	usleep(50 * 1000);
+	LPC_ASSERT_BLOCKED(&single);
 	before = voluntary_switches(single.tid);
 	ASSERT_LE(0, before);
 
@@ -1157,8 +1142,12 @@ TEST_F(batch, recv_batch_wakes_no_sender_for_nothing)
 		recv_entry(&rx[i], rbuf[i], sizeof(rbuf[i]));
 	ASSERT_EQ(SMALL_QUEUE, recv_batch(self->cport, rx, SMALL_QUEUE, 0, 0));
 	EXPECT_EQ(SMALL_QUEUE, lpc_call_join(&bc.call));
-	usleep(50 * 1000);
-	/* Not woken: it has not slept again, and it is still waiting. */
+	/*
+	 * Not woken. A wake-up, if any, was given before the batch sender
+	 * returned; the woken thread would now be runnable (not asleep) or
+	 * asleep again after one more switch: no wait is needed to see it.
+	 */
+	EXPECT_TRUE(lpc_task_blocked(getpid(), single.tid, SYS_ioctl));
 	EXPECT_EQ(before, voluntary_switches(single.tid));
 	EXPECT_FALSE(lpc_call_done(&single));
 

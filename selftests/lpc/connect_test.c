@@ -22,6 +22,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 #define CONN_DATA_MAX	64
 #define CTX		0x1122334455667788ULL

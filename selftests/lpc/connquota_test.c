@@ -16,6 +16,7 @@
 
 #include "kselftest_harness.h"
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 #define P_QUOTA	"/sys/module/lpc/parameters/max_conn_queued_bytes"
 

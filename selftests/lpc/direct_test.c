@@ -24,6 +24,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 #define MIB		(1024ULL * 1024)
 #define PAGE		4096ULL
@@ -630,7 +631,7 @@ static bool exec_done(pid_t pid)
 TEST_F(direct, requester_exec_unreachable)
 {
 	char buf[64] = "written after exec";
-	int pfd[2], sfd, ret, i;
+	int pfd[2], sfd, ret;
 	pid_t pid;
 
 	ASSERT_EQ(0, pipe(pfd));
@@ -648,9 +649,9 @@ TEST_F(direct, requester_exec_unreachable)
 	SERVER_RECV();
 	ASSERT_EQ((__u32)LPC_MSG_REQUEST, self->info.type);
 	ASSERT_EQ(1, write(pfd[1], "x", 1));
-	for (i = 0; i < 2000 && !exec_done(pid); i++)
-		usleep(10 * 1000);
-	ASSERT_TRUE(exec_done(pid));
+	ASSERT_TRUE(LPC_WAIT_UNTIL(exec_done(pid), LPC_WAIT_MS)) {
+		TH_LOG("the requester did not exec");
+	}
 
 	ret = dwrite(self->cport, self->info.id, 0, 0, buf, sizeof(buf));
 	EXPECT_EQ(-ESRCH, ret) {
@@ -673,6 +674,8 @@ struct copier {
 	size_t len;
 	int rounds;
 	int last;
+	int copied;	/* rounds done so far */
+	bool ended;
 	bool write;
 };
 
@@ -686,7 +689,9 @@ static void *copier_fn(void *p)
 				 c->len, 0);
 		if (c->last < 0)
 			break;
+		__atomic_add_fetch(&c->copied, 1, __ATOMIC_RELEASE);
 	}
+	__atomic_store_n(&c->ended, true, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -707,7 +712,12 @@ static void kill_while_copying(struct __test_metadata *_metadata,
 	c.port = self->cport;
 	c.id = self->info.id;
 	ASSERT_EQ(0, pthread_create(&t, NULL, copier_fn, &c));
-	usleep(50 * 1000);
+	/* One whole copy done: the kill lands in the rounds that follow. */
+	EXPECT_TRUE(LPC_WAIT_UNTIL(__atomic_load_n(&c.copied, __ATOMIC_ACQUIRE) ||
+				   __atomic_load_n(&c.ended, __ATOMIC_ACQUIRE),
+				   LPC_WAIT_MS)) {
+		TH_LOG("the copier did not finish a first round");
+	}
 	kill(pid, SIGKILL);
 	EXPECT_EQ(128 + SIGKILL, lpc_wait_child(pid, LPC_WAIT_MS));
 	pthread_join(t, NULL);

@@ -55,6 +55,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 #include "lpc_charges.h"
 
 #define FAIL_NTH	"/proc/thread-self/fail-nth"

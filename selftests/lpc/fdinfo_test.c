@@ -19,6 +19,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 #define CTX_A		0xfd1f000000000001ULL
 #define FREE_MAX	256	/* small buffers a client port keeps, at most */
@@ -47,7 +48,6 @@ FIXTURE_TEARDOWN(fdinfo)
 }
 
 /* A connection port queuing at most @max_queued messages, one client. */
-#define OPEN_PAIR(max_queued) LPC_OPEN_PAIR(max_queued, CTX_A)
 
 /* The number after @key, or -1 if there is none. */
 static long fdinfo_num(int fd, const char *key)
@@ -90,7 +90,7 @@ TEST_F(fdinfo, kinds_names_limits)
 {
 	char want[16];
 
-	OPEN_PAIR(7);
+	LPC_OPEN_PAIR(.max_queued = 7, .context = CTX_A);
 	EXPECT_FDINFO(self->cport, "lpc-kind", "connection");
 	EXPECT_FDINFO(self->cport, "lpc-name", self->name);
 	EXPECT_EQ(1, fdinfo_num(self->cport, "lpc-conns"));
@@ -108,7 +108,7 @@ TEST_F(fdinfo, kinds_names_limits)
 
 TEST_F(fdinfo, held_counts_queued_messages)
 {
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	EXPECT_EQ(0, fdinfo_num(self->cport, "lpc-held"));
 	ASSERT_EQ(0, lpc_datagram(self->client, "a", 1));
 	ASSERT_EQ(0, lpc_datagram(self->client, "b", 1));
@@ -120,7 +120,7 @@ TEST_F(fdinfo, held_counts_queued_messages)
 
 TEST_F(fdinfo, client_closed_when_server_goes)
 {
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	lpc_close(&self->server);
 	EXPECT_FDINFO(self->client, "lpc-state", "closed");
 }
@@ -128,7 +128,7 @@ TEST_F(fdinfo, client_closed_when_server_goes)
 /* Buffers come back to the client that sent them, and are reused. */
 TEST_F(fdinfo, free_buffers_kept_and_reused)
 {
-	OPEN_PAIR(0);
+	LPC_OPEN_PAIR(.context = CTX_A);
 	EXPECT_EQ(0, fdinfo_num(self->client, "lpc-free-buffers"));
 	ASSERT_EQ(0, datagrams_through(self, 5));
 	EXPECT_EQ(5, fdinfo_num(self->client, "lpc-free-buffers"));
@@ -142,7 +142,7 @@ TEST_F(fdinfo, free_buffers_kept_and_reused)
 /* A port never keeps more than 256, however many it had in flight. */
 TEST_F(fdinfo, free_buffers_at_most_256)
 {
-	OPEN_PAIR(1000);
+	LPC_OPEN_PAIR(.max_queued = 1000, .context = CTX_A);
 	ASSERT_EQ(0, datagrams_through(self, 300));
 	EXPECT_EQ(FREE_MAX, fdinfo_num(self->client, "lpc-free-buffers"));
 }
@@ -164,7 +164,7 @@ TEST_F(fdinfo, free_buffers_at_most_max_queued)
 	 * 24 small requests through a port of 8: 8 at a time, since a client
 	 * has at most its share (8) of asynchronous requests outstanding.
 	 */
-	OPEN_PAIR(8);
+	LPC_OPEN_PAIR(.max_queued = 8, .context = CTX_A);
 	for (round = 0; round < 3; round++) {
 		for (i = 0; i < 8; i++)
 			ASSERT_EQ(0, lpc_request_async(self->client, "q", 1,

@@ -47,6 +47,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_wait.h"
 #include "lpc_charges.h"
 
 #define NSERVERS	2
@@ -609,7 +610,7 @@ static pid_t spawn_worker(int cport, __u64 seed)
 static int create_server_port(const char *name)
 {
 	struct lpc_port_attr a;
-	int dev, fd = -EEXIST, tries;
+	int dev, fd;
 
 	dev = lpc_open_dev();
 	if (dev < 0)
@@ -620,11 +621,8 @@ static int create_server_port(const char *name)
 	a.max_queued = 64;
 	a.max_conns = 64;
 	/* The last incarnation's workers may still hold the name. */
-	for (tries = 0; tries < 10000 && fd == -EEXIST; tries++) {
-		fd = sys_lpc_create_port(dev, &a);
-		if (fd == -EEXIST)
-			usleep(1000);
-	}
+	LPC_WAIT_UNTIL((fd = sys_lpc_create_port(dev, &a)) != -EEXIST,
+		       10 * 1000);
 	close(dev);
 	return fd;
 }
@@ -979,7 +977,7 @@ static int client_main(int idx, __u64 seed)
 			r = c->port;
 			c->port = -1;
 			if (r == -ENOENT)
-				usleep(1000);	/* its server is restarting */
+				lpc_poll_pause();	/* its server is restarting */
 			else if (r != -ECONNREFUSED)
 				c_error("connect", r);
 			continue;
@@ -1109,16 +1107,17 @@ found_s:
 /* Wait, at most @ms, for @p to have been reaped. */
 static bool reap_wait(FIXTURE_DATA(storm) *self, struct proc *p, int ms)
 {
-	__u64 end = lpc_now_ns() + (__u64)ms * LPC_NSEC_PER_MSEC;
+	return LPC_WAIT_UNTIL((reap_some(self), !p->alive), ms);
+}
 
-	while (p->alive) {
-		if (!reap_some(self)) {
-			if (lpc_now_ns() > end)
-				return false;
-			usleep(1000);
-		}
-	}
-	return true;
+/* Reap what exited of the storm's orphans: -ECHILD once none is left. */
+static int reap_orphans(FIXTURE_DATA(storm) *self)
+{
+	pid_t ret;
+
+	while ((ret = waitpid(-1, NULL, WNOHANG)) > 0)
+		self->orphans++;
+	return ret < 0 ? -errno : 0;
 }
 
 static void spawn_client(FIXTURE_DATA(storm) *self, int i)
@@ -1195,6 +1194,7 @@ TEST_F_TIMEOUT(storm, sigkill_storm_leaves_nothing, BUDGET_SLOW + 200)
 	start = lpc_now_ns();
 	end = start + budget * LPC_NSEC_PER_SEC;
 	while (total < target && lpc_now_ns() < end) {
+		/* Not ordering: a random moment is what the storm tests. */
 		usleep((useconds_t)rnd(&self->rs, (unsigned int)(2 * avg_us)));
 		reap_some(self);
 		k = (int)rnd(&self->rs, 100);
@@ -1262,19 +1262,10 @@ TEST_F_TIMEOUT(storm, sigkill_storm_leaves_nothing, BUDGET_SLOW + 200)
 		EXPECT_TRUE(killed_or_ok(self->servers[i].status));
 	}
 	/* Every process of the storm is gone, orphans included. */
-	start = lpc_now_ns();
-	while ((ret = waitpid(-1, NULL, WNOHANG)) >= 0) {
-		if (ret > 0)
-			self->orphans++;
-		else if (lpc_now_ns() - start > LPC_WAIT_NS)
-			break;
-		else
-			usleep(1000);
-	}
-	ASSERT_EQ(-1, ret) {
+	LPC_WAIT_UNTIL((ret = reap_orphans(self)) < 0, LPC_WAIT_MS);
+	ASSERT_EQ(-ECHILD, ret) {
 		TH_LOG("processes of the storm are still running");
 	}
-	ASSERT_EQ(ECHILD, errno);
 
 	ksft_print_msg("clients: %lu connects, %lu operations cut short (%lu view sends -EINVAL on an ended connection); workers: %lu accepts, %lu replies, %lu datagrams; %lu SIGBUS in clients on their own sections of ended connections\n",
 		       sh->connects, sh->lost, sh->view_einval, sh->accepts,

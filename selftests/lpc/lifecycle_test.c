@@ -23,6 +23,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 #define CTX_A		0xa11ce00000000001ULL
 #define CTX_B		0xb0b0000000000002ULL
@@ -101,8 +102,9 @@ static int child_client(const char *name, int ndgram, bool wait)
 	for (i = 0; i < ndgram; i++)
 		if (lpc_datagram(port, &i, sizeof(i)))
 			return 12;
-	if (wait)
-		sleep(LPC_WAIT_MS / 1000);
+	/* Killed by the test, or with it (lpc_child_init()). */
+	while (wait)
+		pause();
 	return 0;
 }
 
@@ -234,8 +236,9 @@ TEST_F(life, server_comm_close_wakes_every_receiver)
 		ASSERT_EQ(0, lpc_call_start(&call[i], self->client,
 					    LPC_IOC_XFER, &x[i]));
 	}
-	/* Let them all go to sleep in the kernel. */
-	usleep(100 * 1000);
+	/* All asleep in the kernel, so the close must wake each one. */
+	for (i = 0; i < NR_RECEIVERS; i++)
+		LPC_ASSERT_BLOCKED(&call[i]);
 	lpc_close(&self->server);
 	closed = lpc_now_ns();
 	for (i = 0; i < NR_RECEIVERS; i++) {

@@ -33,6 +33,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 #define P_PORTS		"max_ports_per_user"
 #define P_CONNS		"max_conns_per_user"
@@ -209,6 +210,15 @@ static void create_n(struct steps *st, int dev, int n, const char *tag)
 		step(st, create_named(dev, name, sizeof(name), tag));
 }
 
+/* Has child @pid exited? It stays a zombie, for REAP(). */
+static bool child_gone(pid_t pid)
+{
+	siginfo_t si = { .si_pid = 0 };
+
+	return waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) ||
+	       si.si_pid;
+}
+
 /* Wait (bounded) for a byte on @fd. */
 static int wait_byte(int fd)
 {
@@ -251,23 +261,17 @@ static int connect_pair(int dev, int cport, const char *name, int *client,
 	struct lpc_msg_info info;
 	struct lpc_connect c;
 	struct lpc_call call;
-	int ret, cret, sfd = -1, waited;
+	int ret, cret, sfd = -1;
 
 	*client = *server = -1;
 	lpc_connect_init(&c, name, LPC_WAIT_NS);
 	ret = lpc_call_start(&call, dev, LPC_IOC_CONNECT, &c);
 	if (ret)
 		return ret;
-	for (waited = 0;; waited += 5) {
-		ret = lpc_recv_nb(cport, &info, buf, sizeof(buf));
-		if (ret != -EAGAIN || lpc_call_done(&call))
-			break;
-		if (waited >= LPC_WAIT_MS) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		usleep(5 * 1000);
-	}
+	if (!LPC_WAIT_UNTIL((ret = lpc_recv_nb(cport, &info, buf,
+					      sizeof(buf))) != -EAGAIN ||
+			    lpc_call_done(&call), LPC_WAIT_MS))
+		ret = -ETIMEDOUT;
 	if (!ret && info.type != LPC_MSG_CONNECTION_REQUEST)
 		ret = -EPROTO;
 	if (!ret) {
@@ -457,17 +461,12 @@ TEST_F(limits, ports_counted_per_uid)
 		step(self->st, wait_byte(sync[0]));
 	});
 	close(sync[0]);
-	/* Wait for the first child to reach its cap. */
-	for (;;) {
-		siginfo_t si = { .si_pid = 0 };
-
-		if (__atomic_load_n(&self->st->n, __ATOMIC_ACQUIRE) >= 4)
-			break;
-		if (waitid(P_PID, a, &si, WEXITED | WNOHANG | WNOWAIT) ||
-		    si.si_pid)
-			break;	/* it died early: the checks below say so */
-		usleep(10 * 1000);
-	}
+	/*
+	 * Wait for the first child to reach its cap, or to die early (the
+	 * checks below say so).
+	 */
+	LPC_WAIT_UNTIL(__atomic_load_n(&self->st->n, __ATOMIC_ACQUIRE) >= 4 ||
+		       child_gone(a), LPC_WAIT_MS);
 	SPAWN(b, {
 		if (step(self->st2, become(LIMITS_UID + 6)))
 			_exit(1);

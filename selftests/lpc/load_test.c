@@ -44,6 +44,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_wait.h"
 
 #define NCLIENTS	32
 #define NTHREADS	4
@@ -638,11 +639,10 @@ static __u64 run_load(struct __test_metadata *_metadata,
 		ASSERT_EQ(0, pthread_create(&threads[i], NULL, server_main,
 					    s));
 	/* Start once everyone is connected. */
-	while (__atomic_load_n(&s->accepted, __ATOMIC_ACQUIRE) <
-	       nclients + flood && !__atomic_load_n(&s->done,
-						    __ATOMIC_ACQUIRE) &&
-	       lpc_now_ns() < s->deadline)
-		usleep(1000);
+	LPC_WAIT_UNTIL(__atomic_load_n(&s->accepted, __ATOMIC_ACQUIRE) >=
+		       nclients + flood ||
+		       __atomic_load_n(&s->done, __ATOMIC_ACQUIRE),
+		       RUN_SECS * 1000);
 	start = lpc_now_ns();
 	close(go[1]);
 

@@ -22,6 +22,7 @@
 #include <sys/capability.h>
 
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 #define LPC_CHG_PORTS		4
 #define LPC_CHG_CONNS		2

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Helpers shared by the race selftests (race_*_test.c): messages with
- * attributes, direct access, sections, a thread's wait state, CPU
+ * attributes, direct access, sections, CPU
  * pinning, module parameters and fdinfo counters.
  *
  * Same conventions as lpc_sys.h (include it first): results are 0, a
@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 
 #include "lpc_sys.h"
+#include "lpc_wait.h"
 
 /* ---- attributes ---- */
 
@@ -174,135 +175,6 @@ static inline bool lpc_section_mapped_at(__u64 addr)
 	}
 	fclose(f);
 	return found;
-}
-
-/* ---- /proc ---- */
-
-/*
- * /proc, opened once and kept: lookups relative to it still work in a
- * child that became a uid which cannot search "/" (the VM's initramfs
- * root is mode 0700). Call lpc_proc_init() before dropping
- * privileges. -1 if /proc cannot be opened.
- */
-static int lpc_procfs_fd = -1;
-
-/* Open /proc for lpc_proc_open(), if not yet: 0 or -errno. */
-static inline int lpc_proc_init(void)
-{
-	if (lpc_procfs_fd < 0)
-		lpc_procfs_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	return lpc_procfs_fd < 0 ? -errno : 0;
-}
-
-/* Open /proc/@rel (e.g. "self/fdinfo/3") for reading: fd or -errno. */
-static inline int lpc_proc_open(const char *rel)
-{
-	int fd = lpc_proc_init();
-
-	if (fd)
-		return fd;
-	fd = openat(lpc_procfs_fd, rel, O_RDONLY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
-}
-
-/* lpc_proc_open() as a stdio stream: NULL with errno set on failure. */
-static inline FILE *lpc_proc_fopen(const char *rel)
-{
-	int fd = lpc_proc_open(rel);
-	FILE *f;
-
-	if (fd < 0) {
-		errno = -fd;
-		return NULL;
-	}
-	f = fdopen(fd, "r");
-	if (!f)
-		close(fd);
-	return f;
-}
-
-/* ---- threads ---- */
-
-/*
- * Wait at most @timeout_ms until thread @tid of this process sleeps in
- * ioctl(2) (state S or D, /proc/.../syscall naming ioctl): 0 or
- * -ETIMEDOUT. Polls /proc; this only observes the thread, the order of
- * the test's steps does not depend on timing.
- */
-static inline int lpc_wait_blocked(pid_t tid, int timeout_ms)
-{
-	char path[96], buf[512], *p;
-	int waited = 0, nr;
-	FILE *f;
-
-	for (;;) {
-		char state = 0;
-
-		snprintf(path, sizeof(path), "self/task/%d/stat", tid);
-		f = lpc_proc_fopen(path);
-		if (f) {
-			if (fgets(buf, sizeof(buf), f)) {
-				p = strrchr(buf, ')');
-				if (p && p[1] == ' ')
-					state = p[2];
-			}
-			fclose(f);
-		}
-		if (state == 'S' || state == 'D') {
-			snprintf(path, sizeof(path), "self/task/%d/syscall",
-				 tid);
-			f = lpc_proc_fopen(path);
-			nr = -1;
-			if (f) {
-				if (fscanf(f, "%d", &nr) != 1)
-					nr = -1;
-				fclose(f);
-			}
-			if (nr == SYS_ioctl)
-				return 0;
-		}
-		if (waited >= timeout_ms)
-			return -ETIMEDOUT;
-		usleep(1000);
-		waited++;
-	}
-}
-
-/*
- * Wait at most @timeout_ms for @call's thread to have started and to
- * sleep in ioctl(2): 0, -ECHILD if the call returned instead, or
- * -ETIMEDOUT.
- */
-static inline int lpc_call_wait_blocked(struct lpc_call *call, int timeout_ms)
-{
-	__u64 end = lpc_now_ns() + (__u64)timeout_ms * LPC_NSEC_PER_MSEC;
-	pid_t tid;
-
-	while (!(tid = __atomic_load_n(&call->tid, __ATOMIC_ACQUIRE))) {
-		if (lpc_now_ns() > end)
-			return -ETIMEDOUT;
-		usleep(1000);
-	}
-	while (lpc_wait_blocked(tid, 1)) {
-		if (lpc_call_done(call))
-			return -ECHILD;
-		if (lpc_now_ns() > end)
-			return -ETIMEDOUT;
-	}
-	return 0;
-}
-
-/* Wait at most @timeout_ms for @call to return: true if it did. */
-static inline bool lpc_call_wait(struct lpc_call *call, int timeout_ms)
-{
-	__u64 end = lpc_now_ns() + (__u64)timeout_ms * LPC_NSEC_PER_MSEC;
-
-	while (!lpc_call_done(call)) {
-		if (lpc_now_ns() >= end)
-			return false;
-		usleep(1000);
-	}
-	return true;
 }
 
 /*

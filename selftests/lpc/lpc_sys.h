@@ -354,113 +354,6 @@ static inline void lpc_request_init(struct lpc_xfer *x, const void *buf,
 	x->recv_cap = rcap;
 }
 
-/* ---- one ioctl on a helper thread (for calls that block) ---- */
-
-struct lpc_call {
-	pthread_t thread;
-	int fd;
-	unsigned long cmd;
-	void *arg;
-	int ret;		/* the ioctl's result or -errno */
-	pid_t tid;		/* the thread that made the call */
-	volatile int done;
-};
-
-static void *lpc_call_fn(void *p)
-{
-	struct lpc_call *call = p;
-
-	call->tid = lpc_gettid();
-	call->ret = lpc_ioctl(call->fd, call->cmd, call->arg);
-	__atomic_store_n(&call->done, 1, __ATOMIC_RELEASE);
-	return NULL;
-}
-
-/* Start ioctl(@fd, @cmd, @arg) on a new thread: 0 or -errno. */
-static inline int lpc_call_start(struct lpc_call *call, int fd,
-				 unsigned long cmd, void *arg)
-{
-	memset(call, 0, sizeof(*call));
-	call->fd = fd;
-	call->cmd = cmd;
-	call->arg = arg;
-	call->ret = -EINPROGRESS;
-	return -pthread_create(&call->thread, NULL, lpc_call_fn, call);
-}
-
-static inline bool lpc_call_done(struct lpc_call *call)
-{
-	return __atomic_load_n(&call->done, __ATOMIC_ACQUIRE);
-}
-
-/* Wait for the call to return and give its result. */
-static inline int lpc_call_join(struct lpc_call *call)
-{
-	pthread_join(call->thread, NULL);
-	return call->ret;
-}
-
-/* A synchronous request made on a helper thread. */
-struct lpc_sync_req {
-	struct lpc_call call;
-	struct lpc_xfer x;
-	char rbuf[256];
-};
-
-/* Start a request-and-wait-reply of @len bytes at @buf on @port. */
-static inline int lpc_sync_req_start(struct lpc_sync_req *r, int port,
-				     const void *buf, __u32 len,
-				     __u64 timeout_ns)
-{
-	lpc_request_init(&r->x, buf, len, r->rbuf, sizeof(r->rbuf),
-			 timeout_ns);
-	return lpc_call_start(&r->call, port, LPC_IOC_XFER, &r->x);
-}
-
-/*
- * Connect to @name from a helper thread, take the CONNECTION_REQUEST off
- * @cport and accept it with @context and @accept_flags. On success stores
- * the client port in *@client and the server communication port in
- * *@server and returns 0; otherwise -errno (-EPROTO: unexpected message).
- */
-static inline int lpc_connect_pair(int dev, int cport, const char *name,
-				   __u64 context, __u32 accept_flags,
-				   int *client, int *server)
-{
-	char buf[LPC_DEFAULT_CONN_DATA];
-	struct lpc_msg_info info;
-	struct lpc_connect c;
-	struct lpc_call call;
-	int ret, cret, sfd = -1;
-
-	lpc_connect_init(&c, name, LPC_WAIT_NS);
-	ret = lpc_call_start(&call, dev, LPC_IOC_CONNECT, &c);
-	if (ret)
-		return ret;
-	ret = lpc_recv(cport, &info, buf, sizeof(buf), LPC_WAIT_NS);
-	if (!ret && info.type != LPC_MSG_CONNECTION_REQUEST)
-		ret = -EPROTO;
-	if (!ret) {
-		sfd = lpc_accept_id(cport, info.id, context, NULL, 0,
-				    accept_flags);
-		if (sfd < 0)
-			ret = sfd;
-	}
-	cret = lpc_call_join(&call);
-	if (ret) {
-		if (cret >= 0)
-			close(cret);
-		return ret;
-	}
-	if (cret < 0) {
-		close(sfd);
-		return cret;
-	}
-	*client = cret;
-	*server = sfd;
-	return 0;
-}
-
 /* ---- processes and fds ---- */
 
 /*
@@ -500,45 +393,6 @@ static inline int lpc_poll(int fd, short events, int timeout_ms)
 	if (ret < 0)
 		return -errno;
 	return ret ? pfd.revents : 0;
-}
-
-/*
- * In a forked child: die with the parent, so a test that fails in the
- * middle never leaves a helper process behind.
- */
-static inline void lpc_child_init(void)
-{
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-}
-
-/*
- * Reap @pid, waiting at most @timeout_ms. Returns its exit code, 128 +
- * signal if it was killed, or -ETIMEDOUT after killing and reaping it.
- */
-static inline int lpc_wait_child(pid_t pid, int timeout_ms)
-{
-	int status, waited = 0;
-	pid_t ret;
-
-	for (;;) {
-		ret = waitpid(pid, &status, WNOHANG);
-		if (ret == pid)
-			break;
-		if (ret < 0 && errno != EINTR)
-			return -errno;
-		if (waited >= timeout_ms) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			return -ETIMEDOUT;
-		}
-		usleep(10 * 1000);
-		waited += 10;
-	}
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return -ECHILD;
 }
 
 /* ---- module parameters: 0 or -errno ---- */
@@ -588,21 +442,12 @@ static inline void lpc_close(int *fd)
 #ifdef __KSELFTEST_HARNESS_H
 
 /*
- * SKIP() from a FIXTURE_SETUP() or a test body. With the harness of
- * Linux 6.1 to 6.8, SKIP() in FIXTURE_SETUP() leaves _metadata->passed set
- * and the test body runs anyway; clearing it stops the body and the test
- * is still reported as skipped. Linux 6.9 and later (which added
- * FIXTURE_TEARDOWN_PARENT) stop the test after SKIP() by themselves.
+ * SKIP() from a FIXTURE_SETUP() or a test body. The harness (from Linux
+ * 6.12, see the Makefile) ends the test there and reports it skipped; the
+ * harness of Linux 6.1 to 6.8 would still run the body after a SKIP() in
+ * FIXTURE_SETUP().
  */
-#ifdef FIXTURE_TEARDOWN_PARENT
 #define LPC_SKIP(fmt, ...) SKIP(return, fmt, ##__VA_ARGS__)
-#else
-#define LPC_SKIP(fmt, ...) do {					\
-		SKIP(, fmt, ##__VA_ARGS__);				\
-		_metadata->passed = 0;					\
-		return;							\
-	} while (0)
-#endif
 
 /*
  * Open /dev/lpc into @dev, or skip the test when the module is not loaded
@@ -624,26 +469,6 @@ static inline void lpc_close(int *fd)
 		if ((__have & __need) != __need)			\
 			LPC_SKIP("module lacks features 0x%llx",	\
 				 (unsigned long long)(__need & ~__have)); \
-	} while (0)
-
-/*
- * In a fixture with fields dev (open), name, cport, client and server:
- * create a connection port queuing at most @max_queued messages (0: the
- * default), named after the test, and one connection to it accepted with
- * @context.
- */
-#define LPC_OPEN_PAIR(max_queued, context) do {				\
-		int __r;						\
-		lpc_name(self->name, sizeof(self->name), _metadata->name); \
-		self->cport = lpc_create_limits(self->dev, self->name, 0, \
-						0, (max_queued), 0);	\
-		ASSERT_LE(0, self->cport);				\
-		__r = lpc_connect_pair(self->dev, self->cport, self->name, \
-				       (context), 0, &self->client,	\
-				       &self->server);			\
-		ASSERT_EQ(0, __r) {					\
-			TH_LOG("connect: %s", strerror(-__r));		\
-		}							\
 	} while (0)
 
 /*

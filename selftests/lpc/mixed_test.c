@@ -14,6 +14,7 @@
 
 #include "kselftest_harness.h"
 #include "lpc_sys.h"
+#include "lpc_wait.h"
 
 #define MIXED_DATA	"same bytes on both widths"
 

@@ -23,6 +23,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 #define CTX_A		0xa11ce00000000001ULL
 #define CTX_B		0xb0b0000000000002ULL
@@ -670,18 +671,13 @@ TEST_F(msg, sync_request_signal_sa_restart_still_eintr)
 }
 
 /*
- * Interrupt a call blocked on another thread: signal it every 20 ms until
- * it returns, so a signal that lands before it sleeps cannot make the test
- * wait for its timeout instead. Returns the call's result.
+ * Interrupt a call that sleeps in its ioctl on another thread (the caller
+ * waited for that with LPC_ASSERT_BLOCKED()): one signal, then its result
+ * (-ETIMEDOUT after LPC_WAIT_NS if the signal did not end it).
  */
 static int interrupt_call(struct lpc_call *call)
 {
-	int i;
-
-	for (i = 0; i < 1000 && !lpc_call_done(call); i++) {
-		pthread_kill(call->thread, SIGALRM);
-		usleep(20 * 1000);
-	}
+	pthread_kill(call->thread, SIGALRM);
 	return lpc_call_join(call);
 }
 
@@ -697,7 +693,7 @@ TEST_F(msg, recv_signal_eintr_not_restarted)
 	x.recv_buf = lpc_ptr(self->buf);
 	x.recv_cap = sizeof(self->buf);
 	ASSERT_EQ(0, lpc_call_start(&call, self->cport, LPC_IOC_XFER, &x));
-	usleep(50 * 1000);
+	LPC_ASSERT_BLOCKED(&call);
 	EXPECT_EQ(-EINTR, interrupt_call(&call));
 }
 
@@ -720,7 +716,7 @@ TEST_F(msg, full_queue_send_signal_eintr_not_restarted)
 	x.send_buf = lpc_ptr("3");
 	x.send_len = 1;
 	ASSERT_EQ(0, lpc_call_start(&call, client, LPC_IOC_XFER, &x));
-	usleep(50 * 1000);
+	LPC_ASSERT_BLOCKED(&call);
 	EXPECT_EQ(-EINTR, interrupt_call(&call));
 	/* Nothing was sent: the queue holds the first two only. */
 	EXPECT_EQ(0, lpc_recv_nb(cport, &self->info, self->buf,
@@ -776,8 +772,7 @@ TEST_F(msg, recv_waits_for_message)
 	x.recv_buf = lpc_ptr(self->buf);
 	x.recv_cap = sizeof(self->buf);
 	ASSERT_EQ(0, lpc_call_start(&call, self->cport, LPC_IOC_XFER, &x));
-	usleep(50 * 1000);
-	EXPECT_FALSE(lpc_call_done(&call));
+	LPC_ASSERT_BLOCKED(&call);
 	ASSERT_EQ(0, lpc_datagram(self->client, "wake", 4));
 	ASSERT_EQ(0, lpc_call_join(&call));
 	EXPECT_EQ((__u32)LPC_MSG_DATAGRAM, x.info.type);
@@ -919,8 +914,7 @@ TEST_F(msg, queue_full_send_waits_for_space)
 	x.send_buf = lpc_ptr(&seq);
 	x.send_len = sizeof(seq);
 	ASSERT_EQ(0, lpc_call_start(&call, client, LPC_IOC_XFER, &x));
-	usleep(50 * 1000);
-	EXPECT_FALSE(lpc_call_done(&call));
+	LPC_ASSERT_BLOCKED(&call);
 	for (i = 0; i < 5; i++) {
 		ASSERT_EQ(0, lpc_recv(cport, &self->info, &seq, sizeof(seq),
 				      LPC_WAIT_NS));

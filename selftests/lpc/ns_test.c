@@ -23,6 +23,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 /* Child exit codes. */
 enum {
@@ -314,7 +315,7 @@ static int pidns_server(FIXTURE_DATA(ns) *self)
 TEST_F(ns, client_invisible_in_server_pidns_stamped_zero)
 {
 	struct lpc_connect c;
-	int ret = -ENOENT, i;
+	int ret = -ENOENT;
 	pid_t pid;
 
 	pid = spawn_pidns(self, pidns_server);
@@ -323,12 +324,8 @@ TEST_F(ns, client_invisible_in_server_pidns_stamped_zero)
 		WAIT_CHILD_OR_SKIP(pid);
 	/* The server creates its port after it started: retry a while. */
 	lpc_connect_init(&c, self->child_name, LPC_WAIT_NS);
-	for (i = 0; i < 200; i++) {
-		ret = sys_lpc_connect(self->dev, &c);
-		if (ret != -ENOENT)
-			break;
-		usleep(50 * 1000);
-	}
+	LPC_WAIT_UNTIL((ret = sys_lpc_connect(self->dev, &c)) != -ENOENT,
+		       LPC_WAIT_MS);
 	EXPECT_LE(0, ret) {
 		TH_LOG("connect: %s", strerror(-ret));
 	}

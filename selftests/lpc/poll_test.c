@@ -21,6 +21,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 #define CTX_A		0xa11ce00000000001ULL
 #define TAG		0x7a67ULL
@@ -111,26 +112,39 @@ TEST_F(poll, connection_port_not_readable_after_drain)
 	EXPECT_EQ(0, ep_wait(self->ep, &ev, 0));
 }
 
+/* A datagram sent on @port once thread @waiter sleeps (in epoll_wait()). */
+struct late_send {
+	int port;
+	pid_t waiter;
+	int blocked;	/* 0, or -ETIMEDOUT: it never slept */
+};
+
 static void *send_later(void *arg)
 {
-	int port = *(int *)arg;
+	struct late_send *ls = arg;
 
-	usleep(50 * 1000);
-	lpc_datagram(port, "late", 4);
+	/* glibc may call epoll_wait or epoll_pwait: any system call will do. */
+	ls->blocked = LPC_WAIT_UNTIL(lpc_task_blocked(getpid(), ls->waiter,
+						      LPC_ANY_SYSCALL),
+				     LPC_WAIT_MS) ? 0 : -ETIMEDOUT;
+	lpc_datagram(ls->port, "late", 4);
 	return NULL;
 }
 
 /* A waiter already asleep in epoll_wait() is woken by a new message. */
 TEST_F(poll, epoll_waiter_woken_by_message)
 {
+	struct late_send ls = { .port = self->client, .waiter = lpc_gettid() };
 	struct epoll_event ev;
 	pthread_t thread;
 
 	ASSERT_EQ(0, ep_add(self->ep, self->cport));
-	ASSERT_EQ(0, pthread_create(&thread, NULL, send_later,
-				    &self->client));
+	ASSERT_EQ(0, pthread_create(&thread, NULL, send_later, &ls));
 	EXPECT_EQ(1, ep_wait(self->ep, &ev, LPC_WAIT_MS));
 	pthread_join(thread, NULL);
+	EXPECT_EQ(0, ls.blocked) {
+		TH_LOG("the test never slept in epoll_wait()");
+	}
 	EXPECT_EQ(0, lpc_recv_nb(self->cport, &self->info, self->buf,
 				 sizeof(self->buf)));
 	EXPECT_EQ((__u32)LPC_MSG_DATAGRAM, self->info.type);

@@ -20,6 +20,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 FIXTURE(port) {
 	int dev;

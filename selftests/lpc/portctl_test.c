@@ -18,6 +18,7 @@
 #include "kselftest_harness.h"
 #include "lpc_sys.h"
 #include "lpc_query.h"
+#include "lpc_pair.h"
 
 #define PORTCTL	"/bin/portctl"
 #define OUT_MAX	16384

@@ -23,6 +23,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 #include "lpc_query.h"
 
 #define MSG_MAX		1024

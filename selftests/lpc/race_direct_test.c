@@ -37,6 +37,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 #include "lpc_race.h"
 #include "lpc_uffd.h"
 
@@ -125,7 +126,7 @@ FIXTURE_SETUP(direct)
 	self->uffd.fd = -1;
 	self->child = -1;
 	LPC_OPEN_DEV_OR_SKIP(self->dev, LPC_FEAT_DIRECT);
-	LPC_OPEN_PAIR(0, 1);
+	LPC_OPEN_PAIR(.context = 1);
 	self->in = lpc_uffd_map(RANGE / LPC_PAGE);
 	self->out = lpc_uffd_map(RANGE / LPC_PAGE);
 	ASSERT_NE(NULL, self->in);

@@ -37,6 +37,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 #include "lpc_race.h"
 
 #ifndef __NR_io_uring_setup
@@ -164,7 +165,6 @@ TEST_F(fds, io_uring_fd_einval)
  */
 TEST_F(fds, io_uring_cycle_freed_at_exit)
 {
-	__u64 end;
 	int ret, fd;
 
 	fflush(NULL);
@@ -210,13 +210,8 @@ TEST_F(fds, io_uring_cycle_freed_at_exit)
 	TH_LOG("sending the ring's fd: %s", self->st->ret[4] ?
 	       strerror(-self->st->ret[4]) : "accepted");
 
-	end = lpc_now_ns() + 10 * LPC_NSEC_PER_SEC;
-	for (;;) {
-		fd = lpc_create(self->dev, self->name);
-		if (fd != -EEXIST || lpc_now_ns() > end)
-			break;
-		usleep(20 * 1000);
-	}
+	LPC_WAIT_UNTIL((fd = lpc_create(self->dev, self->name)) != -EEXIST,
+		       10 * 1000);
 	EXPECT_LE(0, fd) {
 		TH_LOG("the name is still taken after the child exited: "
 		       "%s", strerror(-fd));

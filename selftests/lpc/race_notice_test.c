@@ -31,6 +31,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 static int send_fd(int sock, int fd)
 {
@@ -98,7 +99,7 @@ FIXTURE_SETUP(notice)
 	self->sv[0] = self->sv[1] = -1;
 	self->child = -1;
 	LPC_OPEN_DEV_OR_SKIP(self->dev, 0);
-	LPC_OPEN_PAIR(0, 1);
+	LPC_OPEN_PAIR(.context = 1);
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
 				self->sv));
 }

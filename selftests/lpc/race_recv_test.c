@@ -34,6 +34,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 #include "lpc_race.h"
 #include "lpc_uffd.h"
 
@@ -57,7 +58,7 @@ FIXTURE_SETUP(recv)
 	self->area = NULL;
 	LPC_OPEN_DEV_OR_SKIP(self->dev, LPC_FEAT_SECTIONS | LPC_FEAT_CANCEL |
 				       LPC_FEAT_DISCONNECT);
-	LPC_OPEN_PAIR(0, 1);
+	LPC_OPEN_PAIR(.context = 1);
 }
 
 FIXTURE_TEARDOWN(recv)
@@ -496,7 +497,8 @@ TEST_F_TIMEOUT(recv, failed_copies_race_server_disconnect, 60)
 		lpc_close(&self->server);
 		/* The server ended it: no close notice for the server. */
 		EXPECT_PORT_HEALTHY();
-		if (!_metadata->passed)
+		/* Reported above; more rounds would only repeat it. */
+		if (ret != -ECONNRESET || s.other || s.efaults > 100000)
 			break;
 	}
 	TH_LOG("%d rounds", i);

@@ -37,6 +37,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 #include "lpc_query.h"
 #include "lpc_race.h"
 
@@ -57,7 +58,7 @@ FIXTURE_SETUP(sync)
 {
 	self->dev = self->cport = self->client = self->server = -1;
 	LPC_OPEN_DEV_OR_SKIP(self->dev, LPC_FEAT_DISCONNECT);
-	LPC_OPEN_PAIR(0, 1);
+	LPC_OPEN_PAIR(.context = 1);
 }
 
 FIXTURE_TEARDOWN(sync)

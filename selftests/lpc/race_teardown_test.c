@@ -43,6 +43,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 #include "lpc_race.h"
 #include "lpc_uffd.h"
 
@@ -100,7 +101,7 @@ TEST_F(teardown, disconnect_waits_for_shutdown)
 	int sec, ret;
 
 	LPC_UFFD_OPEN_OR_SKIP(&self->uffd);
-	LPC_OPEN_PAIR(0, 1);
+	LPC_OPEN_PAIR(.context = 1);
 	memset(&sa, 0, sizeof(sa));
 	sa.size = LPC_PAGE;
 	sec = lpc_ioctl(self->client, LPC_IOC_SECTION_CREATE, &sa);

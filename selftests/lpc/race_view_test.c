@@ -41,6 +41,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 #include "lpc_race.h"
 #include "lpc_uffd.h"
 
@@ -65,7 +66,7 @@ FIXTURE_SETUP(view)
 	self->uffd.fd = -1;
 	self->page = NULL;
 	LPC_OPEN_DEV_OR_SKIP(self->dev, LPC_FEAT_SECTIONS | LPC_FEAT_CANCEL);
-	LPC_OPEN_PAIR(0, 1);
+	LPC_OPEN_PAIR(.context = 1);
 	self->sec = lpc_section_filled(self->client, 2 * LPC_PAGE, 0x3c);
 	ASSERT_LE(0, self->sec);
 }

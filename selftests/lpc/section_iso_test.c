@@ -45,6 +45,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 #include "lpc_race.h"
 
 #ifndef F_ADD_SEALS

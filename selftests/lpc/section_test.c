@@ -26,6 +26,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 #ifndef F_ADD_SEALS
 #define F_ADD_SEALS	(1024 + 9)

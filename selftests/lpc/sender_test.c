@@ -25,6 +25,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 #ifndef __NR_pidfd_open
 #define __NR_pidfd_open		434
@@ -299,14 +300,6 @@ static int child_forwarded_request(int sock)
 		}							\
 	} while (0)
 
-#define OPEN_PAIR() do {						\
-		int __r = lpc_connect_pair(self->dev, self->cport,	\
-					   self->name, CTX_A, 0,	\
-					   &self->client, &self->server); \
-		ASSERT_EQ(0, __r) {					\
-			TH_LOG("connect: %s", strerror(-__r));		\
-		}							\
-	} while (0)
 
 /* ---- the sender of a request ---- */
 
@@ -378,7 +371,7 @@ TEST_F(snd, sender_exited_esrch)
 	pid_t pid, got = 0;
 	__u64 id;
 
-	OPEN_PAIR();
+	LPC_OPEN_PAIR(.context = CTX_A);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
@@ -439,7 +432,7 @@ TEST_F(snd, forwarded_port_reports_forwarder)
 	}
 	close(sv[1]);
 	/* This process connects; the child never did. */
-	OPEN_PAIR();
+	LPC_OPEN_PAIR(.context = CTX_A);
 	ASSERT_EQ(0, send_fd(sv[0], self->client));
 	lpc_close(&self->client);
 	SERVER_RECV_TYPE(pid, LPC_MSG_REQUEST);
@@ -473,7 +466,7 @@ TEST_F(snd, sender_decided_per_request)
 		_exit(child_forwarded_request(sv[1]));
 	}
 	close(sv[1]);
-	OPEN_PAIR();
+	LPC_OPEN_PAIR(.context = CTX_A);
 	ASSERT_EQ(0, send_fd(sv[0], self->client));
 	SERVER_RECV_TYPE(pid, LPC_MSG_REQUEST);
 	EXPECT_EQ(0, sender_check(self->cport, self->info.id, 0, &got));
@@ -499,7 +492,7 @@ TEST_F(snd, client_side_reports_server)
 	pid_t got = 0;
 	__u64 id = 0;
 
-	OPEN_PAIR();
+	LPC_OPEN_PAIR(.context = CTX_A);
 	ASSERT_EQ(0, lpc_request_async(self->server, "srv", 3, 64, &id));
 	ASSERT_EQ(0, lpc_recv(self->client, &self->info, self->buf,
 			      sizeof(self->buf), LPC_WAIT_NS));
@@ -570,7 +563,7 @@ TEST_F(snd, id0_server_port_reports_client)
 {
 	pid_t got = 0;
 
-	OPEN_PAIR();
+	LPC_OPEN_PAIR(.context = CTX_A);
 	EXPECT_EQ(0, sender_check(self->server, 0, 0, &got));
 	EXPECT_EQ(getpid(), got);
 }
@@ -610,13 +603,13 @@ TEST_F(snd, id0_after_connector_exit_esrch)
 
 TEST_F(snd, id0_connection_port_einval)
 {
-	OPEN_PAIR();
+	LPC_OPEN_PAIR(.context = CTX_A);
 	EXPECT_EQ(-EINVAL, sender_check(self->cport, 0, 0, NULL));
 }
 
 TEST_F(snd, id0_client_port_einval)
 {
-	OPEN_PAIR();
+	LPC_OPEN_PAIR(.context = CTX_A);
 	EXPECT_EQ(-EINVAL, sender_check(self->client, 0, 0, NULL));
 }
 
@@ -626,7 +619,7 @@ TEST_F(snd, unknown_id_enoent)
 {
 	__u64 id = 0;
 
-	OPEN_PAIR();
+	LPC_OPEN_PAIR(.context = CTX_A);
 	/* A real id, of a request nobody received yet. */
 	ASSERT_EQ(0, lpc_request_async(self->client, "q", 1, 64, &id));
 	EXPECT_EQ(-ENOENT, sender_check(self->cport, id, 0, NULL));
@@ -635,7 +628,7 @@ TEST_F(snd, unknown_id_enoent)
 
 TEST_F(snd, answered_request_enoent)
 {
-	OPEN_PAIR();
+	LPC_OPEN_PAIR(.context = CTX_A);
 	ASSERT_EQ(0, lpc_request_async(self->client, "q", 1, 64,
 				       &self->info.id));
 	SERVER_RECV_TYPE(0, LPC_MSG_REQUEST);
@@ -646,7 +639,7 @@ TEST_F(snd, answered_request_enoent)
 
 TEST_F(snd, datagram_id_enoent)
 {
-	OPEN_PAIR();
+	LPC_OPEN_PAIR(.context = CTX_A);
 	ASSERT_EQ(0, lpc_datagram(self->client, "d", 1));
 	SERVER_RECV_TYPE(0, LPC_MSG_DATAGRAM);
 	EXPECT_EQ(-ENOENT, sender_check(self->cport, self->info.id, 0, NULL));
@@ -658,7 +651,7 @@ TEST_F(snd, other_connections_request_enoent)
 	int client_b, server_b;
 	__u64 id;
 
-	OPEN_PAIR();
+	LPC_OPEN_PAIR(.context = CTX_A);
 	ASSERT_EQ(0, lpc_connect_pair(self->dev, self->cport, self->name,
 				      CTX_B, 0, &client_b, &server_b));
 	ASSERT_EQ(0, lpc_request_async(self->client, "a", 1, 64, &id));
@@ -673,7 +666,7 @@ TEST_F(snd, other_connections_request_enoent)
 
 TEST_F(snd, flags_nonzero_einval)
 {
-	OPEN_PAIR();
+	LPC_OPEN_PAIR(.context = CTX_A);
 	ASSERT_EQ(0, lpc_request_async(self->client, "q", 1, 64,
 				       &self->info.id));
 	SERVER_RECV_TYPE(0, LPC_MSG_REQUEST);
@@ -686,7 +679,7 @@ TEST_F(snd, flags_nonzero_einval)
 
 TEST_F(snd, bad_pointer_efault)
 {
-	OPEN_PAIR();
+	LPC_OPEN_PAIR(.context = CTX_A);
 	EXPECT_EQ(-EFAULT, lpc_ioctl(self->server, LPC_IOC_SENDER_CHECK,
 				     lpc_bad_ptr()));
 }

@@ -20,6 +20,7 @@
 
 #include "kselftest_harness.h"
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 #include "lpc_query.h"
 
 #define P_SLOTS	"max_conn_queued"

@@ -27,6 +27,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_wait.h"
 
 #define NCLIENTS	8
 #define NREQ		1000

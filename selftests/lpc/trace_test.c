@@ -23,6 +23,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 static const char *const tracefs_dirs[] = {
 	"/sys/kernel/tracing",

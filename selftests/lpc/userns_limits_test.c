@@ -42,6 +42,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 #define P_PORTS		"max_ports_per_user"
 #define P_CONNS		"max_conns_per_user"

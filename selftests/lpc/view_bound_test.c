@@ -30,6 +30,7 @@
 #include "kselftest_harness.h"
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 #ifndef LPC_VIEW_DROPPED
 #define LPC_VIEW_DROPPED	(1U << 3)

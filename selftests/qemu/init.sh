@@ -137,7 +137,21 @@ load_binder()
 
 # ---- check ----
 
-# select_tests: print "BINARY FILTER" for each test binary to run.
+# test_names BINARY: the names of its tests, from the harness's -l table
+# ("FIXTURE VARIANT TEST" columns, 20 and 25 wide, blank when repeated).
+test_names()
+{
+	"$1" -l 2>&1 | awk 'NR > 1 && !/^---/ {
+		w = 20
+		if ($0 !~ /^ /) { w = length($1); if (w < 20) w = 20 }
+		r = substr($0, w + 2)
+		if (r !~ /^ /) sub(/^[^ ]+/, "", r)
+		gsub(/ /, "", r)
+		if (r != "") print r
+	}'
+}
+
+# select_tests: print "BINARY [-t TEST]..." for each test binary to run.
 select_tests()
 {
 	for f in /tests/*_test; do
@@ -150,25 +164,26 @@ select_tests()
 		case $name in
 		*$LPC_FILTER*) echo "$name"; continue ;;
 		esac
-		# Single tests, only from binaries that understand -l.
-		grep -q lpc-harness-filter-v1 "$f" || continue
-		for t in $("$f" -l 2>/dev/null); do
+		args=
+		for t in $(test_names "$f"); do
 			case $t in
-			*$LPC_FILTER*) echo "$name $LPC_FILTER"; break ;;
+			*$LPC_FILTER*) args="$args -t $t" ;;
 			esac
 		done
+		[ -n "$args" ] && echo "$name$args"
 	done
 }
 
-# run_test NAME [FILTER]
+# run_test NAME [HARNESS ARGS...]
 run_test()
 {
 	name=$1
+	shift
 	echo "lpc-test: begin $name"
 	kernel_log >/dev/null
 	echo "lpc-test: start $name" >/dev/kmsg
-	LPC_EXPECT_DEVICE=1 LPC_TEST_FILTER=$2 \
-		timeout -k 10 "$LPC_TEST_TIMEOUT" "/tests/$name" </dev/null
+	LPC_EXPECT_DEVICE=1 \
+		timeout -k 10 "$LPC_TEST_TIMEOUT" "/tests/$name" "$@" </dev/null
 	rc=$?
 	case $rc in
 	124|137|143) echo "not ok - $name: killed after ${LPC_TEST_TIMEOUT}s (rc=$rc)" ;;
@@ -253,7 +268,8 @@ run_check()
 
 	echo "$selected" | while read -r name filter; do
 		if [ $loaded = 1 ]; then
-			run_test "$name" "$filter"
+			# shellcheck disable=SC2086 # "-t NAME" words
+			run_test "$name" $filter
 		else
 			echo "lpc-test: begin $name"
 			echo "not ok - $name: not run, lpc.ko did not load"
