@@ -21,6 +21,7 @@
 
 #include "kselftest_harness.h"
 #include "lpc_sys.h"
+#include "lpc_pair.h"
 
 /* Which fds take an ioctl. */
 #define ON_DEV		(1u << 0)
@@ -86,7 +87,7 @@ FIXTURE_SETUP(ioc)
 	self->cport = self->client = self->server = -1;
 	self->buf = NULL;
 	LPC_OPEN_DEV_OR_SKIP(self->dev, 0);
-	LPC_OPEN_PAIR(0, 1);
+	LPC_OPEN_PAIR(.context = 1);
 	self->buf = calloc(1, 2 * PAST_PAGE);
 	ASSERT_NE(NULL, self->buf);
 }
