@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 
 #include "lpc_sys.h"
+#include "lpc_wait.h"
 
 /* ---- raw ioctls ---- */
 

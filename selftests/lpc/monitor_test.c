@@ -28,6 +28,8 @@
 
 #include "kselftest_harness.h"
 #include "lpc_sys.h"
+#include "lpc_pair.h"
+#include "lpc_wait.h"
 
 #define PORTCTL		"/bin/portctl"
 #define TRACING		"/sys/kernel/tracing"

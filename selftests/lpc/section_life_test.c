@@ -44,6 +44,7 @@
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
 #include "lpc_race.h"
+#include "lpc_pair.h"
 
 #ifndef LPC_VIEW_DROPPED
 #define LPC_VIEW_DROPPED	(1U << 3)
