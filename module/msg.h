@@ -317,6 +317,9 @@ void lpc_tree_insert(struct rb_root *root, struct lpc_msg *msg, bool pending);
 struct lpc_msg *lpc_tree_find(struct rb_root *root, u64 id, bool pending);
 void lpc_tree_erase(struct rb_root *root, struct lpc_msg *msg, bool pending);
 void lpc_msg_dispose(struct lpc_msg *msg);
+void lpc_msg_wait_copies(struct lpc_msg *msg);
+void lpc_pending_erase_locked(struct lpc_port *origin, struct lpc_msg *msg);
+void lpc_msg_answer_locked(struct lpc_msg *msg, int status);
 
 /* requester.c */
 bool lpc_msg_settle_pending(struct lpc_msg *msg, int status, bool *settled);

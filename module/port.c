@@ -101,6 +101,92 @@ void lpc_port_set_dead(struct lpc_port *port)
 }
 
 /**
+ * lpc_port_drain() - empty a port's queue, and maybe its service tree
+ * @port: the port.
+ * @only: only messages of this connection, or NULL for all.
+ * @service: also drop received requests awaiting a reply.
+ *
+ * Requesters of dropped requests get -ECONNRESET. Messages that a
+ * receiver or replier holds are theirs: they find the port dead, or put
+ * them back where this drain, or the next, finds them.
+ */
+void lpc_port_drain(struct lpc_port *port, struct lpc_conn *only,
+		    bool service)
+{
+	struct lpc_msg *msg, *tmp;
+	struct rb_node *node;
+	LIST_HEAD(list);
+
+	spin_lock(&port->lock);
+	list_for_each_entry_safe(msg, tmp, &port->queue, entry) {
+		/* The connection's count says when there are no more. */
+		if (only && port->srv && !only->nr_queued)
+			break;
+		if (only && msg->conn != only)
+			continue;
+		lpc_queue_del_locked(port, msg, &list);
+		lpc_unhold_locked(port, msg);
+		lpc_msg_move_locked(msg, LPC_MSB(QUEUED), LPC_MS_DONE);
+	}
+	node = service ? rb_first(&port->service) : NULL;
+	while (node) {
+		msg = rb_entry(node, struct lpc_msg, snode);
+		node = rb_next(node);
+		if (only && msg->conn != only)
+			continue;
+		lpc_tree_erase(&port->service, msg, false);
+		lpc_unhold_locked(port, msg);
+		lpc_msg_move_locked(msg, LPC_MSB(SERVICE), LPC_MS_DONE);
+		list_add_tail(&msg->entry, &list);
+	}
+	wake_up_all(&port->room);
+	spin_unlock(&port->lock);
+
+	list_for_each_entry_safe(msg, tmp, &list, entry) {
+		list_del_init(&msg->entry);
+		lpc_msg_wait_copies(msg);
+		lpc_msg_dispose(msg);
+	}
+}
+
+/**
+ * lpc_port_fail_pending() - fail the requests a port is waiting on
+ * @port: the origin port, dead (nothing joins its pending tree any more).
+ * @only: only requests on this connection, or NULL for all.
+ *
+ * Synchronous requesters wake with -ECONNRESET and withdraw the inbox side
+ * themselves. Asynchronous requests are withdrawn here.
+ */
+void lpc_port_fail_pending(struct lpc_port *port, struct lpc_conn *only)
+{
+	struct rb_node *node;
+	struct lpc_msg *msg;
+
+	for (;;) {
+		spin_lock(&port->lock);
+		for (node = rb_first(&port->pending); node;
+		     node = rb_next(node)) {
+			msg = rb_entry(node, struct lpc_msg, pnode);
+			if (!only || msg->conn == only)
+				break;
+		}
+		if (!node) {
+			spin_unlock(&port->lock);
+			return;
+		}
+		lpc_pending_erase_locked(port, msg);
+		if (msg->kflags & LPC_MSGK_SYNC) {
+			lpc_msg_answer_locked(msg, -ECONNRESET);
+			spin_unlock(&port->lock);
+			continue;
+		}
+		spin_unlock(&port->lock);
+		lpc_msg_abandon(msg);
+		lpc_msg_put(msg);
+	}
+}
+
+/**
  * lpc_port_install() - give a port its file and reserve an fd for it
  * @port: the port; on success its file owns the caller's reference.
  * @flags: %LPC_NO_CLOEXEC or 0.

@@ -237,7 +237,7 @@ void lpc_msg_copy_end(struct lpc_msg *msg)
  * 16 pages (a requester's userfaultfd cannot hold it: remote pins do not
  * wait for user faults), so the wait is short.
  */
-static void lpc_msg_wait_copies(struct lpc_msg *msg)
+void lpc_msg_wait_copies(struct lpc_msg *msg)
 {
 	wait_var_event(&msg->nr_copying, !atomic_read(&msg->nr_copying));
 }
@@ -497,51 +497,3 @@ struct lpc_msg_ext *lpc_msg_get_ext(struct lpc_port *inbox, u64 id,
 
 /* ---- draining: QUEUED, SERVICE -> DONE ---- */
 
-/**
- * lpc_port_drain() - empty a port's queue, and maybe its service tree
- * @port: the port.
- * @only: only messages of this connection, or NULL for all.
- * @service: also drop received requests awaiting a reply.
- *
- * Requesters of dropped requests get -ECONNRESET. Messages that a
- * receiver or replier holds are theirs: they find the port dead, or put
- * them back where this drain, or the next, finds them.
- */
-void lpc_port_drain(struct lpc_port *port, struct lpc_conn *only,
-		    bool service)
-{
-	struct lpc_msg *msg, *tmp;
-	struct rb_node *node;
-	LIST_HEAD(list);
-
-	spin_lock(&port->lock);
-	list_for_each_entry_safe(msg, tmp, &port->queue, entry) {
-		/* The connection's count says when there are no more. */
-		if (only && port->srv && !only->nr_queued)
-			break;
-		if (only && msg->conn != only)
-			continue;
-		lpc_queue_del_locked(port, msg, &list);
-		lpc_unhold_locked(port, msg);
-		lpc_msg_move_locked(msg, LPC_MSB(QUEUED), LPC_MS_DONE);
-	}
-	node = service ? rb_first(&port->service) : NULL;
-	while (node) {
-		msg = rb_entry(node, struct lpc_msg, snode);
-		node = rb_next(node);
-		if (only && msg->conn != only)
-			continue;
-		lpc_tree_erase(&port->service, msg, false);
-		lpc_unhold_locked(port, msg);
-		lpc_msg_move_locked(msg, LPC_MSB(SERVICE), LPC_MS_DONE);
-		list_add_tail(&msg->entry, &list);
-	}
-	wake_up_all(&port->room);
-	spin_unlock(&port->lock);
-
-	list_for_each_entry_safe(msg, tmp, &list, entry) {
-		list_del_init(&msg->entry);
-		lpc_msg_wait_copies(msg);
-		lpc_msg_dispose(msg);
-	}
-}

@@ -36,7 +36,7 @@ static void lpc_pending_insert_locked(struct lpc_port *origin, struct lpc_msg *m
 		origin->nr_async++;
 }
 
-static void lpc_pending_erase_locked(struct lpc_port *origin, struct lpc_msg *msg)
+void lpc_pending_erase_locked(struct lpc_port *origin, struct lpc_msg *msg)
 {
 	lockdep_assert_held(&origin->lock);
 	lpc_tree_erase(&origin->pending, msg, true);
@@ -127,7 +127,7 @@ void lpc_msg_unsent(struct lpc_msg *msg, int *ret)
  * rcu_read_unlock(). If it has moved on by the time we wake it, it sees a
  * spurious wake-up, which every sleeper in the kernel tolerates.
  */
-static void lpc_msg_answer_locked(struct lpc_msg *msg, int status)
+void lpc_msg_answer_locked(struct lpc_msg *msg, int status)
 	__must_hold(&msg->origin->lock)
 {
 	struct task_struct *task = msg->waiter;
@@ -287,39 +287,3 @@ int lpc_msg_cancel(struct lpc_port *origin, u64 id, struct lpc_conn *only)
 	return 0;
 }
 
-/**
- * lpc_port_fail_pending() - fail the requests a port is waiting on
- * @port: the origin port, dead (nothing joins its pending tree any more).
- * @only: only requests on this connection, or NULL for all.
- *
- * Synchronous requesters wake with -ECONNRESET and withdraw the inbox side
- * themselves. Asynchronous requests are withdrawn here.
- */
-void lpc_port_fail_pending(struct lpc_port *port, struct lpc_conn *only)
-{
-	struct rb_node *node;
-	struct lpc_msg *msg;
-
-	for (;;) {
-		spin_lock(&port->lock);
-		for (node = rb_first(&port->pending); node;
-		     node = rb_next(node)) {
-			msg = rb_entry(node, struct lpc_msg, pnode);
-			if (!only || msg->conn == only)
-				break;
-		}
-		if (!node) {
-			spin_unlock(&port->lock);
-			return;
-		}
-		lpc_pending_erase_locked(port, msg);
-		if (msg->kflags & LPC_MSGK_SYNC) {
-			lpc_msg_answer_locked(msg, -ECONNRESET);
-			spin_unlock(&port->lock);
-			continue;
-		}
-		spin_unlock(&port->lock);
-		lpc_msg_abandon(msg);
-		lpc_msg_put(msg);
-	}
-}
