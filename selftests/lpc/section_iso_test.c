@@ -47,6 +47,8 @@
 #include "lpc_sys.h"
 #include "lpc_pair.h"
 #include "lpc_race.h"
+#include "lpc_pair.h"
+#include "lpc_section.h"
 
 #ifndef F_ADD_SEALS
 #define F_ADD_SEALS	(1024 + 9)
@@ -59,74 +61,6 @@
 
 #define PAGE		4096ULL
 #define MIB		(1024ULL * 1024)
-
-/* ---- helpers ---- */
-
-/* Send a datagram carrying a view of @fd: 0 or -errno. */
-static int send_view(int port, int fd, __u32 flags, __u64 off, __u64 len)
-{
-	struct lpc_msg_attr a;
-
-	lpc_attr_init(&a);
-	lpc_attr_view(&a, fd, flags, off, len);
-	return lpc_send_attr(port, LPC_MSG_DATAGRAM, NULL, "v", 1, 0, &a);
-}
-
-/* Byte @i of the pattern a section is filled with. */
-static unsigned char pattern(size_t i)
-{
-	return (unsigned char)(i * 7 + (i >> 12) + 1);
-}
-
-/* Fill @fd's first @len bytes with pattern(): 0 or -errno. */
-static int fill_section(int fd, size_t len)
-{
-	unsigned char *p;
-	size_t i;
-
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		return -errno;
-	for (i = 0; i < len; i++)
-		p[i] = pattern(i);
-	munmap(p, len);
-	return 0;
-}
-
-/*
- * Read every byte of the view at @addr in a forked child: 0 if all hold
- * pattern(), 1 if one does not, 128 + the signal if a read faulted.
- */
-static int read_view_in_child(__u64 addr, size_t len)
-{
-	const volatile unsigned char *p = (void *)(uintptr_t)addr;
-	pid_t pid = fork();
-	size_t i;
-
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		lpc_child_init();
-		for (i = 0; i < len; i++)
-			if (p[i] != pattern(i))
-				_exit(1);
-		_exit(0);
-	}
-	return lpc_wait_child(pid, LPC_WAIT_MS);
-}
-
-/* One byte through a pipe, waiting at most LPC_WAIT_MS: 0 or -errno. */
-static int pipe_put(int fd, char c)
-{
-	return write(fd, &c, 1) == 1 ? 0 : -EPIPE;
-}
-
-static int pipe_get(int fd, char *c)
-{
-	if (lpc_poll(fd, POLLIN, LPC_WAIT_MS) <= 0)
-		return -ETIMEDOUT;
-	return read(fd, c, 1) == 1 ? 0 : -EPIPE;
-}
 
 /* ---- fixture ---- */
 
@@ -143,18 +77,9 @@ FIXTURE(iso) {
 
 FIXTURE_SETUP(iso)
 {
-	int ret;
-
 	self->dev = self->cport = self->client = self->server = -1;
 	LPC_OPEN_DEV_OR_SKIP(self->dev, LPC_FEAT_SECTIONS);
-	lpc_name(self->name, sizeof(self->name), _metadata->name);
-	self->cport = lpc_create(self->dev, self->name);
-	ASSERT_LE(0, self->cport);
-	ret = lpc_connect_pair(self->dev, self->cport, self->name, 1, 0,
-			       &self->client, &self->server);
-	ASSERT_EQ(0, ret) {
-		TH_LOG("set up a connection: %s", strerror(-ret));
-	}
+	LPC_OPEN_PAIR(.context = 1);
 }
 
 FIXTURE_TEARDOWN(iso)
@@ -164,16 +89,6 @@ FIXTURE_TEARDOWN(iso)
 	lpc_close(&self->cport);
 	lpc_close(&self->dev);
 }
-
-/* Server: receive the next message with its attributes into self. */
-#define SERVER_RECV(want) do {						\
-		int __r = lpc_recv_attr(self->cport, &self->info,	\
-					self->buf, sizeof(self->buf),	\
-					&self->attr, (want));		\
-		ASSERT_EQ(0, __r) {					\
-			TH_LOG("server receive: %s", strerror(-__r));	\
-		}							\
-	} while (0)
 
 /* ---- 4: memory billed to the creator ---- */
 

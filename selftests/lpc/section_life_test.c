@@ -44,6 +44,7 @@
 #pragma GCC diagnostic pop
 #include "lpc_sys.h"
 #include "lpc_race.h"
+#include "lpc_section.h"
 #include "lpc_pair.h"
 
 #ifndef LPC_VIEW_DROPPED
@@ -52,27 +53,6 @@
 
 #define PAGE		4096ULL
 #define LEN		(8 * PAGE)
-
-/* ---- helpers ---- */
-
-static unsigned char pattern(size_t i)
-{
-	return (unsigned char)(i * 13 + (i >> 12) + 3);
-}
-
-static int fill(int fd, size_t len)
-{
-	unsigned char *p;
-	size_t i;
-
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		return -errno;
-	for (i = 0; i < len; i++)
-		p[i] = pattern(i);
-	munmap(p, len);
-	return 0;
-}
 
 /*
  * Map @fd read-only and check every byte of it in a forked child: 0 if all
@@ -121,27 +101,6 @@ static long check_read(int fd, size_t len)
 	return (long)off;
 }
 
-static int send_view(int port, int fd, __u64 off, __u64 len)
-{
-	struct lpc_msg_attr a;
-
-	lpc_attr_init(&a);
-	lpc_attr_view(&a, fd, 0, off, len);
-	return lpc_send_attr(port, LPC_MSG_DATAGRAM, NULL, "v", 1, 0, &a);
-}
-
-static int pipe_put(int fd, char c)
-{
-	return write(fd, &c, 1) == 1 ? 0 : -EPIPE;
-}
-
-static int pipe_get(int fd, char *c)
-{
-	if (lpc_poll(fd, POLLIN, LPC_WAIT_MS) <= 0)
-		return -ETIMEDOUT;
-	return read(fd, c, 1) == 1 ? 0 : -EPIPE;
-}
-
 /* fallocate(PUNCH_HOLE) of one page: 0 or -errno. */
 static int punch(int fd)
 {
@@ -164,18 +123,9 @@ FIXTURE(life) {
 
 FIXTURE_SETUP(life)
 {
-	int ret;
-
 	self->dev = self->cport = self->client = self->server = -1;
 	LPC_OPEN_DEV_OR_SKIP(self->dev, LPC_FEAT_SECTIONS);
-	lpc_name(self->name, sizeof(self->name), _metadata->name);
-	self->cport = lpc_create(self->dev, self->name);
-	ASSERT_LE(0, self->cport);
-	ret = lpc_connect_pair(self->dev, self->cport, self->name, 1, 0,
-			       &self->client, &self->server);
-	ASSERT_EQ(0, ret) {
-		TH_LOG("set up a connection: %s", strerror(-ret));
-	}
+	LPC_OPEN_PAIR(.context = 1);
 }
 
 FIXTURE_TEARDOWN(life)
@@ -186,17 +136,21 @@ FIXTURE_TEARDOWN(life)
 	lpc_close(&self->dev);
 }
 
-/* Server: receive the next message with attributes @want into self. */
-#define SERVER_RECV(want) do {						\
-		int __r = lpc_recv_attr(self->cport, &self->info,	\
-					self->buf, sizeof(self->buf),	\
-					&self->attr, (want));		\
-		ASSERT_EQ(0, __r) {					\
-			TH_LOG("server receive: %s", strerror(-__r));	\
-		}							\
-	} while (0)
-
 /* ---- point 5: a view as fd holds the pages ---- */
+
+/*
+ * The client fills a new section (@fd) and sends a view of all of it; the
+ * server receives it as an fd (@vfd).
+ */
+#define SEND_FD_VIEW(fd, vfd) do {					\
+		(fd) = lpc_section_new(self->client, LEN);		\
+		ASSERT_LE(0, (fd));					\
+		ASSERT_EQ(0, fill_section((fd), LEN));			\
+		ASSERT_EQ(0, send_view(self->client, (fd), 0, 0, LEN));	\
+		SERVER_RECV(LPC_ATTR_VIEW_FD);				\
+		(vfd) = self->attr.view.section_fd;			\
+		ASSERT_LE(0, (vfd));					\
+	} while (0)
 
 /*
  * The client sends a view as fd, closes its own section fd and ends the
@@ -209,13 +163,7 @@ static void fd_view_outlives(struct __test_metadata *_metadata,
 	struct stat st;
 	int fd, vfd;
 
-	fd = lpc_section_new(self->client, LEN);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, fill(fd, LEN));
-	ASSERT_EQ(0, send_view(self->client, fd, 0, LEN));
-	SERVER_RECV(LPC_ATTR_VIEW_FD);
-	vfd = self->attr.view.section_fd;
-	ASSERT_LE(0, vfd);
+	SEND_FD_VIEW(fd, vfd);
 	close(fd);
 	if (how == 'd') {
 		ASSERT_EQ(0, sys_lpc_disconnect(self->client));
@@ -251,13 +199,7 @@ TEST_F(life, mapping_of_fd_view_holds_then_releases)
 	struct stat st;
 	int fd, vfd;
 
-	fd = lpc_section_new(self->client, LEN);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, fill(fd, LEN));
-	ASSERT_EQ(0, send_view(self->client, fd, 0, LEN));
-	SERVER_RECV(LPC_ATTR_VIEW_FD);
-	vfd = self->attr.view.section_fd;
-	ASSERT_LE(0, vfd);
+	SEND_FD_VIEW(fd, vfd);
 	p = mmap(NULL, LEN, PROT_READ, MAP_SHARED, vfd, 0);
 	ASSERT_NE(MAP_FAILED, p);
 	close(vfd);
@@ -284,7 +226,7 @@ TEST_F(life, holes_cannot_be_punched)
 
 	fd = lpc_section_new(self->client, LEN);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, fill(fd, LEN));
+	ASSERT_EQ(0, fill_section(fd, LEN));
 	ASSERT_EQ(0, fstat(fd, &st));
 	EXPECT_EQ(-EPERM, punch(fd));
 
@@ -300,7 +242,7 @@ TEST_F(life, holes_cannot_be_punched)
 	EXPECT_EQ(-EPERM, punch(rfd));
 	close(rfd);
 
-	ASSERT_EQ(0, send_view(self->client, fd, 0, LEN));
+	ASSERT_EQ(0, send_view(self->client, fd, 0, 0, LEN));
 	SERVER_RECV(LPC_ATTR_VIEW_FD);
 	vfd = self->attr.view.section_fd;
 	ASSERT_LE(0, vfd);
@@ -337,7 +279,7 @@ static void sender(int dev, int cport, const char *name, int up, int down)
 	if (fd < 0)
 		_exit(21);
 	for (i = 0; i < CONN_VIEWS; i++)
-		if (send_view(client, fd, i * PAGE, PAGE))
+		if (send_view(client, fd, 0, i * PAGE, PAGE))
 			_exit(22);
 	if (pipe_put(up, 's') || pipe_get(down, &c))
 		_exit(23);
