@@ -10,6 +10,7 @@
 
 #include <linux/poll.h>
 #include <linux/wait.h>
+#include <linux/wait_bit.h>
 
 #include "internal.h"
 
@@ -312,12 +313,24 @@ int lpc_wait_message_locked(struct lpc_port *port, const ktime_t *deadline);
 int lpc_wait_room(struct lpc_port *inbox, struct lpc_msg *msg,
 		  const ktime_t *deadline);
 
+/*
+ * Wait for the chunks copied into or out of @msg's requester to finish.
+ * The caller has taken @msg out of SERVICE or marked it abandoned, under
+ * the inbox lock, so no new chunk starts. A chunk is one pin of at most
+ * 16 pages (a requester's userfaultfd cannot hold it: remote pins do not
+ * wait for user faults), so the wait is short. Inline: the reply path
+ * calls it on every request.
+ */
+static inline void lpc_msg_wait_copies(struct lpc_msg *msg)
+{
+	wait_var_event(&msg->nr_copying, !atomic_read(&msg->nr_copying));
+}
+
 /* request.c */
 void lpc_tree_insert(struct rb_root *root, struct lpc_msg *msg, bool pending);
 struct lpc_msg *lpc_tree_find(struct rb_root *root, u64 id, bool pending);
 void lpc_tree_erase(struct rb_root *root, struct lpc_msg *msg, bool pending);
 void lpc_msg_dispose(struct lpc_msg *msg);
-void lpc_msg_wait_copies(struct lpc_msg *msg);
 void lpc_pending_erase_locked(struct lpc_port *origin, struct lpc_msg *msg);
 void lpc_msg_answer_locked(struct lpc_msg *msg, int status);
 

@@ -230,18 +230,6 @@ void lpc_msg_copy_end(struct lpc_msg *msg)
 	lpc_msg_put(msg);
 }
 
-/*
- * Wait for the chunks copied into or out of @msg's requester to finish.
- * The caller has taken @msg out of SERVICE or marked it abandoned, under
- * the inbox lock, so no new chunk starts. A chunk is one pin of at most
- * 16 pages (a requester's userfaultfd cannot hold it: remote pins do not
- * wait for user faults), so the wait is short.
- */
-void lpc_msg_wait_copies(struct lpc_msg *msg)
-{
-	wait_var_event(&msg->nr_copying, !atomic_read(&msg->nr_copying));
-}
-
 /* ---- the requester gives up ---- */
 
 /**

@@ -72,16 +72,6 @@ static bool lpc_view_readonly(const struct lpc_msg_ext *ext)
 }
 
 /*
- * The file the receiver gets, mapped or as an fd: always one of its own on
- * the section's inode, with the view's access, holding the section
- * (lpc_section_open_view()).
- */
-static struct file *lpc_view_file(struct file *file, bool readonly)
-{
-	return lpc_section_open_view(file, readonly);
-}
-
-/*
  * May one more view of @msg's connection be mapped through @home? With
  * @keep, a view that will be kept needs no room. Called with @home->lock
  * held. The view of an ended connection is not counted: nothing can be
@@ -326,7 +316,7 @@ int lpc_view_deliver(struct lpc_port *port, struct lpc_msg *msg,
 		return 0;
 	}
 
-	file = lpc_view_file(ext->view_file, readonly);
+	file = lpc_section_open_view(ext->view_file, readonly);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	if (want & LPC_ATTR_VIEW_FD)

@@ -89,7 +89,7 @@ int lpc_view_attach(struct lpc_conn *conn, struct lpc_msg_ext *ext,
 	/*
 	 * The message carries the section's own file, not the sender's: the
 	 * rights were checked on the sender's above, and the receiver gets
-	 * its own file made from the view's flags (lpc_view_file()).
+	 * its own file made from the view's flags (lpc_section_open_view()).
 	 */
 	ext->view_file = get_file(lpc_section_file(sec));
 	fput(file);

@@ -55,29 +55,20 @@
 #define LEN		(8 * PAGE)
 
 /*
- * Map @fd read-only and check every byte of it in a forked child: 0 if all
- * hold pattern(), 1 if one does not, 2 if it cannot be mapped, 128 + the
- * signal if a read faulted.
+ * Map @fd read-only and check every byte of it in a forked child
+ * (read_view_in_child()): 0 if all hold pattern(), 1 if one does not, 2 if
+ * it cannot be mapped, 128 + the signal if a read faulted.
  */
 static int check_mapped_in_child(int fd, size_t len)
 {
-	const volatile unsigned char *p;
-	pid_t pid = fork();
-	size_t i;
+	void *p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	int ret;
 
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		lpc_child_init();
-		p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-		if (p == MAP_FAILED)
-			_exit(2);
-		for (i = 0; i < len; i++)
-			if (p[i] != pattern(i))
-				_exit(1);
-		_exit(0);
-	}
-	return lpc_wait_child(pid, LPC_WAIT_MS);
+	if (p == MAP_FAILED)
+		return 2;
+	ret = read_view_in_child((uintptr_t)p, len);
+	munmap(p, len);
+	return ret;
 }
 
 /* Bytes of @fd that pread() returns, all checked against pattern(). */
