@@ -180,6 +180,10 @@ static u32 lpc_fast_send_queue(struct lpc_port *inbox, struct lpc_msg **msg,
 		lpc_stat_add(&inbox->srv->stats->msgs_in, n);
 		lpc_stat_add(&inbox->srv->stats->bytes_in, bytes);
 	}
+	/* Under the lock, as lpc_msg_enqueue() does. */
+	for (i = 0; i < n; i++)
+		trace_lpc_send(id[i], LPC_MSG_DATAGRAM, len[i], conn->serial,
+			       0);
 	spin_unlock(&inbox->lock);
 	return n;
 }
@@ -258,9 +262,6 @@ static u32 lpc_send_chunk(struct lpc_port *port, struct lpc_xfer __user *ux,
 		*stop = true;
 	for (i = sent; i < n; i++)
 		lpc_msg_put(msg[i]);
-	for (i = 0; i < sent; i++)
-		trace_lpc_send(id[i], LPC_MSG_DATAGRAM, len[i],
-			       port->conn->serial, 0);
 	if (!lpc_fast_send_ids(ux, id, sent))
 		*stop = true;
 	return sent;

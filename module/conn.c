@@ -148,10 +148,11 @@ void lpc_conn_shutdown(struct lpc_conn *conn, bool by_server)
 	notice = LPC_MSG_PORT_CLOSED;
 	if (!by_server && lpc_client_died(conn))
 		notice = LPC_MSG_CLIENT_DIED;
+	/* Before the notice, which the other side may receive at once. */
+	trace_lpc_close(conn->serial, notice, by_server);
 	if (connected && !by_server)
 		lpc_conn_notify(conn, cport, notice, conn->client_pid,
 				conn->cred);
-	trace_lpc_close(conn->serial, notice, by_server);
 
 	if (connected && by_server)
 		lpc_conn_notify(conn, client, LPC_MSG_PORT_CLOSED,
@@ -494,7 +495,6 @@ int lpc_ioc_accept(struct lpc_port *port, void __user *uarg, u32 usize)
 	struct lpc_accept a;
 	struct lpc_msg *msg;
 	bool reject;
-	u64 serial;
 	int fd = 0, ret;
 
 	ret = lpc_copy_in(&a, sizeof(a), uarg, usize, LPC_ACCEPT_SIZE_VER0);
@@ -536,19 +536,21 @@ int lpc_ioc_accept(struct lpc_port *port, void __user *uarg, u32 usize)
 	}
 	msg->type = LPC_MSG_REPLY;
 	lpc_msg_stamp(msg, msg->origin);
+	/*
+	 * Traced before the client can wake, so that a monitor sees the
+	 * answer before anything the client does with it.
+	 */
+	if (reject)
+		trace_lpc_reject(port->srv->name, msg->conn->serial);
+	else
+		trace_lpc_accept(port->srv->name, msg->conn->serial,
+				 a.context);
 	/* Completing hands the message over: it may be gone after. */
-	serial = msg->conn->serial;
 	ret = lpc_msg_complete(msg, reject ? -ECONNREFUSED : 0);
 	if (ret)
 		goto err_file;
-	if (reject) {
-		lpc_stat_add(&port->srv->stats->refused, 1);
-		trace_lpc_reject(port->srv->name, serial);
-	} else {
-		lpc_stat_add(&port->srv->stats->accepted, 1);
-		trace_lpc_accept(port->srv->name, serial,
-				 a.context);
-	}
+	lpc_stat_add(reject ? &port->srv->stats->refused :
+		     &port->srv->stats->accepted, 1);
 	if (file)
 		fd_install(fd, file);
 	return fd;

@@ -44,6 +44,7 @@
 #include <linux/slab.h>
 
 #include "msg.h"
+#include "trace.h"
 
 /* ---- trees, ordered by message id ---- */
 
@@ -133,6 +134,14 @@ int lpc_msg_enqueue(struct lpc_msg *msg, const ktime_t *deadline)
 	}
 	lpc_hold_locked(inbox, msg);
 	lpc_queue_add_locked(inbox, msg, false);
+	/*
+	 * Traced under the lock a receiver needs to take the message, so the
+	 * send comes before its receive in the trace (conn.c traces connects
+	 * on their own).
+	 */
+	if (msg->type != LPC_MSG_CONNECTION_REQUEST)
+		trace_lpc_send(msg->id, msg->type, msg->len, msg->conn->serial,
+			       0);
 	if (!(msg->kflags & LPC_MSGK_QUIET)) {
 		lpc_wake_receivers_locked(inbox, 1, EPOLLIN | EPOLLRDNORM);
 		lpc_pass_room_locked(inbox);

@@ -193,9 +193,10 @@ int lpc_send(struct lpc_port *port, struct lpc_xfer *x,
 	x->send_id = msg->id;
 	sync_wait = msg->kflags & LPC_MSGK_SYNC;
 	ret = lpc_msg_enqueue(msg, deadline);
-	trace_lpc_send(x->send_id, x->send_type, x->send_len, conn->serial,
-		       ret);
 	if (ret) {
+		/* Sends that get queued are traced by lpc_msg_enqueue(). */
+		trace_lpc_send(x->send_id, x->send_type, x->send_len,
+			       conn->serial, ret);
 		if (request)
 			lpc_msg_unsent(msg, &ret);
 		goto out_put;
@@ -236,6 +237,7 @@ int lpc_reply(struct lpc_port *port, struct lpc_xfer *x)
 	if (IS_ERR(msg)) {
 		/* The requester gave up: its views leave the replier anyway. */
 		if (PTR_ERR(msg) == -ECANCELED) {
+			trace_lpc_reply(x->send_id, x->send_len, -ECANCELED);
 			lpc_count_lost(inbox);
 			lpc_view_unmap_request(inbox, x->send_id);
 		}
@@ -267,8 +269,12 @@ int lpc_reply(struct lpc_port *port, struct lpc_xfer *x)
 	msg->len = x->send_len;
 	msg->type = LPC_MSG_REPLY;
 	lpc_msg_stamp(msg, msg->origin);
+	/*
+	 * Traced before the requester can wake (see lpc_ioc_accept()); a
+	 * requester giving up from here on loses the reply (counted lost).
+	 */
+	trace_lpc_reply(x->send_id, x->send_len, 0);
 	ret = lpc_msg_complete(msg, 0);
-	trace_lpc_reply(x->send_id, x->send_len, ret);
 	if (ret)
 		lpc_count_lost(inbox);
 	else if (inbox->kind == LPC_PORT_CONNECTION)

@@ -115,6 +115,11 @@ int tracefs_start(struct tracefs *t)
 	}
 	/* Which process sent a message: the tgid column of each line. */
 	write_file(t, "options/record-tgid", "1");
+	/*
+	 * One clock for every CPU, so that lpc's causes come before their
+	 * effects whichever CPUs the two sides ran on.
+	 */
+	write_file(t, "trace_clock", "global");
 	/* Wake the reader at the first event, not at a fuller buffer. */
 	write_file(t, "buffer_percent", "0");
 	ret = write_file(t, "events/lpc/enable", "1");
