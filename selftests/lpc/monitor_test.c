@@ -30,6 +30,7 @@
 #include "lpc_sys.h"
 #include "lpc_pair.h"
 #include "lpc_wait.h"
+#include "lpc_json.h"
 
 #define PORTCTL		"/bin/portctl"
 #define TRACING		"/sys/kernel/tracing"
@@ -107,26 +108,6 @@ static int mon_stop(struct mon *m)
 	return WEXITSTATUS(status);
 }
 
-/* The number after "key": in a compact JSON line, or -1. */
-static long long jnum(const char *line, const char *key)
-{
-	char pat[64];
-	const char *p;
-
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	p = strstr(line, pat);
-	return p ? strtoll(p + strlen(pat), NULL, 10) : -1;
-}
-
-/* Does the line have "key":"val"? */
-static bool jstr(const char *line, const char *key, const char *val)
-{
-	char pat[256];
-
-	snprintf(pat, sizeof(pat), "\"%s\":\"%s\"", key, val);
-	return strstr(line, pat) != NULL;
-}
-
 /* The first line after line @from of @event (and @type, if given). */
 static int find(const struct mon *m, int from, const char *event,
 		const char *type)
@@ -134,8 +115,8 @@ static int find(const struct mon *m, int from, const char *event,
 	int i;
 
 	for (i = from + 1; i < m->nlines; i++)
-		if (jstr(m->line[i], "event", event) &&
-		    (!type || jstr(m->line[i], "type", type)))
+		if (lpc_json_has(m->line[i], "event", event) &&
+		    (!type || lpc_json_has(m->line[i], "type", type)))
 			return i;
 	return -1;
 }
@@ -226,60 +207,61 @@ TEST_F(mon, json_lines_match_scenario)
 	/* accept, then the client's connect returns */
 	a = find(&self->m, -1, "accept", NULL);
 	ASSERT_LE(0, a);
-	EXPECT_TRUE(jstr(self->m.line[a], "port", self->name));
-	EXPECT_EQ(0x77, jnum(self->m.line[a], "context"));
-	EXPECT_EQ(getpid(), jnum(self->m.line[a], "pid"));
-	conn = (__u64)jnum(self->m.line[a], "conn");
+	EXPECT_TRUE(lpc_json_has(self->m.line[a], "port", self->name));
+	EXPECT_EQ(0x77, lpc_json_num(self->m.line[a], "context"));
+	EXPECT_EQ(getpid(), lpc_json_num(self->m.line[a], "pid"));
+	conn = (__u64)lpc_json_num(self->m.line[a], "conn");
 	i = find(&self->m, a, "connect", NULL);
 	ASSERT_LE(0, i);
-	EXPECT_EQ(getpid(), jnum(self->m.line[i], "client_pid"));
-	EXPECT_EQ(0, jnum(self->m.line[i], "result"));
+	EXPECT_EQ(getpid(), lpc_json_num(self->m.line[i], "client_pid"));
+	EXPECT_EQ(0, lpc_json_num(self->m.line[i], "result"));
 
 	/* the datagram, sent and received, on that connection */
 	s = find(&self->m, i, "send", "DATAGRAM");
 	ASSERT_LE(0, s);
-	EXPECT_EQ(5, jnum(self->m.line[s], "len"));
-	EXPECT_EQ(conn, (__u64)jnum(self->m.line[s], "conn"));
-	EXPECT_TRUE(jstr(self->m.line[s], "port", self->name));
-	EXPECT_EQ(getpid(), jnum(self->m.line[s], "pid"));
+	EXPECT_EQ(5, lpc_json_num(self->m.line[s], "len"));
+	EXPECT_EQ(conn, (__u64)lpc_json_num(self->m.line[s], "conn"));
+	EXPECT_TRUE(lpc_json_has(self->m.line[s], "port", self->name));
+	EXPECT_EQ(getpid(), lpc_json_num(self->m.line[s], "pid"));
 	r = find(&self->m, s, "receive", "DATAGRAM");
 	ASSERT_LE(0, r);
-	EXPECT_EQ(jnum(self->m.line[s], "id"), jnum(self->m.line[r], "id"));
+	EXPECT_EQ(lpc_json_num(self->m.line[s], "id"),
+		  lpc_json_num(self->m.line[r], "id"));
 
 	/* the request, and the reply that answers it */
 	s = find(&self->m, r, "send", "REQUEST");
 	ASSERT_LE(0, s);
-	EXPECT_EQ(rid, (__u64)jnum(self->m.line[s], "id"));
-	EXPECT_EQ(4, jnum(self->m.line[s], "len"));
+	EXPECT_EQ(rid, (__u64)lpc_json_num(self->m.line[s], "id"));
+	EXPECT_EQ(4, lpc_json_num(self->m.line[s], "len"));
 	r = find(&self->m, s, "receive", "REQUEST");
 	ASSERT_LE(0, r);
 	r = find(&self->m, r, "reply", NULL);
 	ASSERT_LE(0, r);
-	EXPECT_EQ(rid, (__u64)jnum(self->m.line[r], "request"));
-	EXPECT_EQ(4, jnum(self->m.line[r], "len"));
-	EXPECT_EQ(0, jnum(self->m.line[r], "result"));
-	EXPECT_EQ(conn, (__u64)jnum(self->m.line[r], "conn"));
+	EXPECT_EQ(rid, (__u64)lpc_json_num(self->m.line[r], "request"));
+	EXPECT_EQ(4, lpc_json_num(self->m.line[r], "len"));
+	EXPECT_EQ(0, lpc_json_num(self->m.line[r], "result"));
+	EXPECT_EQ(conn, (__u64)lpc_json_num(self->m.line[r], "conn"));
 	EXPECT_LE(0, find(&self->m, r, "receive", "REPLY"));
 
 	/* the refusal, and the refused client's error */
 	i = find(&self->m, r, "reject", NULL);
 	ASSERT_LE(0, i);
-	EXPECT_TRUE(jstr(self->m.line[i], "port", self->name));
-	EXPECT_NE(conn, (__u64)jnum(self->m.line[i], "conn"));
+	EXPECT_TRUE(lpc_json_has(self->m.line[i], "port", self->name));
+	EXPECT_NE(conn, (__u64)lpc_json_num(self->m.line[i], "conn"));
 	i = find(&self->m, i, "connect", NULL);
 	ASSERT_LE(0, i);
-	EXPECT_EQ(-ECONNREFUSED, jnum(self->m.line[i], "result"));
-	EXPECT_TRUE(jstr(self->m.line[i], "error", "ECONNREFUSED"));
+	EXPECT_EQ(-ECONNREFUSED, lpc_json_num(self->m.line[i], "result"));
+	EXPECT_TRUE(lpc_json_has(self->m.line[i], "error", "ECONNREFUSED"));
 
 	/* the close of the first connection, by its client (the refused
 	 * one has a close of its own)
 	 */
 	do
 		i = find(&self->m, i, "close", NULL);
-	while (i >= 0 && (__u64)jnum(self->m.line[i], "conn") != conn);
+	while (i >= 0 && (__u64)lpc_json_num(self->m.line[i], "conn") != conn);
 	ASSERT_LE(0, i);
-	EXPECT_TRUE(jstr(self->m.line[i], "by", "client"));
-	EXPECT_TRUE(jstr(self->m.line[i], "port", self->name));
+	EXPECT_TRUE(lpc_json_has(self->m.line[i], "by", "client"));
+	EXPECT_TRUE(lpc_json_has(self->m.line[i], "port", self->name));
 
 	/* its own instance is gone with it */
 	snprintf(path, sizeof(path), TRACING "/instances/portctl-%d",

@@ -19,6 +19,7 @@
 #include "lpc_sys.h"
 #include "lpc_query.h"
 #include "lpc_pair.h"
+#include "lpc_json.h"
 
 #define PORTCTL	"/bin/portctl"
 #define OUT_MAX	16384
@@ -53,22 +54,6 @@ static int portctl(char *out, const char *const args[])
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
-}
-
-/* The number after "key": in compact or pretty JSON, or -1. */
-static long long json_num(const char *json, const char *key)
-{
-	char pat[64];
-	const char *p;
-
-	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	p = strstr(json, pat);
-	if (!p)
-		return -1;
-	p += strlen(pat);
-	while (*p == ' ')
-		p++;
-	return strtoll(p, NULL, 10);
 }
 
 FIXTURE(pctl) {
@@ -117,12 +102,12 @@ TEST_F(pctl, port_show_json_matches_kernel)
 		TH_LOG("portctl: %s", self->out);
 	}
 	EXPECT_NE(NULL, strstr(self->out, self->name));
-	EXPECT_EQ(getpid(), json_num(self->out, "server_pid"));
-	EXPECT_EQ((long long)getuid(), json_num(self->out, "owner_uid"));
-	EXPECT_EQ(1, json_num(self->out, "nr_conns"));
-	EXPECT_EQ(1, json_num(self->out, "accepted"));
-	EXPECT_EQ(10, json_num(self->out, "bytes_in"));
-	EXPECT_EQ(LPC_DEFAULT_QUEUE, json_num(self->out, "max_queued"));
+	EXPECT_EQ(getpid(), lpc_json_num(self->out, "server_pid"));
+	EXPECT_EQ((long long)getuid(), lpc_json_num(self->out, "owner_uid"));
+	EXPECT_EQ(1, lpc_json_num(self->out, "nr_conns"));
+	EXPECT_EQ(1, lpc_json_num(self->out, "accepted"));
+	EXPECT_EQ(10, lpc_json_num(self->out, "bytes_in"));
+	EXPECT_EQ(LPC_DEFAULT_QUEUE, lpc_json_num(self->out, "max_queued"));
 }
 
 /* The text form names the port too. */
@@ -140,8 +125,8 @@ TEST_F(pctl, conn_list_json_shows_client)
 	const char *args[] = { "-j", "conn", "list", self->name, NULL };
 
 	ASSERT_EQ(0, portctl(self->out, args));
-	EXPECT_EQ(getpid(), json_num(self->out, "client_pid"));
-	EXPECT_EQ(7, json_num(self->out, "context"));
+	EXPECT_EQ(getpid(), lpc_json_num(self->out, "client_pid"));
+	EXPECT_EQ(7, lpc_json_num(self->out, "context"));
 }
 
 /* An ACL set through portctl reads back through the kernel and portctl. */
@@ -157,7 +142,7 @@ TEST_F(pctl, acl_set_show_roundtrip)
 	}
 	ASSERT_EQ(0, portctl(self->out, show));
 	EXPECT_NE(NULL, strstr(self->out, "\"uid\""));
-	EXPECT_EQ(1000, json_num(self->out, "id"));
+	EXPECT_EQ(1000, lpc_json_num(self->out, "id"));
 }
 
 /*

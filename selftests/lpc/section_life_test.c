@@ -47,10 +47,6 @@
 #include "lpc_section.h"
 #include "lpc_pair.h"
 
-#ifndef LPC_VIEW_DROPPED
-#define LPC_VIEW_DROPPED	(1U << 3)
-#endif
-
 #define PAGE		4096ULL
 #define LEN		(8 * PAGE)
 

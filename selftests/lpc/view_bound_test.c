@@ -32,10 +32,6 @@
 #include "lpc_sys.h"
 #include "lpc_pair.h"
 
-#ifndef LPC_VIEW_DROPPED
-#define LPC_VIEW_DROPPED	(1U << 3)
-#endif
-
 #define P_VIEWS		"max_conn_views"
 #define BOUND		4
 #define EXTRA		5
