@@ -355,10 +355,19 @@ fuzz_rmmod()
 	if [ -d /sys/module/lpc ]; then
 		echo "# rmmod lpc: $out"
 		echo "# /sys/module/lpc/refcnt: $(cat /sys/module/lpc/refcnt 2>&1)"
+		last=
 		for f in /proc/[0-9]*/fd/*; do
 			case $(readlink "$f" 2>/dev/null) in
-			*lpc*) echo "# ${f%/fd/*} ($(cat "${f%/fd/*}/comm")) holds $f: $(readlink "$f")" ;;
+			*lpc*) ;;
+			*) continue ;;
 			esac
+			holder=${f%/fd/*}
+			if [ "$holder" != "$last" ]; then
+				# who it is and what it waits in
+				echo "# $holder ($(cat "$holder/comm")): $(grep -E '^(State|PPid|Uid|SigBlk):' "$holder/status" | tr '\t\n' '  '), wchan $(cat "$holder/wchan" 2>&1)"
+				last=$holder
+			fi
+			echo "# $holder holds $f: $(readlink "$f")"
 		done
 		echo "not ok - rmmod lpc: something still holds the module after lpcfuzz"
 	elif [ $i -gt 0 ]; then
