@@ -3,8 +3,9 @@
  * lpcfuzz: what the threads of a chaos worker do. One thread is mostly a
  * server (receive on the worker's connection ports, accept, reply); the
  * others pick one operation at a time by weight: an ioctl from ops.c, or
- * something around them (close, dup, fork, fds over SCM_RIGHTS, munmap and
- * mremap of views, seals, poll, epoll, fdinfo, killing a sibling, exit).
+ * something around them (close, dup, fork (fork.c), fds over SCM_RIGHTS,
+ * munmap and mremap of views, seals, poll, epoll, fdinfo, killing a
+ * sibling, exit).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,7 +16,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -525,58 +525,6 @@ void server_step(struct th *t)
 	/* what the servers of others sent to our clients */
 	if (one_in(&t->r, 3))
 		do_receive(t, pool_pick(t, KM(K_CLIENT), NULL), 0, false);
-}
-
-/* ---- fork ---- */
-
-void do_fork(struct th *t)
-{
-	struct proc *p = t->p;
-	pid_t pid;
-	int i, n;
-
-	pid = fork();
-	if (pid != 0) {
-		if (pid > 0)
-			ev_add(EV_FORKS, 1);
-		return;
-	}
-	/* the child: this thread only, the parent's fds, a short life */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	alarm(1 + rn(&t->r, 2));
-	pthread_mutex_init(&p->lk, NULL);
-	pthread_rwlock_init(&p->sec_rw, NULL);
-	t->tid = gettid_();
-	p->nthreads = 0;
-	/*
-	 * The inherited fail-nth fd is the parent thread's file: a count
-	 * written there would fail the parent's next signal frame, outside
-	 * its armed window. This thread's own, if the parent had one.
-	 */
-	t->armed = false;
-	if (t->fail_fd >= 0) {
-		close(t->fail_fd);
-		t->fail_fd = open("/proc/thread-self/fail-nth",
-				  O_RDWR | O_CLOEXEC);
-	}
-	switch (rn(&t->r, 4)) {
-	case 0:
-		/* a synchronous request, then die in it */
-		do_request(t, pool_pick(t, KM(K_CLIENT), NULL), true, ~0ULL,
-			   false, 1);
-		break;
-	case 1:
-		/* someone else: no right on owner-only ports */
-		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
-			break;
-		/* fall through */
-	default:
-		n = 1 + (int)rn(&t->r, 30);
-		for (i = 0; i < n && !g_sh->stop; i++)
-			chaos_step(t);
-		break;
-	}
-	_exit(0);
 }
 
 /* ---- fds between workers ---- */

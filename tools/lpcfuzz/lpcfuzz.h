@@ -124,6 +124,7 @@ enum ev {
 	EV_KILLS,		/* SIGKILLs of sibling workers */
 	EV_RESTARTS,		/* workers started again */
 	EV_EXITS,		/* workers that exited on purpose */
+	EV_LEFTOVERS,		/* descendants killed at the end (reap.c) */
 	EV_SCM_SENT,		/* fds passed between workers */
 	EV_SCM_RX,
 	EV_FAULTS,		/* fail-nth injections */
@@ -152,6 +153,7 @@ struct shared {
 	u32 idpos;
 	u32 nincons;
 	pid_t worker[MAX_PROCS];
+	int orphan_made;	/* fork.c's orphan exists (or is on its way) */
 	char incons[MAX_INCONS][256];
 };
 
@@ -403,7 +405,7 @@ int do_bogus(struct th *t);
 int do_odd_xfer(struct th *t, bool mutate);
 int do_disconnect(struct th *t, int fd);
 int do_view_release(struct th *t, bool mutate);
-void do_fork(struct th *t);
+void do_fork(struct th *t);	/* fork.c */
 void do_scm_send(struct th *t);
 void do_scm_recv(struct th *t);
 void fault_arm(struct th *t);
@@ -471,6 +473,10 @@ struct race;
 struct race *race_new(struct proc *p);
 void race_step(struct th *t, u32 roles);
 bool race_on_connreq(struct th *t, int fd, u64 id);
+
+/* ---- reap.c ---- */
+
+void reap_descendants(void);
 
 /* ---- misc ---- */
 

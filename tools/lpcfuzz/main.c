@@ -445,11 +445,8 @@ int main(int argc, char **argv)
 		}
 		usleep(10000);
 	}
-	/* grandchildren: they die with their worker or of their alarm */
-	end = now_ns() + 10000000000ULL;
-	while ((pid = waitpid(-1, &status, WNOHANG)) >= 0 && now_ns() < end)
-		if (pid == 0)
-			usleep(20000);
+	/* their children: none may outlive the run */
+	reap_descendants();
 	for (i = 0; i < g_opt.procs; i++) {
 		close(g_bus[i]);
 		close(bus_rx[i]);

@@ -63,6 +63,7 @@ static const char *const ev_names[NR_EVS] = {
 	[EV_KILLS] = "workers killed by a sibling",
 	[EV_RESTARTS] = "workers restarted",
 	[EV_EXITS] = "workers exited mid-flight",
+	[EV_LEFTOVERS] = "processes killed at the end",
 	[EV_SCM_SENT] = "fds passed over SCM_RIGHTS",
 	[EV_SCM_RX] = "fds received over SCM_RIGHTS",
 	[EV_FAULTS] = "faults injected (fail-nth)",
