@@ -357,7 +357,8 @@ fuzz_rmmod()
 		echo "# /sys/module/lpc/refcnt: $(cat /sys/module/lpc/refcnt 2>&1)"
 		last=
 		for f in /proc/[0-9]*/fd/*; do
-			case $(readlink "$f" 2>/dev/null) in
+			link=$(readlink "$f" 2>/dev/null)
+			case $link in
 			*lpc*) ;;
 			*) continue ;;
 			esac
@@ -367,7 +368,7 @@ fuzz_rmmod()
 				echo "# $holder ($(cat "$holder/comm")): $(grep -E '^(State|PPid|Uid|SigBlk):' "$holder/status" | tr '\t\n' '  '), wchan $(cat "$holder/wchan" 2>&1)"
 				last=$holder
 			fi
-			echo "# $holder holds $f: $(readlink "$f")"
+			echo "# $holder holds $f: $link"
 		done
 		echo "not ok - rmmod lpc: something still holds the module after lpcfuzz"
 	elif [ $i -gt 0 ]; then

@@ -177,11 +177,11 @@ boot()
 		vm_rc=$?
 		set -e
 		[ -f "$log" ] || die "QEMU did not start (status $vm_rc)"
-		grep -q 'lpc-init: up' "$log" || [ "$try" = 2 ] || {
+		if [ "$try" = 1 ] && ! grep -q 'lpc-init: up' "$log"; then
 			mv "$log" "$log.first"
 			note "the kernel died before /init started (no lpc code had run; log: $log.first): booting again, once"
 			continue
-		}
+		fi
 		break
 	done
 }

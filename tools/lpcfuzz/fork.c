@@ -79,6 +79,9 @@ void do_fork(struct th *t)
 	if (pid != 0) {
 		if (pid > 0)
 			ev_add(EV_FORKS, 1);
+		else if (orphan)
+			__atomic_store_n(&g_sh->orphan_made, 0,
+					 __ATOMIC_RELAXED);	/* the next fork */
 		return;
 	}
 	if (orphan)

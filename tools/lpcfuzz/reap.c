@@ -45,10 +45,10 @@ static bool proc_stat(pid_t pid, char *state, pid_t *ppid)
 /* SIGKILL every live child; return how many were not killed before. */
 static int kill_children(pid_t *seen, int *nseen)
 {
+	pid_t self = getpid(), pid, ppid;
 	struct dirent *de;
 	int fresh = 0, i;
 	char state;
-	pid_t pid, ppid;
 	DIR *d;
 
 	d = opendir("/proc");
@@ -58,7 +58,7 @@ static int kill_children(pid_t *seen, int *nseen)
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		pid = (pid_t)atoi(de->d_name);
-		if (!proc_stat(pid, &state, &ppid) || ppid != getpid() ||
+		if (!proc_stat(pid, &state, &ppid) || ppid != self ||
 		    state == 'Z')
 			continue;
 		kill(pid, SIGKILL);
@@ -73,13 +73,25 @@ static int kill_children(pid_t *seen, int *nseen)
 	return fresh;
 }
 
+/* Print each line of the file at @path after @prefix; nothing if it is gone. */
+static void print_lines(const char *path, const char *prefix)
+{
+	char line[256];
+	FILE *f = fopen(path, "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		printf("%s%s%s", prefix, line,
+		       strchr(line, '\n') ? "" : "\n");
+	if (f)
+		fclose(f);
+}
+
 /* What a process SIGKILL does not end is doing: each thread, in the kernel. */
 static void describe(pid_t pid)
 {
-	char path[320], line[256];
+	char path[320], prefix[320];
 	struct dirent *de;
 	DIR *d;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
 	d = opendir(path);
@@ -88,21 +100,15 @@ static void describe(pid_t pid)
 	while ((de = readdir(d))) {
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
+		snprintf(prefix, sizeof(prefix),
+			 "lpcfuzz:   pid %d thread %s waits in ", (int)pid,
+			 de->d_name);
 		snprintf(path, sizeof(path), "/proc/%d/task/%s/wchan",
 			 (int)pid, de->d_name);
-		f = fopen(path, "re");
-		if (f && fgets(line, sizeof(line), f))
-			printf("lpcfuzz:   pid %d thread %s waits in %s\n",
-			       (int)pid, de->d_name, line);
-		if (f)
-			fclose(f);
+		print_lines(path, prefix);
 		snprintf(path, sizeof(path), "/proc/%d/task/%s/stack",
 			 (int)pid, de->d_name);
-		f = fopen(path, "re");
-		while (f && fgets(line, sizeof(line), f))
-			printf("lpcfuzz:     %s", line);
-		if (f)
-			fclose(f);
+		print_lines(path, "lpcfuzz:     ");
 	}
 	closedir(d);
 }
